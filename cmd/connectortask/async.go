@@ -30,10 +30,10 @@ const asyncGetExample = `  # Where does the async request that create printed st
 
 func (a *app) newAsyncCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "async",
-		Short: "Follow asynchronous requests (see: async get)",
+		Use:     "async",
+		Short:   "Follow asynchronous requests (see: async get)",
 		Example: `  connectortask async get 900123 --wait`,
-		Args:  cobra.NoArgs,
+		Args:    cobra.NoArgs,
 	}
 	var (
 		wait        bool

@@ -1,56 +1,361 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/seed-a960d6a4/connectortask/api"
 )
 
-// Client calls Phrase TMS. Create it with New; it is safe for concurrent use.
+// modulePath is this module's import path; the default User-Agent names it.
+const modulePath = "github.com/seed-a960d6a4/connectortask"
+
+// defaultAttemptTimeout bounds one HTTP attempt unless WithAttemptTimeout says otherwise.
+const defaultAttemptTimeout = 60 * time.Second
+
+// Client calls Phrase TMS: it creates jobs from a connector's download task, logs in, and reads
+// and waits for asynchronous requests. Create it with New. A Client is safe for concurrent use
+// and should be reused: it holds the login token and the connections.
+//
+// The generated client of package api does the HTTP; Client decorates it (authentication,
+// User-Agent, retries, logging, pacing) and adds validation, defaults and typed errors. API
+// returns the decorated generated client for calls the wrapper does not wrap.
 type Client struct {
-	s       settings
-	baseURL string
-	api     *api.ClientWithResponses
+	baseURL        string
+	hc             *http.Client
+	userAgent      string
+	now            func() time.Time
+	logger         *slog.Logger
+	attemptTimeout time.Duration
+	retry          RetryPolicy
+	limiter        *rate.Limiter
+	defaultDue     time.Duration
+	validate       bool
+	auth           *authenticator
+	api            *api.ClientWithResponses
+
+	// sleep waits d or until ctx is done; tests replace it to observe waits without waiting.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
-// New returns a Client configured by opts.
+// New returns a Client configured by opts. Without options it talks to the EU data centre,
+// unauthenticated (only Login-free calls such as phrasetest's would then work; pass
+// WithAPIToken, WithCredentials or WithBearerToken for Phrase).
+//
+// New fails on a base URL that is not absolute, not http(s), carries user information, a query
+// or a fragment, or uses plain http:// for a host that is not loopback; on more than one kind of
+// credentials; and on invalid option values.
 func New(opts ...Option) (*Client, error) {
-	s := settings{region: RegionEU}
+	s := settings{region: RegionEU, attemptTimeout: defaultAttemptTimeout}
 	for _, o := range opts {
+		if o == nil {
+			continue
+		}
 		if err := o(&s); err != nil {
 			return nil, err
 		}
 	}
-	c := &Client{s: s, baseURL: s.region.BaseURL()}
-	if s.baseURL != "" {
-		c.baseURL = s.baseURL
+	if s.authCount > 1 {
+		return nil, errors.New("wrapper: conflicting credentials: use only one of WithAPIToken, WithCredentials and WithBearerToken")
 	}
-	var err error
-	c.api, err = api.NewClientWithResponses(c.baseURL)
+	raw := s.region.BaseURL()
+	if s.baseURL != "" {
+		raw = s.baseURL
+	}
+	base, err := checkBaseURL(raw)
 	if err != nil {
 		return nil, err
+	}
+	c := &Client{
+		baseURL:        base,
+		hc:             s.httpClient,
+		userAgent:      s.userAgent,
+		now:            s.now,
+		logger:         s.logger,
+		attemptTimeout: s.attemptTimeout,
+		retry:          s.retry.withDefaults(),
+		defaultDue:     s.defaultDue,
+		validate:       !s.noValidation,
+		sleep:          sleepCtx,
+	}
+	if c.hc == nil {
+		c.hc = defaultHTTPClient()
+	}
+	if c.userAgent == "" {
+		c.userAgent = DefaultUserAgent()
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.perMinute > 0 {
+		c.limiter = rate.NewLimiter(rate.Limit(float64(s.perMinute)/60), 1)
+	}
+	c.auth = newAuthenticator(c, s)
+	c.api, err = api.NewClientWithResponses(base, api.WithHTTPClient(&transport{c: c}))
+	if err != nil {
+		return nil, fmt.Errorf("wrapper: %w", err)
 	}
 	return c, nil
 }
 
-// BaseURL returns the API root including /web.
+// String describes the client without any secret, e.g.
+// `wrapper.Client{https://cloud.memsource.com/web, auth: ApiToken [REDACTED]}`.
+func (c *Client) String() string {
+	return fmt.Sprintf("wrapper.Client{%s, auth: %s}", c.baseURL, c.auth)
+}
+
+// GoString is String, so that %#v prints no secret either.
+func (c *Client) GoString() string { return c.String() }
+
+// BaseURL returns the API root including /web, e.g. https://cloud.memsource.com/web.
 func (c *Client) BaseURL() string { return c.baseURL }
 
-// API returns the decorated generated client.
+// API returns the generated client, decorated: every call made through it carries the
+// User-Agent and the Authorization header (logging in when needed), is retried as RetryPolicy
+// describes (a POST other than login only after 429/503 or a provable non-send), paced and
+// logged. Its responses' bodies are read with a size bound. Turn a non-2xx response into an
+// *APIError with CheckResponse.
 func (c *Client) API() *api.ClientWithResponses { return c.api }
 
-// CreateJobsFromDownloadTask creates jobs.
+// CreateJobsFromDownloadTask creates jobs in a project from the file of a connector's
+// asynchronous download task (params.DownloadTaskId) or from body.RemoteFile:
+// POST /api2/v1/projects/{projectUID}/jobs/connectorTask.
+//
+// Before sending, it applies WithDefaultDueOffset and validates the request (see
+// ValidateRequest; a *ValidationError means nothing was sent). It returns the created jobs and
+// the asynchronous request that imports them (pass JobListDto.AsyncRequest.Id to
+// WaitAsyncRequest). Errors:
+//
+//   - *ValidationError: the request is invalid; nothing was sent.
+//   - *APIError: Phrase refused the request (4xx), or kept answering 429/503 beyond the retry
+//     policy; no jobs were created.
+//   - *UnknownOutcomeError: the request may have reached Phrase but no usable answer came back;
+//     jobs may exist. It was not resent. Check the project's jobs before trying again.
+//   - the context's error, or a network error that happened before anything was sent.
 func (c *Client) CreateJobsFromDownloadTask(ctx context.Context, projectUID string, params *api.CreateJobFromAsyncDownloadTaskParams, body api.JobCreateRequestDto) (*api.JobListDto, error) {
-	return nil, errors.New("not implemented yet")
+	prepared, err := c.prepareCreate(projectUID, body)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.api.CreateJobFromAsyncDownloadTask(ctx, projectUID, params, prepared)
+	if err != nil {
+		return nil, err
+	}
+	data, apiErr := c.readResponse(resp)
+	if apiErr != nil {
+		if apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusServiceUnavailable {
+			return nil, &UnknownOutcomeError{ProjectUID: projectUID, Err: apiErr}
+		}
+		return nil, apiErr
+	}
+	var out api.JobListDto
+	if err := json.Unmarshal(data, &out); err != nil {
+		return nil, fmt.Errorf("create jobs in project %s: Phrase answered %d, so the jobs were created, but the answer could not be read (%w); do not resend: list the project's jobs instead", projectUID, resp.StatusCode, err)
+	}
+	return &out, nil
 }
 
-// Login logs in.
+// prepareCreate checks the project uid, applies the default due date and validates: what
+// CreateJobsFromDownloadTask sends and PreviewCreate shows.
+func (c *Client) prepareCreate(projectUID string, body api.JobCreateRequestDto) (api.JobCreateRequestDto, error) {
+	if strings.TrimSpace(projectUID) == "" {
+		return body, &ValidationError{Problems: []Problem{{Path: "projectUid", Message: "the project uid is empty", Fix: "pass the uid of the project to create the jobs in"}}}
+	}
+	now := c.now()
+	body = c.applyDefaults(body, now)
+	if c.validate {
+		if err := ValidateRequest(&body, now); err != nil {
+			return body, err
+		}
+	}
+	return body, nil
+}
+
+// applyDefaults returns body with the default due date set when WithDefaultDueOffset asks for
+// it: only when there is no due date at all, and no workflowSettings (a top-level due conflicts
+// with them).
+func (c *Client) applyDefaults(body api.JobCreateRequestDto, now time.Time) api.JobCreateRequestDto {
+	if c.defaultDue <= 0 || hasAnyDue(&body) || body.WorkflowSettings != nil {
+		return body
+	}
+	body.Due = api.NewDateTimePtr(now.Add(c.defaultDue))
+	return body
+}
+
+// hasAnyDue reports whether body has a due date, top-level or on a workflow step.
+func hasAnyDue(body *api.JobCreateRequestDto) bool {
+	if body.Due != nil && !body.Due.IsZero() {
+		return true
+	}
+	if body.WorkflowSettings != nil {
+		for _, s := range *body.WorkflowSettings {
+			if s.Due != nil && !s.Due.IsZero() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Login logs in with the user name and password of WithCredentials
+// (POST /api2/v1/auth/login), caches the token for the calls that follow, and returns
+// Phrase's answer. Calls log in by themselves when needed; call Login to check credentials
+// early or to learn the user. A login already under way is joined rather than repeated. It
+// fails when the client has no credentials.
 func (c *Client) Login(ctx context.Context) (*api.LoginResponseDto, error) {
-	return nil, errors.New("not implemented yet")
+	return c.auth.forceLogin(ctx)
 }
 
-// AsyncRequest reads an asynchronous request.
-func (c *Client) AsyncRequest(ctx context.Context, id string) (*api.AsyncRequestDto, error) {
-	return nil, errors.New("not implemented yet")
+// doLogin sends one login request (with the transport's retries) and returns the answer.
+func (c *Client) doLogin(ctx context.Context, userName, password string) (*api.LoginResponseDto, error) {
+	resp, err := c.api.Login(ctx, api.LoginDto{UserName: userName, Password: password})
+	if err != nil {
+		return nil, fmt.Errorf("log in as %s: %w", userName, err)
+	}
+	data, apiErr := c.readResponse(resp)
+	if apiErr != nil {
+		return nil, fmt.Errorf("log in as %s: %w", userName, apiErr)
+	}
+	var out api.LoginResponseDto
+	if err := json.Unmarshal(data, &out); err != nil {
+		return nil, fmt.Errorf("log in as %s: reading the answer: %w", userName, err)
+	}
+	if out.Token == nil || *out.Token == "" {
+		return nil, fmt.Errorf("log in as %s: the answer carries no token", userName)
+	}
+	return &out, nil
 }
+
+// AsyncRequest reads an asynchronous request once (GET /api2/v1/async/{id}). It has finished
+// when AsyncResponse is not nil, and failed when AsyncResponse.ErrorCode is set; see
+// WaitAsyncRequest to wait for that. A non-2xx answer is an *APIError.
+func (c *Client) AsyncRequest(ctx context.Context, id string) (*api.AsyncRequestDto, error) {
+	if strings.TrimSpace(id) == "" {
+		return nil, errors.New("async request: empty id")
+	}
+	resp, err := c.api.GetAsyncRequest(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	data, apiErr := c.readResponse(resp)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	var out api.AsyncRequestDto
+	if err := json.Unmarshal(data, &out); err != nil {
+		return nil, fmt.Errorf("async request %s: reading the answer: %w", id, err)
+	}
+	return &out, nil
+}
+
+// readResponse returns the (already buffered) body of a 2xx response, or the *APIError of any
+// other; the body is always closed.
+func (c *Client) readResponse(resp *http.Response) ([]byte, *APIError) {
+	data, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return data, nil
+	}
+	return nil, newAPIError(resp, data, c.now())
+}
+
+// checkBaseURL validates an API root and returns it without a trailing slash.
+func checkBaseURL(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", fmt.Errorf("wrapper: base URL: %w", err)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return "", fmt.Errorf("wrapper: base URL %q: want an absolute https:// URL such as %s", redactURL(u), RegionEU.BaseURL())
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return "", fmt.Errorf("wrapper: base URL %q has no host", redactURL(u))
+	}
+	if u.User != nil {
+		return "", errors.New("wrapper: base URL carries user information; pass credentials with WithCredentials or WithAPIToken instead")
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", fmt.Errorf("wrapper: base URL %q must not have a query or a fragment", redactURL(u))
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", fmt.Errorf("wrapper: base URL %q uses plain http for a host that is not loopback; use https so that credentials are not sent in clear text", redactURL(u))
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// isLoopback reports whether host is localhost or a loopback address (127.0.0.0/8, ::1).
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// DefaultUserAgent returns the User-Agent sent unless WithUserAgent replaces it:
+// "connectortask/<version> (+https://github.com/seed-a960d6a4/connectortask)", with the
+// module's version from the build information ("(devel)" in a build from a working tree).
+func DefaultUserAgent() string {
+	return "connectortask/" + moduleVersion() + " (+https://" + modulePath + ")"
+}
+
+// moduleVersion returns this module's version as the build recorded it.
+func moduleVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(devel)"
+	}
+	version := ""
+	if bi.Main.Path == modulePath {
+		version = bi.Main.Version
+	}
+	for _, d := range bi.Deps {
+		if d.Path == modulePath {
+			version = d.Version
+			if d.Replace != nil && d.Replace.Version != "" {
+				version = d.Replace.Version
+			}
+		}
+	}
+	if version == "" {
+		return "(devel)"
+	}
+	return version
+}
+
+// defaultHTTPClient returns the client used unless WithHTTPClient says otherwise: a transport
+// of its own (a clone of http.DefaultTransport, so proxies from the environment still work)
+// with bounds on connecting, the TLS handshake and the wait for response headers.
+func defaultHTTPClient() *http.Client {
+	var tr *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		tr = dt.Clone()
+	} else {
+		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true, MaxIdleConns: 100, IdleConnTimeout: 90 * time.Second}
+	}
+	tr.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = 10 * time.Second
+	tr.ResponseHeaderTimeout = 60 * time.Second
+	tr.ExpectContinueTimeout = time.Second
+	tr.MaxIdleConnsPerHost = 8
+	return &http.Client{Transport: tr}
+}
+
+// bytesBody returns a fresh reader over data, for a response body already read.
+func bytesBody(data []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(data)) }

@@ -3,13 +3,15 @@ package wrapper
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/seed-a960d6a4/connectortask/api"
 )
 
-// RequestPreview is the request CreateJobsFromDownloadTask would send, with secrets redacted.
+// RequestPreview is the request CreateJobsFromDownloadTask would send, with secrets redacted:
+// what `connectortask create --dry-run` prints.
 type RequestPreview struct {
 	Method string
 	URL    string
@@ -17,8 +19,34 @@ type RequestPreview struct {
 	Body   json.RawMessage // exact body that would be sent (connectorToken redacted)
 }
 
-// PreviewCreate validates and prepares a request exactly as CreateJobsFromDownloadTask would,
-// and sends nothing.
+// PreviewCreate validates the request and applies the defaults exactly as
+// CreateJobsFromDownloadTask would, builds the request with the generated client's request
+// builder, and sends nothing (it does not log in either). It returns a *ValidationError for an
+// invalid request. ctx is accepted for symmetry with CreateJobsFromDownloadTask.
 func (c *Client) PreviewCreate(ctx context.Context, projectUID string, params *api.CreateJobFromAsyncDownloadTaskParams, body api.JobCreateRequestDto) (*RequestPreview, error) {
-	return nil, errors.New("not implemented yet")
+	_ = ctx
+	prepared, err := c.prepareCreate(projectUID, body)
+	if err != nil {
+		return nil, err
+	}
+	shown := prepared
+	if shown.RemoteFile != nil && shown.RemoteFile.ConnectorToken != "" {
+		rf := *shown.RemoteFile
+		rf.ConnectorToken = redacted
+		shown.RemoteFile = &rf
+	}
+	req, err := api.NewCreateJobFromAsyncDownloadTaskRequest(c.baseURL+"/", projectUID, params, shown)
+	if err != nil {
+		return nil, fmt.Errorf("preview: %w", err)
+	}
+	data, err := io.ReadAll(req.Body)
+	if err != nil {
+		return nil, fmt.Errorf("preview: %w", err)
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	if h := c.auth.redactedHeader(); h != "" {
+		req.Header.Set("Authorization", h)
+	}
+	return &RequestPreview{Method: req.Method, URL: redactURL(req.URL), Header: req.Header, Body: data}, nil
 }

@@ -1,6 +1,20 @@
 package wrapper
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -50,4 +64,279 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 		p.BaseDelay = p.MaxDelay
 	}
 	return p
+}
+
+// transport is the HttpRequestDoer the generated client sends through. Per call it applies the
+// retry policy; per attempt it paces, authenticates, sets the User-Agent, bounds the attempt,
+// reads the body (bounded) and logs one record.
+type transport struct{ c *Client }
+
+// requestKind is what the retry policy needs to know about a request.
+type requestKind struct {
+	login bool // POST /api2/v1/auth/login: no Authorization; harmless to resend
+	safe  bool // resending cannot duplicate an effect (GET, HEAD, OPTIONS, login)
+}
+
+func classify(req *http.Request) requestKind {
+	k := requestKind{login: isLoginRequest(req)}
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		k.safe = true
+	}
+	k.safe = k.safe || k.login
+	return k
+}
+
+// maxSuccessBody bounds a 2xx body; a longer one is an error rather than a memory risk.
+const maxSuccessBody = 32 << 20
+
+// maxDrain bounds how much of an over-long error body is drained to reuse the connection.
+const maxDrain = 256 << 10
+
+// Do sends req under the retry policy. The body of the response it returns has been read
+// (bounded) and closed; resp.Body reads from memory.
+func (t *transport) Do(req *http.Request) (*http.Response, error) {
+	c := t.c
+	ctx := req.Context()
+	kind := classify(req)
+	p := c.retry
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	start := time.Now()
+	reauthed := false
+	for n, tries := 1, 1; ; n++ {
+		if c.limiter != nil {
+			if err := c.limiter.Wait(ctx); err != nil {
+				return nil, err
+			}
+		}
+		authz, token, err := c.auth.header(ctx, kind.login)
+		if err != nil {
+			return nil, err
+		}
+		resp, written, err := c.attempt(ctx, req, n, authz, n > 1 || !replayable)
+		if err != nil {
+			if !kind.safe && !provablyUnsent(err, written) {
+				return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
+			}
+			if ctx.Err() != nil || !replayable || tries >= p.MaxAttempts || !retryableError(err) {
+				return nil, err
+			}
+			wait := backoff(p, tries)
+			if time.Since(start)+wait > p.MaxElapsed {
+				return nil, err
+			}
+			if serr := c.sleep(ctx, wait); serr != nil {
+				return nil, fmt.Errorf("%w (while waiting to retry after: %v)", serr, err)
+			}
+			tries++
+			continue
+		}
+		if resp.StatusCode == http.StatusUnauthorized && c.auth.renews() && !kind.login && !reauthed && replayable {
+			// The token expired or was invalidated: Phrase refused the call before acting, so
+			// it is replayed once with a fresh token.
+			reauthed = true
+			c.auth.invalidate(token)
+			continue
+		}
+		if !retryableStatus(resp.StatusCode, kind.safe) || !replayable || tries >= p.MaxAttempts {
+			return resp, nil
+		}
+		wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
+		if ok && wait > p.MaxDelay {
+			return resp, nil
+		}
+		if !ok {
+			wait = backoff(p, tries)
+		}
+		if time.Since(start)+wait > p.MaxElapsed {
+			return resp, nil
+		}
+		if serr := c.sleep(ctx, wait); serr != nil {
+			return nil, fmt.Errorf("%w (while waiting to retry after %s %s answered %s)", serr, req.Method, req.URL.Path, resp.Status)
+		}
+		tries++
+	}
+}
+
+// attempt sends one copy of req and reads its response. written reports whether any part of
+// the request may have been written to a connection.
+func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz string, fresh bool) (resp *http.Response, written bool, err error) {
+	actx, cancel := ctx, context.CancelFunc(func() {})
+	if c.attemptTimeout > 0 {
+		actx, cancel = context.WithTimeout(ctx, c.attemptTimeout)
+	}
+	defer cancel()
+	var wrote atomic.Bool
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		WroteHeaderField: func(string, []string) { wrote.Store(true) },
+		WroteHeaders:     func() { wrote.Store(true) },
+		WroteRequest:     func(httptrace.WroteRequestInfo) { wrote.Store(true) },
+	})
+	r := req.Clone(actx)
+	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+		if r.Body, err = req.GetBody(); err != nil {
+			return nil, false, err
+		}
+	}
+	_ = fresh
+	r.Header.Set("User-Agent", c.userAgent)
+	if r.Header.Get("Accept") == "" {
+		r.Header.Set("Accept", "application/json")
+	}
+	if authz != "" {
+		r.Header.Set("Authorization", authz)
+	} else {
+		r.Header.Del("Authorization")
+	}
+
+	began := time.Now()
+	resp, err = c.hc.Do(r)
+	if err == nil {
+		err = bufferBody(resp)
+		if err != nil {
+			resp = nil
+		}
+	}
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
+	if err != nil {
+		err = redactErr(err)
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.Path),
+		slog.Int("status", status),
+		slog.Duration("duration", time.Since(began)),
+		slog.Int("attempt", n),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "phrase http exchange", attrs...)
+	return resp, wrote.Load(), err
+}
+
+// bufferBody reads the body of resp into memory (bounded), drains and closes the connection's
+// body so that the connection can be reused, and replaces resp.Body with the bytes read.
+func bufferBody(resp *http.Response) error {
+	limit := int64(maxErrorBody)
+	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	if ok {
+		limit = maxSuccessBody
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		if ok {
+			err = fmt.Errorf("the answer is longer than %d bytes", limit)
+		} else {
+			data = data[:limit]
+			_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+		}
+	}
+	_ = resp.Body.Close()
+	if err != nil {
+		return fmt.Errorf("reading the answer of %s %s (%s): %w", resp.Request.Method, resp.Request.URL.Path, resp.Status, err)
+	}
+	resp.Body = bytesBody(data)
+	resp.ContentLength = int64(len(data))
+	return nil
+}
+
+// redactErr removes secrets from the URL a *url.Error names.
+func redactErr(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			ue.URL = redactURL(u)
+		}
+	}
+	return err
+}
+
+// provablyUnsent reports whether a failed attempt certainly did not reach the server: nothing
+// was written and the connection was never made (a failed dial or DNS lookup).
+func provablyUnsent(err error, written bool) bool {
+	if written {
+		return false
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+// retryableError reports whether a network error is worth another attempt: not when the
+// server's certificate is refused, nor for errors that are not about the network.
+func retryableError(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+		return false
+	}
+	var ue *url.Error
+	var ne net.Error
+	return errors.As(err, &ue) || errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// retryableStatus reports whether an answer says "try again": 429 and 503 for every request
+// (Phrase sends them before acting), and for safe requests also 408 and 5xx but 501.
+func retryableStatus(code int, safe bool) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return true
+	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return safe
+	}
+	return false
+}
+
+// backoff returns the wait before retry number tries (1 for the first retry): full jitter over
+// min(MaxDelay, BaseDelay·2^(tries-1)).
+func backoff(p RetryPolicy, tries int) time.Duration {
+	ceiling := p.BaseDelay
+	for i := 1; i < tries && ceiling < p.MaxDelay; i++ {
+		ceiling *= 2
+	}
+	ceiling = min(ceiling, p.MaxDelay)
+	if ceiling <= 0 {
+		return 0
+	}
+	return rand.N(ceiling + 1)
+}
+
+// sleepCtx waits d, or returns the context's error (its cause, when set) if it ends first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// projectOf returns the project uid of a path such as /web/api2/v1/projects/{uid}/jobs/... .
+func projectOf(path string) string {
+	const marker = "/projects/"
+	i := strings.Index(path, marker)
+	if i < 0 {
+		return ""
+	}
+	rest := path[i+len(marker):]
+	if j := strings.IndexByte(rest, '/'); j >= 0 {
+		rest = rest[:j]
+	}
+	if u, err := url.PathUnescape(rest); err == nil {
+		return u
+	}
+	return rest
 }

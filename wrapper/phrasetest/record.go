@@ -123,7 +123,7 @@ var (
 	// in a JSON body, including an unterminated string at the end of a malformed body.
 	jsonSecret = regexp.MustCompile(`(?i)("(?:password|connectorToken|token|code)"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|$)|[^,}\]\s]+)`)
 	// formSecret matches password=..., connectorToken=..., token=... in a form-like body or query.
-	formSecret = regexp.MustCompile(`(?i)\b((?:password|connectorToken|token|code)=)[^&\s]*`)
+	formSecret = regexp.MustCompile(`(?i)\b((?:password|connectorToken|token|code)=)[^&\s"]*`)
 )
 
 func redactBody(b []byte) []byte {

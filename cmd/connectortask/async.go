@@ -33,7 +33,8 @@ func (a *app) newAsyncCmd() *cobra.Command {
 		Use:     "async",
 		Short:   "Follow asynchronous requests (see: async get)",
 		Example: `  connectortask async get 900123 --wait`,
-		Args:    cobra.NoArgs,
+		Args:    cobra.NoArgs, // an unknown subcommand is a usage error, not a help page
+		RunE:    func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	var (
 		wait        bool

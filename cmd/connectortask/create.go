@@ -231,7 +231,7 @@ func (a *app) createBody(cmd *cobra.Command, f *createFlags) (api.JobCreateReque
 	if fl.Changed("due") {
 		t, err := wrapper.ParseTime(strings.TrimSpace(f.due), a.now())
 		if err != nil {
-			return body, usagef("--due %q: %v\n  want RFC 3339 such as 2026-12-01T17:00:00Z, or relative such as +72h or +3d", f.due, err)
+			return body, usagef("--due: %v", err)
 		}
 		body.Due = api.NewDateTimePtr(t)
 	}

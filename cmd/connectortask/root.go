@@ -61,6 +61,9 @@ type app struct {
 	// demoPoll is the poll interval of the demo's wait.
 	demoPoll time.Duration
 
+	// offline is set by validate, whose invalid body was never going to be sent.
+	offline bool
+
 	// started is set once a command's RunE begins: an error before that (unknown command or
 	// flag, wrong number of arguments) is a usage error.
 	started bool
@@ -246,7 +249,11 @@ func (a *app) printError(cmd *cobra.Command, err error, code int) {
 	}
 	switch {
 	case errors.As(err, &invalid):
-		fmt.Fprintf(w, "connectortask: the request is invalid (%d problem%s); nothing was sent:\n", len(invalid.Problems), plural(len(invalid.Problems)))
+		what := "the request is invalid (%d problem%s); nothing was sent:\n"
+		if a.offline {
+			what = "the body is invalid (%d problem%s):\n"
+		}
+		fmt.Fprintf(w, "connectortask: "+what, len(invalid.Problems), plural(len(invalid.Problems)))
 		for _, p := range invalid.Problems {
 			fmt.Fprintf(w, "  %s\n", formatProblem(p))
 		}
@@ -306,17 +313,22 @@ func apiErrorLine(e *wrapper.APIError, err error) string {
 }
 
 func apiHint(e *wrapper.APIError) string {
-	switch e.StatusCode {
-	case 401:
+	login := strings.Contains(e.URL, "/auth/login")
+	async := strings.Contains(e.URL, "/async/")
+	switch {
+	case e.StatusCode == 401 && login:
+		return "check " + envUsername + " and " + envPassword
+	case e.StatusCode == 401:
 		return "check the token (" + envToken + " or --token-file) or " + envUsername + "/" + envPassword
-	case 403:
+	case e.StatusCode == 403:
 		return "the user may lack the rights for this project or call"
-	case 404:
+	case e.StatusCode == 404 && async:
+		return "check the async request id (the asyncRequest.id that create printed) and the API root (--base-url or --region)"
+	case e.StatusCode == 404:
 		return "check --project-uid and the API root (--base-url or --region; it includes /web)"
-	case 429:
-		if e.RetryAfter > 0 {
-			return fmt.Sprintf("rate limited: try again in %s", e.RetryAfter)
-		}
+	case e.StatusCode == 429 && e.RetryAfter > 0:
+		return fmt.Sprintf("rate limited: try again in %s", e.RetryAfter)
+	case e.StatusCode == 429:
 		return "rate limited: try again in a minute"
 	}
 	return ""

@@ -53,6 +53,7 @@ func (a *app) newValidateCmd() *cobra.Command {
 		Args:    cobra.ExactArgs(1),
 	}
 	cmd.RunE = a.runE(func(cmd *cobra.Command, args []string) error {
+		a.offline = true
 		raw, err := a.readInput(args[0], args[0])
 		if err != nil {
 			return err

@@ -275,11 +275,15 @@ func isSecretName(k string) bool {
 	return false
 }
 
-// pathOf returns the path of a URL string, or the string itself when it does not parse.
+// pathOf returns the path of a URL string from Phrase's /api2/ on (the API root's /web
+// prefix is left out), or the whole path, or the string itself when it does not parse.
 func pathOf(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Path == "" {
 		return raw
+	}
+	if i := strings.Index(u.Path, "/api2/"); i > 0 {
+		return u.Path[i:]
 	}
 	return u.Path
 }

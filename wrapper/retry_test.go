@@ -316,7 +316,9 @@ func TestGETRetriedOn5xxAndNetworkErrors(t *testing.T) {
 }
 
 func TestGETNotRetriedOn4xx(t *testing.T) {
-	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeError(w, 404, "AsyncRequestNotFound", "no such request") })
+	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeError(w, 404, "AsyncRequestNotFound", "no such request")
+	})
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
 	_, err := c.AsyncRequest(context.Background(), "1")
 	var apiErr *APIError

@@ -1,6 +1,6 @@
 package phrasetest
 
-// The errorCode values the fake answers with. The first five are Phrase's own (seen in its
+// The errorCode values the fake answers with. The first four are Phrase's own (seen in its
 // answers); the others are the fake's choice where Phrase's code is not documented, named in
 // Phrase's styles.
 const (
@@ -12,8 +12,6 @@ const (
 	CodeAuthUnauthorized = "AuthUnauthorized"
 	// CodeAuthInvalidCredentials (401): login with a wrong user name or password.
 	CodeAuthInvalidCredentials = "AuthInvalidCredentials"
-	// CodeJobCountLimit is Phrase's code for too many jobs; the fake does not answer it.
-	CodeJobCountLimit = "JobCountLimit"
 
 	// CodeNotFound (404): no endpoint at this path.
 	CodeNotFound = "NotFound"

@@ -95,8 +95,8 @@ func WithClock(now func() time.Time) Option {
 
 // WithIDSource makes every id the Server hands out (job uids, source file uids, asynchronous
 // request ids, login tokens, provider uids) come from next, in the order the Server needs them.
-// next must be safe for concurrent use and should not repeat itself. It takes precedence over
-// [WithSeed].
+// The Server calls next one call at a time, with its lock held; next should not repeat itself.
+// It takes precedence over [WithSeed].
 func WithIDSource(next func() string) Option {
 	return func(c *config) {
 		if next != nil {

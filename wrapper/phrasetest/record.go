@@ -22,7 +22,8 @@ type Request struct {
 // Redacted is what replaces a credential in a [Request].
 const Redacted = "[REDACTED]"
 
-// Requests returns the record of every request the Server has seen, in the order they arrived.
+// Requests returns a copy of the record of every request the Server has seen, in the order it
+// read them. The record is kept in memory for the Server's life.
 func (s *Server) Requests() []Request { return s.f.requests() }
 
 // CountRequests returns how many requests had that method (any method when method is "") and a

@@ -24,8 +24,9 @@ type Server struct {
 	// Token is a valid static API token, accepted as "Authorization: ApiToken <Token>" or
 	// "Authorization: Bearer <Token>". It never expires.
 	Token string
-	// Username and Password are the demo user's credentials for POST /api2/v1/auth/login.
+	// Username is the demo user's name for POST /api2/v1/auth/login.
 	Username string
+	// Password is the demo user's password for POST /api2/v1/auth/login.
 	Password string
 	// ProjectUID is the uid of the default project (the first of WithProject, or
 	// DefaultProjectUID).
@@ -114,7 +115,7 @@ func serve(l net.Listener, opts []Option) *Server {
 			}
 		},
 	}
-	s.client = &http.Client{Transport: &http.Transport{Proxy: nil, ForceAttemptHTTP2: false}}
+	s.client = &http.Client{Transport: &http.Transport{}} // no Proxy: straight to loopback
 	go func() {
 		defer close(s.served)
 		if err := s.http.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -52,3 +52,9 @@ demo:
 
 clean:
 	rm -rf bin build
+
+## bench: side-by-side overhead benchmarks with ratios (issue 7); figures in BENCHMARKS.md
+.PHONY: bench
+bench:
+	@mkdir -p build
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./internal/bench/ | tee build/bench.txt | $(GO) run ./internal/bench/benchtable

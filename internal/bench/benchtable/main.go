@@ -1,0 +1,88 @@
+// Command benchtable reads `go test -bench -benchmem` output of package bench on stdin, echoes
+// it, and prints the side-by-side table with the ratios issue 7 asks for: c/b (wrapper with
+// validation over the generated client) and c/a (over hand-written net/http), per transport.
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// result is one benchmark line's figures.
+type result struct{ ns, bytes, allocs float64 }
+
+var line = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op\s+([\d.]+) B/op\s+([\d.]+) allocs/op`)
+
+func main() {
+	if err := run(os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtable:", err)
+		os.Exit(1)
+	}
+}
+
+func run(in io.Reader, out io.Writer) error {
+	results := map[string]result{}
+	sc := bufio.NewScanner(in)
+	for sc.Scan() {
+		fmt.Fprintln(out, sc.Text())
+		m := line.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		ns, _ := strconv.ParseFloat(m[2], 64)
+		b, _ := strconv.ParseFloat(m[3], 64)
+		a, _ := strconv.ParseFloat(m[4], 64)
+		results[m[1]] = result{ns, b, a}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if len(results) == 0 {
+		return fmt.Errorf("no benchmark lines on stdin")
+	}
+	fmt.Fprintln(out)
+	fmt.Fprintln(out, "| call | transport | ns/op | B/op | allocs/op | vs a (net/http) | vs b (generated) |")
+	fmt.Fprintln(out, "| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+	var names []string
+	for k := range results {
+		if strings.HasPrefix(k, "Call/") {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		parts := strings.Split(k, "/") // Call/<variant>/<transport>
+		if len(parts) != 3 {
+			continue
+		}
+		r := results[k]
+		fmt.Fprintf(out, "| %s | %s | %.0f | %.0f | %.0f | %s | %s |\n", parts[1], parts[2], r.ns, r.bytes, r.allocs,
+			ratio(r, results, "Call/a_nethttp/"+parts[2]), ratio(r, results, "Call/b_generated/"+parts[2]))
+	}
+	if v, ok := results["ValidateRequest"]; ok {
+		fmt.Fprintf(out, "\nrequest validation alone: %.2f µs/op, %.0f allocs/op (targets: ≤ 15 µs, ≤ 80 allocs)\n", v.ns/1000, v.allocs)
+	}
+	for _, tr := range []string{"mem", "loopback"} {
+		c, okc := results["Call/c_wrapper_validate/"+tr]
+		b, okb := results["Call/b_generated/"+tr]
+		a, oka := results["Call/a_nethttp/"+tr]
+		if okc && okb && oka {
+			fmt.Fprintf(out, "%-8s c/b = %.2f×   c/a = %.2f×\n", tr+":", c.ns/b.ns, c.ns/a.ns)
+		}
+	}
+	return nil
+}
+
+func ratio(r result, all map[string]result, base string) string {
+	b, ok := all[base]
+	if !ok || b.ns == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f×", r.ns/b.ns)
+}

@@ -81,6 +81,7 @@ func ValidateRequest(body *api.JobCreateRequestDto, now time.Time) error {
 	}
 	var ps []Problem
 	ps = append(ps, schemaProblems(doc)...)
+	ps = append(ps, dateProblems(doc)...)
 	ps = append(ps, ruleProblems(body, now)...)
 	return problemsErr(ps)
 }

@@ -45,7 +45,9 @@ func TestAPIErrorBodies(t *testing.T) {
 		message                 string
 	}{
 		{"html", "text/html", "<html>\n<body><h1>502 Bad Gateway</h1>\n</body></html>\n", 502,
-			func(e *APIError) bool { return e.Body == "<html>\n<body><h1>502 Bad Gateway</h1>\n</body></html>" && e.ErrorCode == "" },
+			func(e *APIError) bool {
+				return e.Body == "<html>\n<body><h1>502 Bad Gateway</h1>\n</body></html>" && e.ErrorCode == ""
+			},
 			"GET /api2/v1/async/1: 502 Bad Gateway: <html> <body><h1>502 Bad Gateway</h1> </body></html>"},
 		{"empty", "", "", 500,
 			func(e *APIError) bool { return e.Body == "" && e.ErrorCode == "" },

@@ -133,7 +133,9 @@ func TestInvalidRequestSendsNothing(t *testing.T) {
 }
 
 func TestWithoutValidationSends(t *testing.T) {
-	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeError(w, 400, "NOT_UNIQUE_TARGET_LANG", "Target languages must be unique.") })
+	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeError(w, 400, "NOT_UNIQUE_TARGET_LANG", "Target languages must be unique.")
+	})
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"), WithoutValidation())
 	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, api.JobCreateRequestDto{TargetLangs: []string{"de", "de"}})
 	var apiErr *APIError

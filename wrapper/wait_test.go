@@ -101,7 +101,9 @@ func TestWaitContextCancelled(t *testing.T) {
 }
 
 func TestWaitStopsOnPollError(t *testing.T) {
-	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeError(w, 404, "NotFound", "no such async request") })
+	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeError(w, 404, "NotFound", "no such async request")
+	})
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
 	_, err := c.WaitAsyncRequest(context.Background(), "900")
 	var apiErr *APIError

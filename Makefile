@@ -44,7 +44,7 @@ test-go:
 lint: fmt-check vet
 
 ## test: what CI runs
-test: lint check-generated test-go
+test: lint check-generated test-go spec-test
 
 ## demo: the README's first command
 demo:
@@ -58,3 +58,58 @@ clean:
 bench:
 	@mkdir -p build
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./internal/bench/ | tee build/bench.txt | $(GO) run ./internal/bench/benchtable
+
+# ---- The spec as a product for other language teams (issue 6) ----------------------------------
+# npm tools are pinned exactly in package.json and package-lock.json and installed with `npm ci`
+# (.ci/run does it; these targets do it themselves only when node_modules is missing). The
+# reference check needs Debian's chromium (.ci/run installs it). See spec/README.md.
+.PHONY: spec-test npm-deps lint-spec docs docs-check ts-client breaking breaking-selftest
+
+## spec-test: every check of the spec as a product (part of `make test`)
+spec-test: lint-spec breaking breaking-selftest docs-check ts-client
+
+NODE_BIN := node_modules/.bin
+# No telemetry, update notices or funding chatter from the npm tools.
+NODE_QUIET := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIFIER=1 SCARF_ANALYTICS=false
+REDOCLY := $(NODE_QUIET) $(NODE_BIN)/redocly
+# Redocly CLI 2.x draws a boxed "Node.js 20 support is ending" notice on every run; drop that box.
+NO_NODE20_BOX := sed '/^ *[╔║╚]/d; /^ *$$/d'
+# The breaking-change gate: oasdiff (pinned in tools/go.mod) between the last released spec and
+# openapi.yaml. spec/oasdiff-levels.txt raises response-optional-property-removed to an error:
+# openapi.yaml marks no response field required (Phrase guarantees none), yet clients read them.
+BREAKING := $(TOOLS) oasdiff breaking --fail-on ERR --severity-levels spec/oasdiff-levels.txt
+BASELINE := spec/baseline/openapi.yaml
+
+npm-deps:
+	@test -f node_modules/.package-lock.json || npm ci --no-audit --no-fund --loglevel=error
+
+## lint-spec: Redocly (recommended-strict) and Spectral (spectral:oas, warnings fail) on openapi.yaml
+lint-spec: npm-deps
+	@{ $(REDOCLY) lint --config spec/redocly.yaml --lint-config error openapi.yaml 2>&1 1>&3 | $(NO_NODE20_BOX) >&2; } 3>&1
+	$(NODE_QUIET) $(NODE_BIN)/spectral lint --ruleset spec/spectral.yaml --fail-severity warn openapi.yaml
+
+## docs: the API reference as one self-contained HTML file (no network), build/docs/index.html
+docs: npm-deps
+	@{ $(REDOCLY) build-docs openapi.yaml --config spec/redocly.yaml --lint-config error --inlineBundle \
+	  --openapi.disableTelemetry=true -o build/docs/index.html 2>&1 1>&3 | $(NO_NODE20_BOX) >&2; } 3>&1
+
+## docs-check: render build/docs in headless chromium; fail unless the operations and fields show
+docs-check: docs
+	node spec/docs-check.mjs build/docs/index.html
+
+## ts-client: generate the TypeScript client, type-check it strictly, run a program against the fake
+ts-client: npm-deps
+	rm -rf clients/typescript/generated build/ts-client
+	cd clients/typescript && $(NODE_QUIET) ../../$(NODE_BIN)/openapi-ts -f openapi-ts.config.mjs
+	$(NODE_BIN)/tsc -p clients/typescript/tsconfig.json --strict --noEmitOnError
+	$(GO) build -o build/ts-client/fakeserver ./clients/typescript/fakeserver
+	node clients/typescript/run.mjs build/ts-client/fakeserver build/ts-client/src/main.js
+	node clients/typescript/run.mjs build/ts-client/fakeserver build/ts-client/src/main.js -unknown-enums
+
+## breaking: fail when openapi.yaml breaks clients of the last released spec (spec/CHANGELOG.md)
+breaking:
+	$(BREAKING) $(BASELINE) openapi.yaml
+
+## breaking-selftest: the gate passes on the spec and fails on deliberately broken copies of it
+breaking-selftest:
+	BREAKING_CMD='$(BREAKING)' node spec/breaking-selftest.mjs $(BASELINE) openapi.yaml

@@ -1,0 +1,173 @@
+package wrapper_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/wrapper"
+	"github.com/seed-a960d6a4/connectortask/wrapper/phrasetest"
+)
+
+// Create jobs from a connector's download task and wait for their import. Against Phrase, use
+// wrapper.WithRegion (or the default EU region) instead of WithBaseURL.
+func Example() {
+	phrase := phrasetest.NewServer() // a fake of Phrase TMS on a loopback port
+	defer phrase.Close()
+
+	client, err := wrapper.New(
+		wrapper.WithBaseURL(phrase.URL),
+		wrapper.WithCredentials(phrase.Username, phrase.Password), // logs in on first need
+		wrapper.WithDefaultDueOffset(72*time.Hour),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	out, err := client.CreateJobsFromDownloadTask(ctx, phrase.ProjectUID,
+		&api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: ptr("5f8c2b1e9d4a7c3b")},
+		api.JobCreateRequestDto{TargetLangs: []string{"de", "fr"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, job := range *out.Jobs {
+		fmt.Println("created job for", *job.TargetLang, "status", *job.Status)
+	}
+	done, err := client.WaitAsyncRequest(ctx, *out.AsyncRequest.Id, wrapper.WithPollInterval(10*time.Millisecond, 50*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("import finished:", done.AsyncResponse != nil)
+	// Output:
+	// created job for de status NEW
+	// created job for fr status NEW
+	// import finished: true
+}
+
+// A job-creating POST whose answer was lost is not resent: the error says the outcome is
+// unknown, and the jobs exist exactly once.
+func ExampleUnknownOutcomeError() {
+	phrase := phrasetest.NewServer(phrasetest.WithLostResponse(1)) // a proxy loses the answer
+	defer phrase.Close()
+	client, err := wrapper.New(wrapper.WithBaseURL(phrase.URL), wrapper.WithAPIToken(phrase.Token))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.CreateJobsFromDownloadTask(context.Background(), phrase.ProjectUID, nil,
+		api.JobCreateRequestDto{TargetLangs: []string{"de", "fr"}})
+	var unknown *wrapper.UnknownOutcomeError
+	if errors.As(err, &unknown) {
+		fmt.Println("outcome unknown for project", unknown.ProjectUID)
+	}
+	fmt.Println("job POSTs sent:", phrase.CountRequests("POST", "/jobs/connectorTask"))
+	fmt.Println("jobs in Phrase:", len(phrase.Jobs()))
+	// Output:
+	// outcome unknown for project Pr2wE4rT6yU8iO0p
+	// job POSTs sent: 1
+	// jobs in Phrase: 2
+}
+
+// Every problem of a request is reported at once, with its JSON path and a fix, before
+// anything is sent.
+func ExampleValidateRequest() {
+	now := time.Date(2026, 11, 28, 17, 0, 0, 0, time.UTC)
+	err := wrapper.ValidateRequest(&api.JobCreateRequestDto{
+		TargetLangs: []string{"de", "fr", "de"},
+		Due:         api.NewDateTimePtr(now.Add(-time.Hour)),
+		Assignments: &[]api.ProvidersPerLanguage{{TargetLang: ptr("it")}},
+		CallbackUrl: ptr("hooks.example.com/phrase"),
+	}, now)
+	var invalid *wrapper.ValidationError
+	if errors.As(err, &invalid) {
+		for _, p := range invalid.Problems {
+			fmt.Println(p.Path, "-", p.Message)
+		}
+	}
+	// Output:
+	// /assignments/0/targetLang - target language "it" is not one of targetLangs [de fr de]
+	// /callbackUrl - not an absolute http(s) URL
+	// /due - due 2026-11-28T16:00:00Z is in the past (now 2026-11-28T17:00:00Z)
+	// /targetLangs/2 - target language "de" is listed again (first at /targetLangs/0)
+}
+
+// ParseTime reads absolute and relative times and returns them as they are sent: UTC, whole
+// seconds.
+func ExampleParseTime() {
+	now := time.Date(2026, 11, 28, 17, 3, 12, 0, time.UTC)
+	for _, s := range []string{"2026-12-01T18:00:00+01:00", "2026-12-01T17:00:00+0000", "+72h", "+3d"} {
+		t, err := wrapper.ParseTime(s, now)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(api.NewDateTime(t))
+	}
+	// Output:
+	// 2026-12-01T17:00:00Z
+	// 2026-12-01T17:00:00Z
+	// 2026-12-01T17:03:12Z
+	// 2026-12-01T17:03:12Z
+}
+
+// PreviewCreate shows what would be sent, secrets redacted, and sends nothing: a dry run.
+func ExampleClient_PreviewCreate() {
+	client, err := wrapper.New(wrapper.WithAPIToken("my-secret-token"),
+		wrapper.WithClock(func() time.Time { return time.Date(2026, 11, 28, 17, 0, 0, 0, time.UTC) }))
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := client.PreviewCreate(context.Background(), "Pr2wE4rT6yU8iO0p", nil, api.JobCreateRequestDto{
+		TargetLangs: []string{"de"},
+		Due:         api.NewDateTimePtr(time.Date(2026, 12, 1, 18, 0, 0, 0, time.FixedZone("CET", 3600))),
+		RemoteFile:  &api.JobCreateRemoteFileDto{ConnectorToken: "connector-secret", RemoteFileName: "winter.docx"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.Method, p.URL)
+	fmt.Println("Authorization:", p.Header.Get("Authorization"))
+	fmt.Println(string(p.Body))
+	// Output:
+	// POST https://cloud.memsource.com/web/api2/v1/projects/Pr2wE4rT6yU8iO0p/jobs/connectorTask
+	// Authorization: ApiToken [REDACTED]
+	// {"due":"2026-12-01T17:00:00Z","remoteFile":{"connectorToken":"[REDACTED]","remoteFileName":"winter.docx"},"targetLangs":["de"]}
+}
+
+// Login checks the credentials early and tells whose they are; later calls reuse its token.
+func ExampleClient_Login() {
+	phrase := phrasetest.NewServer()
+	defer phrase.Close()
+	client, err := wrapper.New(wrapper.WithBaseURL(phrase.URL), wrapper.WithCredentials(phrase.Username, phrase.Password))
+	if err != nil {
+		log.Fatal(err)
+	}
+	me, err := client.Login(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("logged in as", *me.User.UserName)
+	// Output:
+	// logged in as demo
+}
+
+// Answers that say "try again later" are retried with backoff that honours Retry-After;
+// WithRetryPolicy bounds how long.
+func ExampleWithRetryPolicy() {
+	phrase := phrasetest.NewServer(phrasetest.WithRateLimited(2, "0")) // two 429s first
+	defer phrase.Close()
+	client, err := wrapper.New(wrapper.WithBaseURL(phrase.URL), wrapper.WithAPIToken(phrase.Token),
+		wrapper.WithRetryPolicy(wrapper.RetryPolicy{MaxAttempts: 5, MaxElapsed: time.Minute, BaseDelay: 10 * time.Millisecond}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	out, err := client.CreateJobsFromDownloadTask(context.Background(), phrase.ProjectUID, nil,
+		api.JobCreateRequestDto{TargetLangs: []string{"de"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("jobs:", len(*out.Jobs), "after", phrase.CountRequests("POST", "/jobs/connectorTask"), "attempts")
+	// Output:
+	// jobs: 1 after 3 attempts
+}

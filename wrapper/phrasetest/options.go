@@ -58,6 +58,7 @@ type config struct {
 	unavailable      int
 	unavailableRetry string
 	lostResponses    int
+	requestRate      *requestRate // WithRequestRateLimit, ratelimit.go
 
 	asyncPendingPolls  int
 	asyncFailCode      string

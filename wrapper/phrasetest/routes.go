@@ -19,9 +19,10 @@ const (
 	asyncPath = "/api2/v1/async/{asyncRequestId}"
 )
 
-// routes builds the handler: record, bound the body, wait (WithLatency), fail
-// (WithUnavailable), then route through the handler generated from the spec. Paths and methods
-// the spec does not have answer 404 and 405 with Phrase's error body.
+// routes builds the handler: record, bound the body, wait (WithLatency), refuse
+// (WithRequestRateLimit), fail (WithUnavailable), then route through the handler generated
+// from the spec. Paths and methods the spec does not have answer 404 and 405 with Phrase's
+// error body.
 func (f *fake) routes() http.Handler {
 	mux := http.NewServeMux()
 	api.HandlerWithOptions(f, api.StdHTTPServerOptions{
@@ -57,6 +58,9 @@ func (f *fake) routes() http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if !f.wait(r) {
+			return
+		}
+		if f.rateLimit(sw) {
 			return
 		}
 		if f.unavailable(sw, r) {

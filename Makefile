@@ -43,8 +43,8 @@ test-go:
 ## lint: gofmt, go vet
 lint: fmt-check vet
 
-## test: what CI runs
-test: lint check-generated test-go spec-test
+## test: what CI runs (Go tests last, so their summary closes the output)
+test: lint check-generated spec-test test-go
 
 ## demo: the README's first command
 demo:

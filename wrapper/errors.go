@@ -297,17 +297,15 @@ func oneLine(s string, n int) string {
 	return s
 }
 
-// truncateUTF8 cuts s to at most n bytes without splitting a rune, and replaces invalid UTF-8.
+// truncateUTF8 replaces invalid UTF-8 and cuts s to at most n bytes without splitting a rune.
 func truncateUTF8(s string, n int) string {
-	if len(s) > n {
-		s = s[:n]
-		for len(s) > 0 && !utf8.ValidString(s) {
-			r, size := utf8.DecodeLastRuneInString(s)
-			if r != utf8.RuneError || size != 1 {
-				break
-			}
-			s = s[:len(s)-1]
-		}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
 	}
-	return strings.ToValidUTF8(s, "\uFFFD")
+	s = s[:n]
+	for len(s) > 0 && !utf8.ValidString(s) { // only a rune cut in half at the end can be invalid
+		s = s[:len(s)-1]
+	}
+	return s
 }

@@ -172,6 +172,7 @@ func FuzzAPIErrorBody(f *testing.F) {
 		`<html><body><h1>502 Bad Gateway</h1></body></html>`,
 		"", "   ", "{", `{"errorDesc":"async style"}`, "\xff\xfe\xfd", `["x"]`, `null`,
 		strings.Repeat("é", 5000),
+		strings.Repeat("é", 1000) + "\xc3\xc3é\xa9\xa9" + strings.Repeat("é", 1000), // found by fuzzing: replacements grew Body past its bound
 	} {
 		f.Add([]byte(seed))
 	}

@@ -113,7 +113,7 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		resp, written, err := c.attempt(ctx, req, n, authz, n > 1 || !replayable)
+		resp, written, err := c.attempt(ctx, req, n, authz)
 		if err != nil {
 			if !kind.safe && !provablyUnsent(err, written) {
 				return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
@@ -160,7 +160,7 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 
 // attempt sends one copy of req and reads its response. written reports whether any part of
 // the request may have been written to a connection.
-func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz string, fresh bool) (resp *http.Response, written bool, err error) {
+func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz string) (resp *http.Response, written bool, err error) {
 	actx, cancel := ctx, context.CancelFunc(func() {})
 	if c.attemptTimeout > 0 {
 		actx, cancel = context.WithTimeout(ctx, c.attemptTimeout)
@@ -178,7 +178,6 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 			return nil, false, err
 		}
 	}
-	_ = fresh
 	r.Header.Set("User-Agent", c.userAgent)
 	if r.Header.Get("Accept") == "" {
 		r.Header.Set("Accept", "application/json")

@@ -3,6 +3,7 @@ package wrapper
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -449,5 +450,44 @@ func TestRateLimitPacesRequests(t *testing.T) {
 	}
 	if d := time.Since(start); d < 55*time.Millisecond {
 		t.Errorf("4 requests took %v, want at least 60ms at 3000/min", d)
+	}
+}
+
+// countingReader serves n bytes of 'x' and counts how many were read.
+type countingReader struct {
+	left, read int
+	closed     bool
+}
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	if r.left == 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), r.left)
+	for i := range n {
+		p[i] = 'x'
+	}
+	r.left -= n
+	r.read += n
+	return n, nil
+}
+
+func (r *countingReader) Close() error { r.closed = true; return nil }
+
+func TestBodiesReadWithABound(t *testing.T) {
+	req, _ := http.NewRequest("GET", "https://h/web/api2/v1/async/1", nil)
+	errBody := &countingReader{left: 10 << 20}
+	resp := &http.Response{StatusCode: 502, Status: "502 Bad Gateway", Body: errBody, Request: req}
+	if err := bufferBody(resp); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	if len(data) != maxErrorBody || errBody.read > maxErrorBody+1+maxDrain || !errBody.closed {
+		t.Errorf("error body: kept %d, read %d of 10 MiB, closed %v", len(data), errBody.read, errBody.closed)
+	}
+	okBody := &countingReader{left: maxSuccessBody + 10}
+	resp = &http.Response{StatusCode: 200, Status: "200 OK", Body: okBody, Request: req}
+	if err := bufferBody(resp); err == nil || okBody.read > maxSuccessBody+1 || !okBody.closed {
+		t.Errorf("over-long 2xx body: err %v, read %d, closed %v", err, okBody.read, okBody.closed)
 	}
 }

@@ -1,0 +1,242 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// feed returns a closed channel holding n tasks with IDs 1..n for project "P<id>"; the body of
+// each is valid unless broken(id).
+func feed(n int, broken func(id int) bool) <-chan BatchTask {
+	ch := make(chan BatchTask, n)
+	for id := 1; id <= n; id++ {
+		body := validBody()
+		if broken != nil && broken(id) {
+			body.TargetLangs = nil
+		}
+		ch <- BatchTask{ID: id, ProjectUID: "P" + strconv.Itoa(id), Body: body}
+	}
+	close(ch)
+	return ch
+}
+
+// collect gathers results; onResult is called from one goroutine at a time, which -race checks.
+type collect struct {
+	results []BatchResult
+}
+
+func (c *collect) add(r BatchResult) { c.results = append(c.results, r) }
+
+func (c *collect) ids() []int {
+	var ids []int
+	for _, r := range c.results {
+		ids = append(ids, r.Task.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func TestRunBatchReportsEveryTaskOnceAndGoesOnAfterFailures(t *testing.T) {
+	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if strings.Contains(r.URL.Path, "/projects/P4/") {
+			writeError(w, http.StatusNotFound, "ProjectNotFound", "Project P4 not found.")
+			return
+		}
+		writeCreated(w)
+	})
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok"))
+	var got collect
+	err := c.RunBatch(t.Context(), feed(10, func(id int) bool { return id == 7 }), BatchOptions{Concurrency: 3}, got.add)
+	if err != nil {
+		t.Fatalf("RunBatch: %v", err)
+	}
+	if ids := got.ids(); !slices.Equal(ids, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}) {
+		t.Fatalf("reported ids %v, want each of 1..10 once", ids)
+	}
+	for _, r := range got.results {
+		var apiErr *APIError
+		var invalid *ValidationError
+		switch r.Task.ID {
+		case 4:
+			if !errors.As(r.Err, &apiErr) || apiErr.StatusCode != 404 || r.Jobs != nil {
+				t.Errorf("task 4: %v, want a 404 APIError", r.Err)
+			}
+		case 7:
+			if !errors.As(r.Err, &invalid) {
+				t.Errorf("task 7: %v, want a ValidationError", r.Err)
+			}
+		default:
+			if r.Err != nil || r.Jobs == nil || r.Jobs.Jobs == nil || len(*r.Jobs.Jobs) != 1 {
+				t.Errorf("task %d: %v %+v", r.Task.ID, r.Err, r.Jobs)
+			}
+		}
+	}
+	// The invalid task was not sent; every other one exactly once.
+	if n := srv.count("POST", "/jobs/connectorTask"); n != 9 {
+		t.Errorf("server saw %d POSTs, want 9", n)
+	}
+}
+
+func TestRunBatchBoundsConcurrency(t *testing.T) {
+	var inFlight, peak atomic.Int32
+	srv := newWire(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		n := inFlight.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(15 * time.Millisecond)
+		inFlight.Add(-1)
+		writeCreated(w)
+	})
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok"))
+	var got collect
+	if err := c.RunBatch(t.Context(), feed(24, nil), BatchOptions{Concurrency: 4}, got.add); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.results) != 24 {
+		t.Fatalf("%d results, want 24", len(got.results))
+	}
+	if p := peak.Load(); p != 4 {
+		t.Errorf("the server saw at most %d requests at once, want exactly 4 (the bound, reached)", p)
+	}
+}
+
+func TestRunBatchPacesStartsEvenly(t *testing.T) {
+	var mu sync.Mutex
+	var arrivals []time.Time
+	srv := newWire(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		mu.Lock()
+		arrivals = append(arrivals, time.Now())
+		mu.Unlock()
+		writeCreated(w)
+	})
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok"))
+	const n, perMinute = 16, 3000 // one start every 20ms: 15 gaps, 300ms
+	interval := time.Minute / perMinute
+	start := time.Now()
+	var got collect
+	if err := c.RunBatch(t.Context(), feed(n, nil), BatchOptions{Concurrency: 8, PerMinute: perMinute}, got.add); err != nil {
+		t.Fatal(err)
+	}
+	elapsed := time.Since(start)
+	ideal := (n - 1) * interval
+	if elapsed < ideal-5*time.Millisecond {
+		t.Errorf("%d tasks at %d/min took %s, less than the %s the pace allows", n, perMinute, elapsed, ideal)
+	}
+	if elapsed > ideal+250*time.Millisecond {
+		t.Errorf("%d tasks at %d/min took %s, far more than the %s the pace allows", n, perMinute, elapsed, ideal)
+	}
+	// No burst: k gaps between arrivals at the server take about k intervals, never much less.
+	mu.Lock()
+	defer mu.Unlock()
+	for i := range arrivals {
+		for k := 2; i+k < len(arrivals); k++ {
+			if gap := arrivals[i+k].Sub(arrivals[i]); gap < time.Duration(k)*interval-15*time.Millisecond {
+				t.Fatalf("arrivals %d and %d are %s apart, want about %s", i, i+k, gap, time.Duration(k)*interval)
+			}
+		}
+	}
+}
+
+// TestRunBatchCancelLetsStartedRequestsFinish: after ctx is done no task starts, the requests
+// in flight finish (their context is not cancelled) and are reported, and RunBatch says why it
+// stopped.
+func TestRunBatchCancelLetsStartedRequestsFinish(t *testing.T) {
+	release := make(chan struct{})
+	arrived := make(chan struct{}, 100)
+	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		arrived <- struct{}{}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		writeCreated(w)
+	})
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok"))
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var got collect
+	done := make(chan error, 1)
+	go func() { done <- c.RunBatch(ctx, feed(10, nil), BatchOptions{Concurrency: 3}, got.add) }()
+	for range 3 {
+		<-arrived
+	}
+	cancel()
+	time.Sleep(20 * time.Millisecond) // let RunBatch see the cancellation before any slot frees
+	close(release)
+	err := <-done
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("RunBatch returned %v, want context.Canceled", err)
+	}
+	if len(got.results) != 3 {
+		t.Fatalf("%d results, want the 3 in flight", len(got.results))
+	}
+	for _, r := range got.results {
+		if r.Err != nil || r.Jobs == nil {
+			t.Errorf("task %d in flight at the cancel: %v; want it finished", r.Task.ID, r.Err)
+		}
+	}
+	if n := srv.count("POST", "/jobs/connectorTask"); n != 3 {
+		t.Errorf("server saw %d POSTs, want 3: nothing may start after the cancel", n)
+	}
+}
+
+// TestRunBatchPaceUntilDeadline: a pace that would pass ctx's deadline waits for it and reports
+// the deadline; it does not end early as if the tasks had run dry.
+func TestRunBatchPaceUntilDeadline(t *testing.T) {
+	srv := newWire(t, func(w http.ResponseWriter, _ *http.Request, _ int) { writeCreated(w) })
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok"))
+	ctx, cancel := context.WithTimeout(t.Context(), 80*time.Millisecond)
+	defer cancel()
+	var got collect
+	start := time.Now()
+	err := c.RunBatch(ctx, feed(3, nil), BatchOptions{Concurrency: 2, PerMinute: 60}, got.add)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("RunBatch returned %v after %s, want context.DeadlineExceeded", err, time.Since(start))
+	}
+	if len(got.results) != 1 || srv.count("POST", "/jobs/connectorTask") != 1 {
+		t.Errorf("%d results, %d POSTs; want 1 and 1", len(got.results), srv.count("POST", "/jobs/connectorTask"))
+	}
+}
+
+func TestRunBatchZeroOptionsRunsOneAtATime(t *testing.T) {
+	var inFlight, peak atomic.Int32
+	srv := newWire(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		n := inFlight.Add(1)
+		if n > peak.Load() {
+			peak.Store(n)
+		}
+		time.Sleep(2 * time.Millisecond)
+		inFlight.Add(-1)
+		writeCreated(w)
+	})
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok"))
+	var got collect
+	if err := c.RunBatch(t.Context(), feed(5, nil), BatchOptions{}, got.add); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.results) != 5 || peak.Load() != 1 {
+		t.Errorf("%d results, peak %d in flight; want 5 and 1", len(got.results), peak.Load())
+	}
+	// Tasks start in the order received; with one at a time they also finish in that order.
+	if ids := got.ids(); !slices.Equal(ids, []int{1, 2, 3, 4, 5}) {
+		t.Errorf("ids %v", ids)
+	}
+	for i, r := range got.results {
+		if r.Task.ID != i+1 {
+			t.Errorf("result %d is task %d", i, r.Task.ID)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package wrapper
 
 import (
 	"context"
+	"errors"
+	"net"
 	"sync"
 	"time"
 
@@ -28,6 +30,56 @@ type BatchResult struct {
 	Duration time.Duration
 }
 
+// Outcome is what became of a BatchTask, as far as the client can know.
+type Outcome string
+
+const (
+	// Created: Phrase created the jobs; BatchResult.Jobs holds its answer.
+	Created Outcome = "created"
+	// Failed: no job was created, for certain: the task was invalid (nothing was sent), Phrase
+	// refused it (a 4xx, or 429/503 beyond the retry policy), or it never reached Phrase (a
+	// failed dial or DNS lookup, a cancelled context before sending). Sending it again after
+	// fixing the cause creates each job once.
+	Failed Outcome = "failed"
+	// Unknown: jobs may have been created (see UnknownOutcomeError). Do not send the task again
+	// before looking at the project's jobs in Phrase: there is no idempotency key, so a resend
+	// can create every job twice.
+	Unknown Outcome = "unknown"
+)
+
+// Outcome says whether the task's jobs were created, certainly not created, or perhaps
+// created. Any error it cannot prove harmless counts as Unknown: for instance a 201 whose body
+// could not be read (the jobs exist).
+func (r BatchResult) Outcome() Outcome {
+	if r.Err == nil {
+		return Created
+	}
+	var (
+		unknown *UnknownOutcomeError
+		invalid *ValidationError
+		apiErr  *APIError
+		dnsErr  *net.DNSError
+		opErr   *net.OpError
+	)
+	switch {
+	case errors.As(r.Err, &unknown):
+		return Unknown
+	case errors.As(r.Err, &invalid), errors.As(r.Err, &apiErr):
+		// CreateJobsFromDownloadTask returns an *APIError only for answers given before Phrase
+		// acts (4xx, 429, 503) or for a failed login; other 5xx are UnknownOutcomeErrors.
+		return Failed
+	case errors.As(r.Err, &dnsErr), errors.As(r.Err, &opErr) && opErr.Op == "dial":
+		// The transport turns every network error after which the POST may have been written
+		// into an UnknownOutcomeError, so one that arrives bare never reached Phrase.
+		return Failed
+	case errors.Is(r.Err, context.Canceled), errors.Is(r.Err, context.DeadlineExceeded):
+		// Cancelled while waiting (for a login, the pace, or a retry after 429/503); a POST
+		// cancelled after sending would be an UnknownOutcomeError.
+		return Failed
+	}
+	return Unknown
+}
+
 // BatchOptions bound a batch. The zero value runs one request at a time, unpaced.
 type BatchOptions struct {
 	// Concurrency is how many requests may be in flight at once (at least 1).
@@ -41,8 +93,9 @@ type BatchOptions struct {
 // At most opts.Concurrency requests are in flight and at most opts.PerMinute start per minute.
 // Each task is validated first (as CreateJobsFromDownloadTask does); an invalid one is reported
 // with its *ValidationError at once, without taking a slot or a turn of the pace.
-// onResult is called once for every task that was started, from one goroutine at a time, in the
-// order the tasks finish; one task's failure does not stop the others.
+// onResult is called once for every task that was started or refused by validation, from one
+// goroutine at a time, in the order the tasks finish; one task's failure does not stop the
+// others. BatchResult.Outcome says whether a failed task may be sent again.
 //
 // Tasks start in the order they are received. When ctx is done, RunBatch takes no more tasks,
 // but lets the requests already started finish and reports them: cancelling a job-creating POST

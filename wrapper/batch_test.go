@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/seed-a960d6a4/connectortask/api"
 )
 
 // feed returns a closed channel holding n tasks with IDs 1..n for project "P<id>"; the body of
@@ -238,5 +240,66 @@ func TestRunBatchZeroOptionsRunsOneAtATime(t *testing.T) {
 		if r.Task.ID != i+1 {
 			t.Errorf("result %d is task %d", i, r.Task.ID)
 		}
+	}
+}
+
+// TestBatchResultOutcome: Created, Failed only when no job can exist, Unknown otherwise.
+func TestBatchResultOutcome(t *testing.T) {
+	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		switch {
+		case strings.Contains(r.URL.Path, "/projects/P400/"):
+			writeError(w, http.StatusBadRequest, "NOT_UNIQUE_TARGET_LANG", "Target languages must be unique.")
+		case strings.Contains(r.URL.Path, "/projects/P502/"):
+			w.WriteHeader(http.StatusBadGateway)
+		case strings.Contains(r.URL.Path, "/projects/Pgarbled/"):
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(`{"jobs": [`))
+		case strings.Contains(r.URL.Path, "/projects/Preset/"):
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				_ = conn.Close()
+			}
+		default:
+			writeCreated(w)
+		}
+	})
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok"))
+	// A port nobody listens on: the dial fails, nothing is sent.
+	closed := newWire(t, func(http.ResponseWriter, *http.Request, int) {})
+	closedBase := closed.base()
+	closed.Close()
+	cd, _ := newTestClient(t, closedBase, WithAPIToken("tok"), WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
+
+	tasks := map[string]struct {
+		c    *Client
+		body api.JobCreateRequestDto
+		want Outcome
+	}{
+		"Pok":      {c, validBody(), Created},
+		"P400":     {c, validBody(), Failed},
+		"Pinvalid": {c, api.JobCreateRequestDto{}, Failed},
+		"Pdial":    {cd, validBody(), Failed},
+		"P502":     {c, validBody(), Unknown},
+		"Pgarbled": {c, validBody(), Unknown},
+		"Preset":   {c, validBody(), Unknown},
+	}
+	for project, tc := range tasks {
+		ch := make(chan BatchTask, 1)
+		ch <- BatchTask{ID: 1, ProjectUID: project, Body: tc.body}
+		close(ch)
+		var got collect
+		if err := tc.c.RunBatch(t.Context(), ch, BatchOptions{}, got.add); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.results) != 1 {
+			t.Fatalf("%s: %d results", project, len(got.results))
+		}
+		if o := got.results[0].Outcome(); o != tc.want {
+			t.Errorf("%s: Outcome %q, want %q (err: %v)", project, o, tc.want, got.results[0].Err)
+		}
+	}
+	if o := (BatchResult{Err: context.Canceled}).Outcome(); o != Failed {
+		t.Errorf("a bare context.Canceled: %q, want failed", o)
 	}
 }

@@ -187,3 +187,17 @@ func FuzzAPIErrorBody(f *testing.F) {
 		}
 	})
 }
+
+func TestNetworkErrorsRedactTheURL(t *testing.T) {
+	ft := &failingTransport{err: errors.New("boom")}
+	c, _ := newTestClient(t, "https://phrase.example/web", WithAPIToken("t"), WithHTTPClient(&http.Client{Transport: ft}),
+		WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
+	// A caller of the generated client who puts a legacy ?token= in the URL.
+	_, err := c.API().GetAsyncRequest(context.Background(), "1", func(_ context.Context, req *http.Request) error {
+		req.URL.RawQuery = "token=tok-SECRET"
+		return nil
+	})
+	if err == nil || strings.Contains(err.Error(), "tok-SECRET") || !strings.Contains(err.Error(), "REDACTED") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -105,7 +106,9 @@ func TestRetryAfterLongerThanMaxDelayStops(t *testing.T) {
 		w.Header().Set("Retry-After", "3600")
 		writeError(w, 429, "ApiLimitReached", "come back in an hour")
 	})
-	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
+	p := fastPolicy
+	p.MaxElapsed = 3 * time.Hour // only MaxDelay stops it
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"), WithRetryPolicy(p))
 	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.RetryAfter != time.Hour {
@@ -307,12 +310,15 @@ func TestGETRetriedOn5xxAndNetworkErrors(t *testing.T) {
 			writeJSON(w, 200, map[string]any{"id": "1"})
 		}
 	})
-	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
+	c, sl := newTestClient(t, srv.base(), WithAPIToken("t"))
 	if _, err := c.AsyncRequest(context.Background(), "1"); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(srv.requests()); n != 4 {
 		t.Errorf("GETs = %d, want 4", n)
+	}
+	if n := len(sl.all()); n != 3 {
+		t.Errorf("backoff waits = %d, want 3 (one before each retry)", n)
 	}
 }
 
@@ -489,5 +495,28 @@ func TestBodiesReadWithABound(t *testing.T) {
 	resp = &http.Response{StatusCode: 200, Status: "200 OK", Body: okBody, Request: req}
 	if err := bufferBody(resp); err == nil || okBody.read > maxSuccessBody+1 || !okBody.closed {
 		t.Errorf("over-long 2xx body: err %v, read %d, closed %v", err, okBody.read, okBody.closed)
+	}
+}
+
+func TestProvablyUnsent(t *testing.T) {
+	dial := &url.Error{Op: "Post", URL: "https://h", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
+	dns := &url.Error{Op: "Post", URL: "https://h", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "h"}}}
+	reset := &url.Error{Op: "Post", URL: "https://h", Err: &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}}
+	cases := []struct {
+		err     error
+		written bool
+		want    bool
+	}{
+		{dial, false, true},
+		{dns, false, true},
+		{dial, true, false}, // whatever the error says, something was written
+		{reset, false, false},
+		{io.ErrUnexpectedEOF, false, false},
+		{context.DeadlineExceeded, false, false},
+	}
+	for _, tc := range cases {
+		if got := provablyUnsent(tc.err, tc.written); got != tc.want {
+			t.Errorf("provablyUnsent(%v, written=%v) = %v, want %v", tc.err, tc.written, got, tc.want)
+		}
 	}
 }

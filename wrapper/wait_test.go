@@ -114,3 +114,17 @@ func TestWaitStopsOnPollError(t *testing.T) {
 		t.Errorf("requests = %d", n)
 	}
 }
+
+func TestPollIntervalJitter(t *testing.T) {
+	seen := map[time.Duration]bool{}
+	for range 200 {
+		d := jitter(time.Second)
+		if d < 800*time.Millisecond || d > 1200*time.Millisecond {
+			t.Fatalf("jitter(1s) = %v, want within ±20%%", d)
+		}
+		seen[d] = true
+	}
+	if len(seen) < 50 {
+		t.Errorf("jitter took only %d distinct values", len(seen))
+	}
+}

@@ -300,6 +300,9 @@ func TestGETRetriedOn5xxAndNetworkErrors(t *testing.T) {
 		case 1:
 			writeError(w, 500, "Internal", "boom")
 		case 2:
+			// A fresh connection for request 3: http.Transport itself silently retries a GET
+			// whose reused connection died, which would hide the failure from the wrapper.
+			w.Header().Set("Connection", "close")
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(502)
 			_, _ = w.Write([]byte("<html>bad gateway</html>"))

@@ -20,8 +20,9 @@ type waitSettings struct {
 	progress    func(WaitProgress)
 }
 
-// WithWaitTimeout bounds the whole wait (default 10m). When it passes, WaitAsyncRequest returns
-// a *WaitTimeoutError with the last state seen; the request goes on in Phrase.
+// WithWaitTimeout bounds the whole wait (default 10m; 0 or less leaves only the context as a
+// bound). When it passes, WaitAsyncRequest returns a *WaitTimeoutError with the last state
+// seen; the request goes on in Phrase.
 func WithWaitTimeout(d time.Duration) WaitOption {
 	return func(w *waitSettings) { w.timeout = d }
 }

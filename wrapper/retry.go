@@ -104,10 +104,8 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	reauthed := false
 	for n, tries := 1, 1; ; n++ {
-		if c.limiter != nil {
-			if err := c.limiter.Wait(ctx); err != nil {
-				return nil, err
-			}
+		if err := c.pace(ctx); err != nil {
+			return nil, err
 		}
 		authz, token, err := c.auth.header(ctx, kind.login)
 		if err != nil {
@@ -156,6 +154,21 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		}
 		tries++
 	}
+}
+
+// pace waits for the turn WithRateLimit gives this attempt. It waits with a timer rather than
+// Limiter.Wait, which fails at once (with an error that is not the context's) when the turn
+// lies beyond ctx's deadline.
+func (c *Client) pace(ctx context.Context) error {
+	if c.limiter == nil {
+		return nil
+	}
+	r := c.limiter.Reserve()
+	if err := sleepCtx(ctx, r.Delay()); err != nil {
+		r.Cancel()
+		return err
+	}
+	return nil
 }
 
 // attempt sends one copy of req and reads its response. written reports whether any part of

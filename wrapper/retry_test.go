@@ -523,3 +523,20 @@ func TestProvablyUnsent(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitWaitEndsWithTheContext(t *testing.T) {
+	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, map[string]any{"id": "1"}) })
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"), WithRateLimit(1)) // one per minute
+	if _, err := c.AsyncRequest(context.Background(), "1"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	_, err := c.AsyncRequest(ctx, "1")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want the context's deadline", err)
+	}
+	if n := len(srv.requests()); n != 1 {
+		t.Errorf("requests = %d, want 1", n)
+	}
+}

@@ -11,9 +11,9 @@
 // # Getting started
 //
 //	client, err := wrapper.New(
-//		wrapper.WithRegion(wrapper.RegionUS),              // default: RegionEU
-//		wrapper.WithCredentials("jane.doe", password),     // or WithAPIToken, WithBearerToken
-//		wrapper.WithDefaultDueOffset(72*time.Hour),
+//		wrapper.WithRegion(wrapper.RegionUS),          // default: RegionEU
+//		wrapper.WithCredentials("jane.doe", password), // or WithAPIToken, WithBearerToken
+//		wrapper.WithDefaultDueOffset(72*time.Hour),    // when a request has no due date
 //	)
 //	...
 //	out, err := client.CreateJobsFromDownloadTask(ctx, projectUID,

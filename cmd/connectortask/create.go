@@ -33,6 +33,7 @@ type createFlags struct {
 	wait              bool
 	waitTimeout       time.Duration
 	dryRun            bool
+	batch             batchFlags // --batch and its flags (batch.go)
 }
 
 const createLong = `Create jobs from a connector's asynchronous download task:
@@ -77,14 +78,14 @@ func (a *app) newCreateCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "create --project-uid UID --target-lang LANG [flags]",
 		Short:   "Create jobs from a connector download task (POST .../jobs/connectorTask)",
-		Long:    createLong,
-		Example: createExample,
+		Long:    createLong + "\n\n" + batchLong,
+		Example: createExample + "\n\n" + batchExample,
 		Args:    cobra.NoArgs,
 	}
 	cmd.RunE = a.runE(func(cmd *cobra.Command, _ []string) error { return a.create(cmd, f) })
 
 	fl := cmd.Flags()
-	fl.StringVar(&f.projectUID, "project-uid", "", "uid of the project to create the jobs in (required)")
+	fl.StringVar(&f.projectUID, "project-uid", "", "uid of the project to create the jobs in (required; with --batch the default of every line)")
 	fl.StringSliceVar(&f.targetLangs, "target-lang", nil, "target language of a job, e.g. de; repeat it or separate with commas (de,fr)")
 	fl.StringVar(&f.downloadTaskID, "download-task-id", "", "id of the connector's asynchronous download task (query downloadTaskId)")
 	fl.BoolVar(&f.continuous, "continuous", false, "create continuous jobs (query continuous)")
@@ -99,7 +100,7 @@ func (a *app) newCreateCmd() *cobra.Command {
 	fl.BoolVar(&f.wait, "wait", false, "wait for the async request to finish and print it with the jobs")
 	fl.DurationVar(&f.waitTimeout, "wait-timeout", 10*time.Minute, "give up waiting after this long (exit 3)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "validate and print the request, send nothing")
-	_ = cmd.MarkFlagRequired("project-uid")
+	a.addBatchFlags(cmd, &f.batch)
 	cmd.MarkFlagsMutuallyExclusive("use-project-file-import-settings", "import-settings-uid")
 	_ = cmd.MarkFlagFilename("data", "json")
 	return cmd
@@ -107,6 +108,15 @@ func (a *app) newCreateCmd() *cobra.Command {
 
 func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 	ctx := cmd.Context()
+	if cmd.Flags().Changed("batch") {
+		return a.createBatch(cmd, f)
+	}
+	if err := checkNoBatchFlags(cmd); err != nil {
+		return err
+	}
+	if !cmd.Flags().Changed("project-uid") {
+		return usagef("required flag \"project-uid\" not set: give the uid of the project (it is in the project's URL in Phrase)")
+	}
 	projectUID := strings.TrimSpace(f.projectUID)
 	if projectUID == "" {
 		return usagef("--project-uid is empty: give the uid of the project (it is in the project's URL in Phrase)")
@@ -210,6 +220,19 @@ func (a *app) waitAndPrint(ctx context.Context, client *wrapper.Client, list *ap
 
 // createBody reads --data, if given, and lays the flags the user set over it.
 func (a *app) createBody(cmd *cobra.Command, f *createFlags) (api.JobCreateRequestDto, error) {
+	body, err := a.bodyFromFlags(cmd, f)
+	if err != nil {
+		return body, err
+	}
+	if len(body.TargetLangs) == 0 {
+		return body, usagef("no target language: give --target-lang (e.g. --target-lang de,fr), or targetLangs in --data")
+	}
+	return body, nil
+}
+
+// bodyFromFlags is createBody without the need for a target language (a --batch line may
+// bring its own).
+func (a *app) bodyFromFlags(cmd *cobra.Command, f *createFlags) (api.JobCreateRequestDto, error) {
 	var body api.JobCreateRequestDto
 	fl := cmd.Flags()
 	if fl.Changed("data") {
@@ -224,9 +247,6 @@ func (a *app) createBody(cmd *cobra.Command, f *createFlags) (api.JobCreateReque
 	}
 	if fl.Changed("target-lang") {
 		body.TargetLangs = splitLangs(f.targetLangs)
-	}
-	if len(body.TargetLangs) == 0 {
-		return body, usagef("no target language: give --target-lang (e.g. --target-lang de,fr), or targetLangs in --data")
 	}
 	if fl.Changed("due") {
 		t, err := wrapper.ParseTime(strings.TrimSpace(f.due), a.now())

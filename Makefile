@@ -55,9 +55,10 @@ clean:
 
 ## bench: side-by-side overhead benchmarks with ratios (issue 7); figures in BENCHMARKS.md
 .PHONY: bench
+BENCH_COUNT ?= 5
 bench:
 	@mkdir -p build
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./internal/bench/ | tee build/bench.txt | $(GO) run ./internal/bench/benchtable
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./internal/bench/ | tee build/bench.txt | $(GO) run ./internal/bench/benchtable
 
 # ---- The spec as a product for other language teams (issue 6) ----------------------------------
 # npm tools are pinned exactly in package.json and package-lock.json and installed with `npm ci`

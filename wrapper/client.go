@@ -149,11 +149,11 @@ func (c *Client) API() *api.ClientWithResponses { return c.api }
 //     jobs may exist. It was not resent. Check the project's jobs before trying again.
 //   - the context's error, or a network error that happened before anything was sent.
 func (c *Client) CreateJobsFromDownloadTask(ctx context.Context, projectUID string, params *api.CreateJobFromAsyncDownloadTaskParams, body api.JobCreateRequestDto) (*api.JobListDto, error) {
-	prepared, err := c.prepareCreate(projectUID, body)
+	_, encoded, err := c.prepareCreate(projectUID, body)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.api.CreateJobFromAsyncDownloadTask(ctx, projectUID, params, prepared)
+	resp, err := c.api.CreateJobFromAsyncDownloadTaskWithBody(ctx, projectUID, params, "application/json", bytes.NewReader(encoded))
 	if err != nil {
 		return nil, err
 	}
@@ -171,20 +171,25 @@ func (c *Client) CreateJobsFromDownloadTask(ctx context.Context, projectUID stri
 	return &out, nil
 }
 
-// prepareCreate checks the project uid, applies the default due date and validates: what
-// CreateJobsFromDownloadTask sends and PreviewCreate shows.
-func (c *Client) prepareCreate(projectUID string, body api.JobCreateRequestDto) (api.JobCreateRequestDto, error) {
+// prepareCreate checks the project uid, applies the default due date, encodes the body once
+// and validates those bytes: what CreateJobsFromDownloadTask sends (the same bytes, so nothing
+// is encoded twice on the hot path) and PreviewCreate shows.
+func (c *Client) prepareCreate(projectUID string, body api.JobCreateRequestDto) (api.JobCreateRequestDto, []byte, error) {
 	if strings.TrimSpace(projectUID) == "" {
-		return body, &ValidationError{Problems: []Problem{{Path: "projectUid", Message: "the project uid is empty", Fix: "pass the uid of the project to create the jobs in"}}}
+		return body, nil, &ValidationError{Problems: []Problem{{Path: "projectUid", Message: "the project uid is empty", Fix: "pass the uid of the project to create the jobs in"}}}
 	}
 	now := c.now()
 	body = c.applyDefaults(body, now)
+	encoded, err := json.Marshal(body)
+	if err != nil {
+		return body, nil, encodeProblem(err)
+	}
 	if c.validate {
-		if err := ValidateRequest(&body, now); err != nil {
-			return body, err
+		if err := validateEncoded(&body, encoded, now); err != nil {
+			return body, nil, err
 		}
 	}
-	return body, nil
+	return body, encoded, nil
 }
 
 // applyDefaults returns body with the default due date set when WithDefaultDueOffset asks for

@@ -25,7 +25,7 @@ type RequestPreview struct {
 // invalid request. ctx is accepted for symmetry with CreateJobsFromDownloadTask.
 func (c *Client) PreviewCreate(ctx context.Context, projectUID string, params *api.CreateJobFromAsyncDownloadTaskParams, body api.JobCreateRequestDto) (*RequestPreview, error) {
 	_ = ctx
-	prepared, err := c.prepareCreate(projectUID, body)
+	prepared, _, err := c.prepareCreate(projectUID, body)
 	if err != nil {
 		return nil, err
 	}

@@ -216,6 +216,9 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 	if err != nil {
 		err = redactErr(err)
 	}
+	if !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return resp, wrote.Load(), err
+	}
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
 		slog.String("path", req.URL.Path),

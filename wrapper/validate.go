@@ -73,8 +73,19 @@ func ValidateRequest(body *api.JobCreateRequestDto, now time.Time) error {
 	}
 	data, err := json.Marshal(body)
 	if err != nil {
-		return &ValidationError{Problems: []Problem{{Path: "", Message: "the request cannot be encoded as JSON: " + err.Error(), Fix: "check the date-times and values of the request"}}}
+		return encodeProblem(err)
 	}
+	return validateEncoded(body, data, now)
+}
+
+// encodeProblem is the *ValidationError of a request that json.Marshal refuses.
+func encodeProblem(err error) error {
+	return &ValidationError{Problems: []Problem{{Path: "", Message: "the request cannot be encoded as JSON: " + err.Error(), Fix: "check the date-times and values of the request"}}}
+}
+
+// validateEncoded is ValidateRequest for a body already encoded as data (json.Marshal(body)):
+// the client encodes a request once, validates those bytes and sends the same bytes.
+func validateEncoded(body *api.JobCreateRequestDto, data []byte, now time.Time) error {
 	var doc any
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return &ValidationError{Problems: []Problem{{Path: "", Message: "the request cannot be encoded as JSON: " + err.Error()}}}

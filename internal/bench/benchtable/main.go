@@ -27,7 +27,7 @@ func main() {
 }
 
 func run(in io.Reader, out io.Writer) error {
-	results := map[string]result{}
+	runs := map[string][]result{}
 	sc := bufio.NewScanner(in)
 	for sc.Scan() {
 		fmt.Fprintln(out, sc.Text())
@@ -38,15 +38,20 @@ func run(in io.Reader, out io.Writer) error {
 		ns, _ := strconv.ParseFloat(m[2], 64)
 		b, _ := strconv.ParseFloat(m[3], 64)
 		a, _ := strconv.ParseFloat(m[4], 64)
-		results[m[1]] = result{ns, b, a}
+		runs[m[1]] = append(runs[m[1]], result{ns, b, a})
 	}
 	if err := sc.Err(); err != nil {
 		return err
+	}
+	results := map[string]result{}
+	for k, rs := range runs {
+		results[k] = median(rs)
 	}
 	if len(results) == 0 {
 		return fmt.Errorf("no benchmark lines on stdin")
 	}
 	fmt.Fprintln(out)
+	fmt.Fprintln(out, "medians of the runs above:")
 	fmt.Fprintln(out, "| call | transport | ns/op | B/op | allocs/op | vs a (net/http) | vs b (generated) |")
 	fmt.Fprintln(out, "| --- | --- | ---: | ---: | ---: | ---: | ---: |")
 	var names []string
@@ -77,6 +82,13 @@ func run(in io.Reader, out io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// median is the run with the median time (-count N repeats each benchmark; a busy moment on
+// a 2-core machine then skews one run, not the table).
+func median(rs []result) result {
+	sort.Slice(rs, func(i, j int) bool { return rs[i].ns < rs[j].ns })
+	return rs[len(rs)/2]
 }
 
 func ratio(r result, all map[string]result, base string) string {

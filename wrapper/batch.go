@@ -135,7 +135,7 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 		// An invalid task is reported at once: it takes neither a slot nor a turn of the pace,
 		// and validating here (the first time builds the schema) keeps that work out of the
 		// paced sends.
-		if _, err := c.prepareCreate(task.ProjectUID, task.Body); err != nil {
+		if _, _, err := c.prepareCreate(task.ProjectUID, task.Body); err != nil {
 			results <- BatchResult{Task: task, Err: err}
 			continue
 		}

@@ -61,7 +61,7 @@ func (e *ValidationError) Error() string {
 // VENDOR), and against the rules the schema cannot express:
 //
 //   - due and workflowSettings are not both set (a due date is per step in projects with
-//     workflows);
+//     workflows), nor assignments and workflowSettings (likewise);
 //   - importSettings is not set together with useProjectFileImportSettings=true;
 //   - no target language is listed twice (compared case-insensitively), none is empty;
 //   - the targetLang of every assignment, top-level or per workflow step, is one of targetLangs;
@@ -373,6 +373,10 @@ func ruleProblems(b *api.JobCreateRequestDto, now time.Time) []Problem {
 	if b.Due != nil && !b.Due.IsZero() && b.WorkflowSettings != nil && len(*b.WorkflowSettings) > 0 {
 		add("/due", "due is set together with workflowSettings",
 			"for a project with workflows give each step's due in workflowSettings[].due and remove due; for a project without workflows remove workflowSettings")
+	}
+	if b.Assignments != nil && len(*b.Assignments) > 0 && b.WorkflowSettings != nil && len(*b.WorkflowSettings) > 0 {
+		add("/assignments", "assignments is set together with workflowSettings",
+			"for a project with workflows assign providers per step in workflowSettings[].assignments and remove assignments; for a project without workflows remove workflowSettings")
 	}
 	if b.ImportSettings != nil && b.UseProjectFileImportSettings != nil && *b.UseProjectFileImportSettings {
 		add("/importSettings", "importSettings is set together with useProjectFileImportSettings=true",

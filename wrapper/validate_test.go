@@ -55,6 +55,7 @@ func TestValidateRequestRules(t *testing.T) {
 			RemoteFile: &api.JobCreateRemoteFileDto{ConnectorToken: "c", RemoteFileName: "f.docx"},
 		}, nil},
 		{"due with workflowSettings", api.JobCreateRequestDto{TargetLangs: []string{"de"}, Due: future, WorkflowSettings: &[]api.WorkflowStepConfiguration{step(nil)}}, []string{"/due"}},
+		{"assignments with workflowSettings", api.JobCreateRequestDto{TargetLangs: []string{"de"}, Assignments: &[]api.ProvidersPerLanguage{{TargetLang: ptr("de")}}, WorkflowSettings: &[]api.WorkflowStepConfiguration{step(nil, "de")}}, []string{"/assignments"}},
 		{"importSettings with useProjectFileImportSettings", api.JobCreateRequestDto{TargetLangs: []string{"de"}, ImportSettings: &api.UidReference{Uid: "u"}, UseProjectFileImportSettings: ptr(true)}, []string{"/importSettings"}},
 		{"duplicate target language", api.JobCreateRequestDto{TargetLangs: []string{"de", "fr", "DE"}}, []string{"/targetLangs/2"}},
 		{"empty target language", api.JobCreateRequestDto{TargetLangs: []string{"de", " "}}, []string{"/targetLangs/1"}},

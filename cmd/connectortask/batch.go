@@ -544,7 +544,7 @@ func (r *batchRun) verdict(parent context.Context) error {
 		return withHint(fmt.Errorf("%w (%s)", err, summary), "%s", r.resumeHint())
 	}
 	if parent.Err() != nil {
-		return withHint(fmt.Errorf("interrupted: stopped taking lines after line %d; the requests in flight finished and their results are on stdout (%s)", r.lastLine.Load(), summary),
+		return withHint(fmt.Errorf("interrupted after reading line %d: no more lines were sent; the requests in flight finished and their results are on stdout (%s)", r.lastLine.Load(), summary),
 			"%s", r.resumeHint())
 	}
 	if r.dryRun {

@@ -114,3 +114,12 @@ breaking:
 ## breaking-selftest: the gate passes on the spec and fails on deliberately broken copies of it
 breaking-selftest:
 	BREAKING_CMD='$(BREAKING)' node spec/breaking-selftest.mjs $(BASELINE) openapi.yaml
+
+## bench-batch: scale benchmark of create --batch against the fake (issue 7; not part of `make test`,
+## about a minute); figures in BENCHMARKS.md. BATCHBENCH_FLAGS=-big adds 100,000 lines, -no-margin
+## shows 429s when --rate equals the server's limit.
+.PHONY: bench-batch
+bench-batch:
+	@mkdir -p build
+	$(GO) build -o build/connectortask-bench ./cmd/connectortask
+	$(GO) run ./internal/batchbench -bin build/connectortask-bench $(BATCHBENCH_FLAGS) | tee build/bench-batch.txt

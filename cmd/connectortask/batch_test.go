@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -658,5 +659,32 @@ func TestLineReader(t *testing.T) {
 	want := []got{{"a", false, true, 1}, {"", false, true, 2}, {"bb", false, true, 3}, {"", true, true, 4}, {"ccc", false, false, 5}}
 	if !slices.Equal(all, want) {
 		t.Errorf("got %+v\nwant %+v", all, want)
+	}
+}
+
+func TestProgressLineAndCountLines(t *testing.T) {
+	r := &batchRun{}
+	p := newProgress(io.Discard, r, 100)
+	if got := p.line(time.Now()); got != "batch: 0/100 lines, 0 failed, 0 in flight" {
+		t.Errorf("before any send: %q", got)
+	}
+	now := time.Now()
+	r.firstSend.Store(now.Add(-time.Minute).UnixNano())
+	r.sent.Store(52)
+	r.done.Store(50)
+	r.failed.Store(2)
+	r.invalid.Store(1)
+	if got, want := p.line(now), "batch: 51/100 lines, 3 failed, 2 in flight, 50/min, ETA 59s"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	p.total = -1 // stdin: no ETA
+	if got, want := p.line(now), "batch: 51 lines, 3 failed, 2 in flight, 50/min"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if n := countLines(tasksFile(t, "a", "", "  ", "b", "c")); n != 3 {
+		t.Errorf("countLines = %d, want 3 (blank lines do not count)", n)
+	}
+	if n := countLines(filepath.Join(t.TempDir(), "missing")); n != -1 {
+		t.Errorf("countLines of a missing file = %d, want -1", n)
 	}
 }

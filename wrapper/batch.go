@@ -121,7 +121,9 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 
 	slots := make(chan struct{}, concurrency)
 	var inFlight sync.WaitGroup
-	detached := context.WithoutCancel(ctx)
+	// Retries of a task take turns of the same pace as first sends (see retryPacer), so a
+	// 429 answered at the limit is not followed by a retry on top of the paced stream.
+	detached := withRetryPacer(context.WithoutCancel(ctx), limiter)
 	for ctx.Err() == nil {
 		var task BatchTask
 		var ok bool
@@ -142,7 +144,7 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 		if !acquire(ctx, slots) {
 			break
 		}
-		if !pace(ctx, limiter) {
+		if paceWith(ctx, limiter) != nil {
 			<-slots
 			break
 		}
@@ -161,29 +163,6 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 	return ctx.Err()
 }
 
-// pace waits for the limiter's next start, or gives up when ctx is done first. It does not use
-// Limiter.Wait, which fails at once, with ctx not yet done, when the wait would pass ctx's
-// deadline: RunBatch would then stop early yet return nil, as if tasks had run dry.
-func pace(ctx context.Context, limiter *rate.Limiter) bool {
-	if ctx.Err() != nil {
-		return false
-	}
-	r := limiter.Reserve()
-	d := r.Delay()
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		r.Cancel()
-		return false
-	}
-}
-
 // acquire takes a slot, or gives up when ctx is done first.
 func acquire(ctx context.Context, slots chan struct{}) bool {
 	select {
@@ -192,4 +171,19 @@ func acquire(ctx context.Context, slots chan struct{}) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// retryPacerKey carries RunBatch's limiter to the transport in a request's context.
+type retryPacerKey struct{}
+
+// withRetryPacer returns ctx carrying limiter, whose turns the transport takes before every
+// retry of a request made with ctx.
+func withRetryPacer(ctx context.Context, limiter *rate.Limiter) context.Context {
+	return context.WithValue(ctx, retryPacerKey{}, limiter)
+}
+
+// retryPacer returns the limiter withRetryPacer put in ctx, or nil.
+func retryPacer(ctx context.Context) *rate.Limiter {
+	l, _ := ctx.Value(retryPacerKey{}).(*rate.Limiter)
+	return l
 }

@@ -303,3 +303,44 @@ func TestBatchResultOutcome(t *testing.T) {
 		t.Errorf("a bare context.Canceled: %q, want failed", o)
 	}
 }
+
+// TestRunBatchPacesRetriesToo: a retry (here of a 429) takes a turn of the batch's pace like a
+// first send, so it does not land on top of the paced stream and provoke more 429s.
+func TestRunBatchPacesRetriesToo(t *testing.T) {
+	var mu sync.Mutex
+	var arrivals []time.Time
+	srv := newWire(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		mu.Lock()
+		arrivals = append(arrivals, time.Now())
+		mu.Unlock()
+		if n == 1 {
+			w.Header().Set("Retry-After", "0")
+			writeError(w, http.StatusTooManyRequests, "ApiLimitReached", "Too many requests.")
+			return
+		}
+		writeCreated(w)
+	})
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok"))
+	const n, perMinute = 4, 1200 // one turn every 50ms
+	interval := time.Minute / perMinute
+	var got collect
+	if err := c.RunBatch(t.Context(), feed(n, nil), BatchOptions{Concurrency: n, PerMinute: perMinute}, got.add); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range got.results {
+		if r.Err != nil {
+			t.Fatalf("task %d: %v", r.Task.ID, r.Err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(arrivals) != n+1 {
+		t.Fatalf("server saw %d requests, want %d (one retry)", len(arrivals), n+1)
+	}
+	slices.SortFunc(arrivals, func(a, b time.Time) int { return a.Compare(b) })
+	for i := 1; i < len(arrivals); i++ {
+		if gap := arrivals[i].Sub(arrivals[i-1]); gap < interval-15*time.Millisecond {
+			t.Fatalf("requests %d and %d arrived %s apart, want about %s: the retry was not paced", i-1, i, gap, interval)
+		}
+	}
+}

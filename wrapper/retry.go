@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // RetryPolicy bounds how the client retries an answer that says "try again later" (429, 503)
@@ -107,6 +109,11 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		if err := c.pace(ctx); err != nil {
 			return nil, err
 		}
+		if n > 1 {
+			if err := paceWith(ctx, retryPacer(ctx)); err != nil {
+				return nil, err
+			}
+		}
 		authz, token, err := c.auth.header(ctx, kind.login)
 		if err != nil {
 			return nil, err
@@ -156,14 +163,17 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// pace waits for the turn WithRateLimit gives this attempt. It waits with a timer rather than
-// Limiter.Wait, which fails at once (with an error that is not the context's) when the turn
-// lies beyond ctx's deadline.
-func (c *Client) pace(ctx context.Context) error {
-	if c.limiter == nil {
+// pace waits for the turn WithRateLimit gives this attempt.
+func (c *Client) pace(ctx context.Context) error { return paceWith(ctx, c.limiter) }
+
+// paceWith waits for limiter's next turn (a nil limiter gives every turn at once), or until ctx
+// is done. It waits with a timer rather than Limiter.Wait, which fails at once (with an error
+// that is not the context's) when the turn lies beyond ctx's deadline.
+func paceWith(ctx context.Context, limiter *rate.Limiter) error {
+	if limiter == nil {
 		return nil
 	}
-	r := c.limiter.Reserve()
+	r := limiter.Reserve()
 	if err := sleepCtx(ctx, r.Delay()); err != nil {
 		r.Cancel()
 		return err

@@ -14,13 +14,36 @@ import (
 // WireLayout is the layout every DateTime is written in: RFC 3339 in UTC, whole seconds, "Z".
 const WireLayout = "2006-01-02T15:04:05Z"
 
-// readLayouts are tried in order when reading a date-time. Phrase answers with a colon-less
-// offset (2016-07-21T11:38:27+0000), which is ISO 8601 but not RFC 3339, so time.Time's own
-// JSON decoding refuses it; RFC 3339 (any offset, optional fraction) is accepted too.
-var readLayouts = [...]string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999-0700",
-	"2006-01-02T15:04:05.999999999-07",
+// Layouts a date-time is read with. Phrase answers with a colon-less offset
+// (2016-07-21T11:38:27+0000), which is ISO 8601 but not RFC 3339, so time.Time's own JSON
+// decoding refuses it; RFC 3339 (any offset, optional fraction) is accepted too.
+const (
+	layoutRFC3339   = time.RFC3339Nano
+	layoutOffset4   = "2006-01-02T15:04:05.999999999-0700" // +0000
+	layoutOffsetHrs = "2006-01-02T15:04:05.999999999-07"   // +00
+)
+
+// layoutFor picks the one layout that can read s from the shape of its offset, so that a
+// response full of dates is not parsed twice per date (a failed time.Parse allocates its error).
+func layoutFor(s string) string {
+	switch n := len(s); {
+	case n >= 5 && isSign(s[n-5]) && isDigits(s[n-4:]):
+		return layoutOffset4
+	case n >= 3 && isSign(s[n-3]) && isDigits(s[n-2:]):
+		return layoutOffsetHrs
+	}
+	return layoutRFC3339
+}
+
+func isSign(b byte) bool { return b == '+' || b == '-' }
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // DateTime is a point in time as Phrase TMS writes and reads it. It decodes RFC 3339 and
@@ -45,24 +68,18 @@ func NewDateTimePtr(t time.Time) *DateTime {
 // ParseDateTime reads an RFC 3339 date-time (any offset, optional fraction) or one with a
 // colon-less offset such as 2016-07-21T11:38:27+0000.
 func ParseDateTime(s string) (DateTime, error) {
-	var firstErr error
-	for _, layout := range readLayouts {
-		t, err := time.Parse(layout, s)
-		if err == nil {
-			return DateTime{Time: t}, nil
-		}
-		if firstErr == nil {
-			firstErr = err
-		}
+	t, err := time.Parse(layoutFor(s), s)
+	if err == nil {
+		return DateTime{Time: t}, nil
 	}
-	// time.Parse accepts a lower-case "z"/"t" for RFC 3339 only in newer Go releases; being
+	// time.Parse accepts a lower-case "z"/"t" for RFC 3339 only in some Go releases; being
 	// explicit keeps the behaviour the same everywhere.
 	if up := strings.ToUpper(s); up != s {
-		if d, err := ParseDateTime(up); err == nil {
+		if d, uerr := ParseDateTime(up); uerr == nil {
 			return d, nil
 		}
 	}
-	return DateTime{}, fmt.Errorf("date-time %q: want RFC 3339 (2026-12-01T17:00:00Z) or Phrase's form (2026-12-01T17:00:00+0000): %w", s, firstErr)
+	return DateTime{}, fmt.Errorf("date-time %q: want RFC 3339 (2026-12-01T17:00:00Z) or Phrase's form (2026-12-01T17:00:00+0000): %w", s, err)
 }
 
 // String returns the wire form: RFC 3339, UTC, whole seconds, "Z".

@@ -272,7 +272,12 @@ func (c *Client) AsyncRequest(ctx context.Context, id string) (*api.AsyncRequest
 // readResponse returns the (already buffered) body of a 2xx response, or the *APIError of any
 // other; the body is always closed.
 func (c *Client) readResponse(resp *http.Response) ([]byte, *APIError) {
-	data, _ := io.ReadAll(resp.Body)
+	var data []byte
+	if mb, ok := resp.Body.(*memBody); ok {
+		data = mb.data // buffered by the transport: no second copy
+	} else {
+		data, _ = io.ReadAll(resp.Body)
+	}
 	_ = resp.Body.Close()
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return data, nil
@@ -363,4 +368,13 @@ func defaultHTTPClient() *http.Client {
 }
 
 // bytesBody returns a fresh reader over data, for a response body already read.
-func bytesBody(data []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(data)) }
+func bytesBody(data []byte) io.ReadCloser { return &memBody{Reader: bytes.NewReader(data), data: data} }
+
+// memBody is a response body the transport has already read into memory.
+type memBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+// Close does nothing: there is no connection behind a memBody.
+func (*memBody) Close() error { return nil }

@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -251,7 +252,11 @@ func bufferBody(resp *http.Response) error {
 	if ok {
 		limit = maxSuccessBody
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	// Size the buffer from Content-Length when Phrase sends it, so that reading a 2 KiB answer
+	// is one allocation rather than io.ReadAll's doubling from 512 bytes.
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(resp.ContentLength, 0), limit)+1))
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	data := buf.Bytes()
 	if err == nil && int64(len(data)) > limit {
 		if ok {
 			err = fmt.Errorf("the answer is longer than %d bytes", limit)

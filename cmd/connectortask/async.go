@@ -67,17 +67,7 @@ func (a *app) newAsyncCmd() *cobra.Command {
 			}
 			return a.printAsync(r)
 		}
-		opts := []wrapper.WaitOption{wrapper.WithWaitTimeout(waitTimeout)}
-		if a.stderrIsTerminal() {
-			opts = append(opts, wrapper.WithProgress(func(p wrapper.WaitProgress) {
-				state := "pending"
-				if p.Last != nil {
-					state = asyncOutcome(p.Last)
-				}
-				fmt.Fprintf(a.stderr, "waiting for async request %s: %s after %d poll%s, %s\n", id, state, p.Polls, plural(p.Polls), p.Elapsed.Round(time.Second))
-			}))
-		}
-		opts = append(opts, a.waitOpts...)
+		opts := a.waitOptions(id, waitTimeout)
 		r, err := client.WaitAsyncRequest(ctx, id, opts...)
 		var (
 			failed  *wrapper.AsyncRequestError
@@ -101,4 +91,20 @@ func (a *app) newAsyncCmd() *cobra.Command {
 	get.Flags().DurationVar(&waitTimeout, "wait-timeout", 10*time.Minute, "give up waiting after this long (exit 3)")
 	cmd.AddCommand(get)
 	return cmd
+}
+
+// waitOptions are the options of every wait for async request id: the timeout, progress on
+// stderr when it is a terminal, and the test knobs of a.waitOpts last, so that they win.
+func (a *app) waitOptions(id string, timeout time.Duration) []wrapper.WaitOption {
+	opts := []wrapper.WaitOption{wrapper.WithWaitTimeout(timeout)}
+	if a.stderrIsTerminal() {
+		opts = append(opts, wrapper.WithProgress(func(p wrapper.WaitProgress) {
+			state := "pending"
+			if p.Last != nil {
+				state = asyncOutcome(p.Last)
+			}
+			fmt.Fprintf(a.stderr, "waiting for async request %s: %s after %d poll%s, %s\n", id, state, p.Polls, plural(p.Polls), p.Elapsed.Round(time.Second))
+		}))
+	}
+	return append(opts, a.waitOpts...)
 }

@@ -914,7 +914,7 @@ func invalidError(ps []wrapper.Problem) *batchError {
 			path = "/"
 		}
 		e.Problems = append(e.Problems, batchProblem{Path: path, Message: p.Message, Fix: p.Fix})
-		msgs = append(msgs, formatProblem(p))
+		msgs = append(msgs, p.String())
 	}
 	e.Message = "invalid line, nothing was sent: " + strings.Join(msgs, "; ")
 	return e

@@ -175,18 +175,7 @@ func (a *app) waitAndPrint(ctx context.Context, client *wrapper.Client, list *ap
 		return nil
 	}
 	id := *list.AsyncRequest.Id
-	opts := []wrapper.WaitOption{wrapper.WithWaitTimeout(waitTimeout)}
-	if a.stderrIsTerminal() {
-		opts = append(opts, wrapper.WithProgress(func(p wrapper.WaitProgress) {
-			state := "pending"
-			if p.Last != nil {
-				state = asyncOutcome(p.Last)
-			}
-			fmt.Fprintf(a.stderr, "waiting for async request %s: %s after %d poll%s, %s\n", id, state, p.Polls, plural(p.Polls), p.Elapsed.Round(time.Second))
-		}))
-	}
-	opts = append(opts, extra...)
-	opts = append(opts, a.waitOpts...)
+	opts := append(a.waitOptions(id, waitTimeout), extra...)
 	done, err := client.WaitAsyncRequest(ctx, id, opts...)
 	var (
 		failed  *wrapper.AsyncRequestError

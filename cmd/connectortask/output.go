@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/seed-a960d6a4/connectortask/api"
-	"github.com/seed-a960d6a4/connectortask/wrapper"
 )
 
 // writeJSON writes v as indented JSON with a trailing newline. HTML characters are not escaped,
@@ -195,19 +194,6 @@ func (a *app) printAsync(r *api.AsyncRequestDto) error {
 		return err
 	}
 	return writeJSON(a.stdout, r)
-}
-
-// formatProblem is one validation problem on one line: "path: message (fix)".
-func formatProblem(p wrapper.Problem) string {
-	path := p.Path
-	if path == "" {
-		path = "/"
-	}
-	s := path + ": " + p.Message
-	if p.Fix != "" {
-		s += " (" + p.Fix + ")"
-	}
-	return s
 }
 
 func str(p *string) string {

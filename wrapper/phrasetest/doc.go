@@ -17,7 +17,8 @@
 // "Authorization: ApiToken <token>" (or "Bearer <token>" for the static token), and unknown
 // paths answer 404 with the same error body.
 //
-// Options inject the faults a client must survive: rate limits ([WithRateLimited]), an
+// Options inject the faults a client must survive: rate limits ([WithRateLimited] for the
+// first N job POSTs, [WithRequestRateLimit] for a real requests-per-window limit), an
 // unavailable service ([WithUnavailable]), a proxy that loses the answer after the jobs were
 // created ([WithLostResponse]), tokens that expire ([WithTokenTTL], [WithTokenExpiresAfterCalls]),
 // asynchronous requests that fail or never finish ([WithAsyncFailure], [WithAsyncNeverFinishes]),

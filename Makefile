@@ -44,7 +44,7 @@ test-go:
 lint: fmt-check vet
 
 ## test: what CI runs (Go tests last, so their summary closes the output)
-test: lint check-generated spec-test test-go
+test: lint check-generated spec-test bench-smoke test-go
 
 ## demo: the README's first command
 demo:
@@ -52,6 +52,11 @@ demo:
 
 clean:
 	rm -rf bin build
+
+## bench-smoke: every benchmark once, so that they cannot rot unnoticed (part of make test)
+.PHONY: bench-smoke
+bench-smoke:
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/bench/ > /dev/null
 
 ## bench: side-by-side overhead benchmarks with ratios (issue 7); figures in BENCHMARKS.md
 .PHONY: bench

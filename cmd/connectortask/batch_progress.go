@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// progress redraws one line on stderr (a terminal) four times a second: lines done, failed,
+// in flight, the rate and the ETA.
+type progress struct {
+	w     io.Writer
+	r     *batchRun
+	total int // non-blank lines of the input, -1 when unknown (stdin)
+	begin time.Time
+	stopc chan struct{}
+	done  chan struct{}
+}
+
+func newProgress(w io.Writer, r *batchRun, total int) *progress {
+	return &progress{w: w, r: r, total: total, stopc: make(chan struct{}), done: make(chan struct{})}
+}
+
+func (p *progress) start() {
+	p.begin = time.Now()
+	go func() {
+		defer close(p.done)
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				fmt.Fprintf(p.w, "\r%s\x1b[K", p.line(time.Now()))
+			case <-p.stopc:
+				return
+			}
+		}
+	}()
+}
+
+func (p *progress) finish() {
+	close(p.stopc)
+	<-p.done
+	fmt.Fprintf(p.w, "\r%s\x1b[K\n", p.line(time.Now()))
+}
+
+// line is e.g. "batch: 340/1000 lines, 2 failed, 4 in flight, 2990/min, ETA 13s".
+func (p *progress) line(now time.Time) string {
+	r := p.r
+	handled := r.done.Load() + r.invalid.Load() + r.skippedCreated.Load() + r.skippedUnknown.Load()
+	if r.dryRun {
+		handled = r.created.Load() + r.invalid.Load() + r.skippedCreated.Load() + r.skippedUnknown.Load()
+	}
+	failed := r.failed.Load() + r.unknown.Load() + r.invalid.Load()
+	of := ""
+	if p.total >= 0 {
+		of = "/" + strconv.Itoa(p.total)
+	}
+	s := fmt.Sprintf("batch: %d%s lines, %d failed, %d in flight", handled, of, failed, r.sent.Load()-r.done.Load())
+	first := r.firstSend.Load()
+	if first == 0 || r.done.Load() == 0 {
+		return s
+	}
+	elapsed := now.Sub(time.Unix(0, first))
+	perMinute := float64(r.done.Load()) / elapsed.Minutes()
+	s += fmt.Sprintf(", %.0f/min", perMinute)
+	if p.total >= 0 && perMinute > 0 {
+		left := float64(int64(p.total) - handled)
+		if left > 0 {
+			eta := time.Duration(left / perMinute * float64(time.Minute))
+			s += ", ETA " + eta.Round(time.Second).String()
+		}
+	}
+	return s
+}

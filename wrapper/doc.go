@@ -47,9 +47,9 @@
 // CreateJobsFromDownloadTask validates the request before sending anything (see
 // ValidateRequest): against the embedded OpenAPI spec, loaded once per process, and against
 // rules the spec cannot express (neither due nor top-level assignments together with
-// workflowSettings; importSettings and
-// useProjectFileImportSettings not both; no duplicate target languages; assignments only for
-// listed languages; an absolute http(s) callbackUrl; no due date in the past). Every problem is
+// workflowSettings; importSettings and useProjectFileImportSettings not both; no duplicate
+// target languages; assignments only for listed languages; an absolute http(s) callbackUrl; no
+// due date in the past). Every problem is
 // reported at once in a *ValidationError, each with its JSON path and a fix. ValidateRequestJSON
 // does the same for raw JSON, reporting syntax errors, wrong types and unknown fields too.
 // WithoutValidation turns this off.

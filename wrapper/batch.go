@@ -87,6 +87,12 @@ type BatchOptions struct {
 	// PerMinute is how many tasks may start per minute, spread evenly (no bursts); 0 means
 	// unpaced. Phrase allows 6,000 requests per minute per user, logins and polls included.
 	PerMinute int
+	// BeforeSend, if set, is called for each task just before its request is sent, one task at
+	// a time and in the order they start: the place to record a write-ahead journal, so that a
+	// run killed hard can later tell which tasks may have reached Phrase. When it returns an
+	// error the task is not sent and RunBatch stops as if ctx were done (requests already sent
+	// finish and are reported) and returns that error.
+	BeforeSend func(BatchTask) error
 }
 
 // RunBatch creates jobs for every task received on tasks, until tasks is closed or ctx is done.
@@ -119,6 +125,7 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 		}
 	}()
 
+	var stopErr error // from BeforeSend
 	slots := make(chan struct{}, concurrency)
 	var inFlight sync.WaitGroup
 	// Retries of a task take turns of the same pace as first sends (see retryPacer), so a
@@ -148,6 +155,13 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 			<-slots
 			break
 		}
+		if opts.BeforeSend != nil {
+			if err := opts.BeforeSend(task); err != nil {
+				<-slots
+				stopErr = err
+				break
+			}
+		}
 		inFlight.Add(1)
 		go func() {
 			defer inFlight.Done()
@@ -160,6 +174,9 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 	inFlight.Wait()
 	close(results)
 	<-reported
+	if stopErr != nil {
+		return stopErr
+	}
 	return ctx.Err()
 }
 

@@ -344,3 +344,47 @@ func TestRunBatchPacesRetriesToo(t *testing.T) {
 		}
 	}
 }
+
+// TestRunBatchBeforeSendJournalsAheadAndStops: BeforeSend sees each task before the server sees
+// its request, in start order; when it fails, that task is not sent and the batch stops.
+func TestRunBatchBeforeSendJournalsAheadAndStops(t *testing.T) {
+	var mu sync.Mutex
+	var journal []int
+	var seenBeforeJournal atomic.Int32
+	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		id, _ := strconv.Atoi(strings.TrimPrefix(strings.Split(r.URL.Path, "/")[5], "P"))
+		mu.Lock()
+		if !slices.Contains(journal, id) {
+			seenBeforeJournal.Add(1)
+		}
+		mu.Unlock()
+		writeCreated(w)
+	})
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok"))
+	stop := errors.New("journal: disk full")
+	var got collect
+	err := c.RunBatch(t.Context(), feed(8, nil), BatchOptions{Concurrency: 3, BeforeSend: func(task BatchTask) error {
+		if task.ID == 6 {
+			return stop
+		}
+		mu.Lock()
+		journal = append(journal, task.ID)
+		mu.Unlock()
+		return nil
+	}}, got.add)
+	if !errors.Is(err, stop) {
+		t.Fatalf("RunBatch = %v, want the BeforeSend error", err)
+	}
+	if n := seenBeforeJournal.Load(); n != 0 {
+		t.Errorf("%d requests reached the server before BeforeSend saw their task", n)
+	}
+	if !slices.Equal(journal, []int{1, 2, 3, 4, 5}) {
+		t.Errorf("journal %v, want 1..5 in order", journal)
+	}
+	if ids := got.ids(); !slices.Equal(ids, []int{1, 2, 3, 4, 5}) {
+		t.Errorf("reported %v, want 1..5 (6 not sent, 7 and 8 not taken)", ids)
+	}
+	if n := srv.count("POST", "/jobs/connectorTask"); n != 5 {
+		t.Errorf("server saw %d POSTs, want 5", n)
+	}
+}

@@ -67,8 +67,13 @@ the lines RESULTS shows as created and, unless --retry-unknown is given, the lin
 outcome is unknown: among them the lines without a result that the earlier run must have had
 in flight when it was killed (a later line had been sent). Every other line is sent. Skipped
 lines are written again with "skipped": true, so the new results describe every line and can
-be resumed from in turn (or append them: >> RESULTS). A run killed hard (SIGKILL, a crash)
-can leave up to --concurrency lines in flight after the last line it reported: check those in
+be resumed from in turn (or append them: >> RESULTS).
+
+A run killed hard (SIGKILL, a crash, a power cut) can leave up to --concurrency lines in flight
+after the last line it reported, and the results alone cannot tell them from lines never sent.
+For unattended runs give --journal JOURNAL: each line is recorded there (synced to disk) just
+before it is sent, and a --resume given the same --journal counts every recorded line without a
+result as of unknown outcome, so nothing is sent twice. Without a journal, check those lines in
 Phrase before resuming.
 
 Ctrl-C (SIGINT or SIGTERM) stops taking lines; the requests in flight finish (each bounded by
@@ -88,6 +93,11 @@ const batchExample = `  # Jobs for every line of tasks.jsonl, in German and Fren
   # Finish an interrupted or partly failed run, without creating any job twice:
   connectortask create --batch tasks.jsonl --project-uid Pr2wE4rT6yU8iO0p --target-lang de,fr \
       --due +3d --resume results.jsonl > results-2.jsonl
+
+  # Unattended: journal every send, so that even a run killed hard resumes without duplicates:
+  connectortask create --batch tasks.jsonl --target-lang de,fr --journal sends.journal > results.jsonl
+  connectortask create --batch tasks.jsonl --target-lang de,fr --journal sends.journal \
+      --resume results.jsonl > results-2.jsonl
 
   # Check every line and show the requests; send nothing:
   connectortask create --batch tasks.jsonl --project-uid Pr2wE4rT6yU8iO0p --target-lang de --dry-run
@@ -112,6 +122,7 @@ type batchFlags struct {
 	rate         string
 	resume       string
 	retryUnknown bool
+	journal      string
 }
 
 func (a *app) addBatchFlags(cmd *cobra.Command, b *batchFlags) {
@@ -121,13 +132,14 @@ func (a *app) addBatchFlags(cmd *cobra.Command, b *batchFlags) {
 	fl.StringVar(&b.rate, "rate", defaultBatchRate, "with --batch: at most N job-creating requests per minute, evenly spaced (N/min or N/s)")
 	fl.StringVar(&b.resume, "resume", "", "with --batch: skip the lines an earlier run's `RESULTS` shows as created, or as of unknown outcome")
 	fl.BoolVar(&b.retryUnknown, "retry-unknown", false, "with --resume: send the lines of unknown outcome again (check the project in Phrase first)")
+	fl.StringVar(&b.journal, "journal", "", "with --batch: record each line in `JOURNAL` (synced to disk) just before sending it; give the same JOURNAL with --resume so that lines in flight when a run was killed hard are not sent twice")
 	_ = cmd.MarkFlagFilename("batch", "jsonl", "json", "ndjson")
 	_ = cmd.MarkFlagFilename("resume", "jsonl", "json", "ndjson")
 }
 
 // checkNoBatchFlags refuses the flags of batch mode without --batch.
 func checkNoBatchFlags(cmd *cobra.Command) error {
-	for _, name := range []string{"concurrency", "rate", "resume", "retry-unknown"} {
+	for _, name := range []string{"concurrency", "rate", "resume", "retry-unknown", "journal"} {
 		if cmd.Flags().Changed(name) {
 			return usagef("--%s works only with --batch FILE", name)
 		}
@@ -181,6 +193,10 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 		return usagef("--retry-unknown works only with --resume RESULTS")
 	case b.resume == "-":
 		return usagef("--resume needs a file (the stdout of the earlier run), not -")
+	case b.journal != "" && f.dryRun:
+		return usagef("--journal records what is sent, and --dry-run sends nothing: leave one of them out")
+	case b.journal != "" && (b.journal == b.file || b.journal == b.resume):
+		return usagef("--journal %s is also the --batch input or the --resume results: give the journal a file of its own", b.journal)
 	}
 	perMinute, err := parseRate(b.rate)
 	if err != nil {
@@ -198,6 +214,11 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 	if b.resume != "" {
 		if resume, err = a.loadResume(b.resume, b.file); err != nil {
 			return err
+		}
+		if b.journal != "" {
+			if err := a.loadJournal(resume, b.journal); err != nil {
+				return err
+			}
 		}
 	}
 	in, closeIn, err := a.openBatchInput(b.file)
@@ -233,6 +254,20 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 		resumeFile:   b.resume,
 	}
 	r.out = &resultWriter{w: a.stdout, stderr: a.stderr, resume: resume}
+	if b.journal != "" {
+		j, err := openJournal(b.journal, resume != nil)
+		if err != nil {
+			return err
+		}
+		defer j.close()
+		r.opts.BeforeSend = func(task wrapper.BatchTask) error {
+			if err := j.record(task); err != nil {
+				r.stop(err)
+				return err
+			}
+			return nil
+		}
+	}
 	if a.stderrIsTerminal() {
 		total := -1
 		if b.file != "-" {

@@ -84,7 +84,7 @@ func resultError(err error, outcome wrapper.Outcome) *batchError {
 func skippedUnknownError(st byte, file string) *batchError {
 	msg := "not sent: " + file + " gives this line an unknown outcome (jobs may have been created)"
 	if st == stInferred {
-		msg = "not sent: " + file + " has no result for this line though later lines were sent: it was in flight when that run was killed, so jobs may have been created"
+		msg = "not sent: " + file + " has no result for this line though it was sent (a later line was sent, or the --journal records it): it was in flight when that run was killed, so jobs may have been created"
 	}
 	return &batchError{Outcome: wrapper.Unknown,
 		Message: msg + "; list the project's jobs in Phrase, then send it again with --retry-unknown only if it has none"}

@@ -112,32 +112,8 @@ func (a *authenticator) header(ctx context.Context, isLogin bool) (value, token 
 
 // currentToken returns the cached token, or logs in (once for all concurrent callers).
 func (a *authenticator) currentToken(ctx context.Context) (string, error) {
-	for {
-		a.mu.Lock()
-		if a.token != "" && (a.renewAt.IsZero() || a.c.now().Before(a.renewAt)) {
-			t := a.token
-			a.mu.Unlock()
-			return t, nil
-		}
-		call, leader := a.joinOrStart()
-		a.mu.Unlock()
-		if leader {
-			a.run(ctx, call)
-		}
-		select {
-		case <-call.done:
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
-		if call.err == nil {
-			return *call.resp.Token, nil
-		}
-		// The leader's context ended; ours has not: log in ourselves.
-		if !leader && isContextErr(call.err) && ctx.Err() == nil {
-			continue
-		}
-		return "", call.err
-	}
+	token, _, err := a.sharedLogin(ctx, true)
+	return token, err
 }
 
 // forceLogin logs in even when a token is cached (joining a login already under way).
@@ -145,8 +121,23 @@ func (a *authenticator) forceLogin(ctx context.Context) (*api.LoginResponseDto, 
 	if a.mode != authCredentials {
 		return nil, errors.New("log in: the client has no user name and password (use WithCredentials)")
 	}
+	_, resp, err := a.sharedLogin(ctx, false)
+	return resp, err
+}
+
+// sharedLogin returns the cached token when useCache allows and it is still fresh; otherwise
+// it joins the login under way or starts one, so that concurrent callers share one login. The
+// cache check and the join happen under one lock, so no caller starts a second login just
+// after another finished. When the leader's context ended first, a caller whose context is
+// still live logs in itself.
+func (a *authenticator) sharedLogin(ctx context.Context, useCache bool) (string, *api.LoginResponseDto, error) {
 	for {
 		a.mu.Lock()
+		if useCache && a.token != "" && (a.renewAt.IsZero() || a.c.now().Before(a.renewAt)) {
+			t := a.token
+			a.mu.Unlock()
+			return t, nil, nil
+		}
 		call, leader := a.joinOrStart()
 		a.mu.Unlock()
 		if leader {
@@ -155,12 +146,15 @@ func (a *authenticator) forceLogin(ctx context.Context) (*api.LoginResponseDto, 
 		select {
 		case <-call.done:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return "", nil, ctx.Err()
 		}
 		if call.err != nil && !leader && isContextErr(call.err) && ctx.Err() == nil {
 			continue
 		}
-		return call.resp, call.err
+		if call.err != nil {
+			return "", nil, call.err
+		}
+		return *call.resp.Token, call.resp, nil
 	}
 }
 

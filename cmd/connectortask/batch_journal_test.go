@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/seed-a960d6a4/connectortask/wrapper/phrasetest"
 )
 
 // journalLines reads a journal file: the line numbers it records, in order.
@@ -125,5 +129,73 @@ func TestBatchJournalUsageErrors(t *testing.T) {
 	}
 	if n := len(postedTasks(t, srv)); n != 0 {
 		t.Errorf("usage errors sent %d POSTs", n)
+	}
+}
+
+// TestBatchJournalSurvivesSIGKILL kills the real binary with requests in flight: every POST
+// the fake received is in the journal (written before sending), and a resume with the journal
+// sends no line twice.
+func TestBatchJournalSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "connectortask")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	srv := fake(t, phrasetest.WithLatency(150*time.Millisecond))
+	file := tasksFile(t, numbered(60)...)
+	dir := t.TempDir()
+	jn, resultsFile := filepath.Join(dir, "sends.journal"), filepath.Join(dir, "results.jsonl")
+	out, err := os.Create(resultsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	cmd := exec.Command(bin, "create", "--batch", file, "--project-uid", srv.ProjectUID, "--target-lang", "de",
+		"--rate", "60000/min", "--concurrency", "4", "--journal", jn)
+	cmd.Env = append(os.Environ(), envURL+"="+srv.URL, envToken+"="+srv.Token)
+	cmd.Stdout = out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for srv.CountRequests("POST", "/jobs/connectorTask") < 10 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	time.Sleep(200 * time.Millisecond) // let the fake finish the requests it was serving
+
+	journaled := map[int]bool{}
+	for _, l := range journalLines(t, jn) {
+		journaled[l] = true
+	}
+	sentBeforeKill := postedTasks(t, srv)
+	for _, id := range sentBeforeKill {
+		var line int
+		fmt.Sscanf(id, "d%d", &line)
+		if !journaled[line] {
+			t.Errorf("line %d reached the fake but is not in the journal", line)
+		}
+	}
+	if len(sentBeforeKill) >= 60 {
+		t.Fatalf("the run finished before the kill (%d POSTs): the test proves nothing", len(sentBeforeKill))
+	}
+
+	r := batch(newCLI(t, tokenEnv(srv)), srv, file, "--resume", resultsFile, "--journal", jn)
+	if r.code != exitOK && r.code != exitAPI {
+		t.Fatalf("resume: exit %d\n%s", r.code, r)
+	}
+	all := postedTasks(t, srv)
+	for i := 1; i < len(all); i++ {
+		if all[i] == all[i-1] {
+			t.Errorf("%s was POSTed twice", all[i])
+		}
+	}
+	if n := len(all); n < 60-4 {
+		t.Errorf("after the resume %d of 60 lines were sent; at most the 4 in flight may be held back as unknown", n)
 	}
 }

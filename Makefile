@@ -101,6 +101,7 @@ docs: npm-deps
 
 ## docs-check: render build/docs in headless chromium; fail unless the operations and fields show
 docs-check: docs
+	@bash spec/install-chromium.sh
 	node spec/docs-check.mjs build/docs/index.html
 
 ## ts-client: generate the TypeScript client, type-check it strictly, run a program against the fake

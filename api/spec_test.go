@@ -109,6 +109,12 @@ func TestSpecOperations(t *testing.T) {
 				t.Errorf("%s %s: body is not ErrorResponse", w.id, code)
 			}
 		}
+		for _, code := range []string{"502", "503", "504"} {
+			r := op.Responses.Value(code)
+			if r == nil || r.Value.Content.Get("text/html") == nil {
+				t.Errorf("%s %s: a proxy's HTML page is not described", w.id, code)
+			}
+		}
 		for _, code := range []string{"429", "503"} {
 			r := op.Responses.Value(code)
 			if r == nil || r.Value.Headers["Retry-After"] == nil {

@@ -120,6 +120,9 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		resp, written, err := c.attempt(ctx, req, n, authz)
+		if err == nil && !kind.login {
+			capture(ctx, req, resp)
+		}
 		if err != nil {
 			if !kind.safe && !provablyUnsent(err, written) {
 				return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}

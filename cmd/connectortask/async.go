@@ -59,7 +59,7 @@ func (a *app) newAsyncCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		ctx := cmd.Context()
+		ctx := a.captureAnswers(cmd.Context())
 		if !wait {
 			r, err := client.AsyncRequest(ctx, id)
 			if err != nil {

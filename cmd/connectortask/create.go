@@ -46,7 +46,9 @@ before anything is sent (a problem exits 2 with the field and the fix).
 --due takes RFC 3339 with any offset (2026-12-01T17:00:00Z, 2026-12-01T18:00:00+01:00) or a
 time relative to now (+72h, +90m, +3d); it is sent in UTC, whole seconds, with a Z.
 
-On success the 201 body (a JobListDto) is printed on stdout. With --wait the command then polls
+On success the 201 body (a JobListDto) is printed on stdout as Phrase sent it: its date-times
+(2026-11-28T17:03:12+0000) and any field the spec does not list yet are kept. With --wait the
+command then polls
 GET /api2/v1/async/{asyncRequestId} until the async request has finished (progress on stderr
 when it is a terminal), and prints the same JobListDto with "asyncRequest" replaced by the full
 AsyncRequestDto. If the async request finished with an errorCode the exit code is 1; if
@@ -107,7 +109,7 @@ func (a *app) newCreateCmd() *cobra.Command {
 }
 
 func (a *app) create(cmd *cobra.Command, f *createFlags) error {
-	ctx := cmd.Context()
+	ctx := a.captureAnswers(cmd.Context())
 	if cmd.Flags().Changed("batch") {
 		return a.createBatch(cmd, f)
 	}

@@ -35,6 +35,7 @@ func (a *app) newDemoCmd() *cobra.Command {
 }
 
 func (a *app) demo(ctx context.Context) error {
+	ctx = a.captureAnswers(ctx)
 	w := a.stderr
 	srv, err := phrasetest.Start("127.0.0.1:0", a.fakeOpts...)
 	if err != nil {

@@ -69,6 +69,9 @@ func (a *app) printJobs(r jobsResult) error {
 	if a.output == "table" {
 		return writeJobsTable(a.stdout, r)
 	}
+	if raw := a.jobsJSON(r); raw != nil {
+		return writeJSON(a.stdout, raw)
+	}
 	return writeJSON(a.stdout, r)
 }
 
@@ -192,6 +195,9 @@ func (a *app) printAsync(r *api.AsyncRequestDto) error {
 		}
 		_, err := a.stdout.Write(buf.Bytes())
 		return err
+	}
+	if raw := a.asyncJSON(); raw != nil {
+		return writeJSON(a.stdout, raw)
 	}
 	return writeJSON(a.stdout, r)
 }

@@ -64,6 +64,9 @@ type app struct {
 	// offline is set by validate, whose invalid body was never going to be sent.
 	offline bool
 
+	// answers are Phrase's answers as it sent them, for printing them unchanged (answers.go).
+	answers answers
+
 	// started is set once a command's RunE begins: an error before that (unknown command or
 	// flag, wrong number of arguments) is a usage error.
 	started bool

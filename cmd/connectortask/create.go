@@ -48,10 +48,9 @@ time relative to now (+72h, +90m, +3d); it is sent in UTC, whole seconds, with a
 
 On success the 201 body (a JobListDto) is printed on stdout as Phrase sent it: its date-times
 (2026-11-28T17:03:12+0000) and any field the spec does not list yet are kept. With --wait the
-command then polls
-GET /api2/v1/async/{asyncRequestId} until the async request has finished (progress on stderr
-when it is a terminal), and prints the same JobListDto with "asyncRequest" replaced by the full
-AsyncRequestDto. If the async request finished with an errorCode the exit code is 1; if
+command then polls GET /api2/v1/async/{asyncRequestId} until the async request has finished
+(progress on stderr when it is a terminal), and prints the same JobListDto with "asyncRequest"
+replaced by the full AsyncRequestDto. If the async request finished with an errorCode the exit code is 1; if
 --wait-timeout passed first it is 3; either way stdout still carries the created jobs.
 
 The POST is retried only on 429 and 503 (honouring Retry-After). After any other failure that

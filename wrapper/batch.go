@@ -2,8 +2,10 @@ package wrapper
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -24,8 +26,10 @@ type BatchTask struct {
 // BatchResult is how one BatchTask ended: Jobs on success, Err (an *APIError,
 // *UnknownOutcomeError, *ValidationError, …) otherwise.
 type BatchResult struct {
-	Task     BatchTask
-	Jobs     *api.JobListDto
+	Task BatchTask
+	Jobs *api.JobListDto
+	// Body is the 201 body as Phrase sent it (see CaptureResponses), when Jobs is set.
+	Body     json.RawMessage
 	Err      error
 	Duration time.Duration
 }
@@ -131,6 +135,7 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 	// Retries of a task take turns of the same pace as first sends (see retryPacer), so a
 	// 429 answered at the limit is not followed by a retry on top of the paced stream.
 	detached := withRetryPacer(context.WithoutCancel(ctx), limiter)
+	outer, _ := ctx.Value(captureKey{}).(func(method, path string, body []byte))
 	for ctx.Err() == nil {
 		var task BatchTask
 		var ok bool
@@ -167,8 +172,20 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 			defer inFlight.Done()
 			defer func() { <-slots }()
 			start := time.Now()
-			jobs, err := c.CreateJobsFromDownloadTask(detached, task.ProjectUID, task.Params, task.Body)
-			results <- BatchResult{Task: task, Jobs: jobs, Err: err, Duration: time.Since(start)}
+			var body json.RawMessage
+			tctx := CaptureResponses(detached, func(method, path string, b []byte) {
+				if method == http.MethodPost {
+					body = b
+				}
+				if outer != nil {
+					outer(method, path, b)
+				}
+			})
+			jobs, err := c.CreateJobsFromDownloadTask(tctx, task.ProjectUID, task.Params, task.Body)
+			if err != nil {
+				body = nil
+			}
+			results <- BatchResult{Task: task, Jobs: jobs, Body: body, Err: err, Duration: time.Since(start)}
 		}()
 	}
 	inFlight.Wait()

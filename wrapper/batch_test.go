@@ -388,3 +388,23 @@ func TestRunBatchBeforeSendJournalsAheadAndStops(t *testing.T) {
 		t.Errorf("server saw %d POSTs, want 5", n)
 	}
 }
+
+// TestRunBatchResultCarriesTheAnswerAsSent: Body is the 201 exactly as the server sent it.
+func TestRunBatchResultCarriesTheAnswerAsSent(t *testing.T) {
+	const created = `{"jobs":[{"uid":"J","dateCreated":"2026-11-28T17:03:12+0000","innerId":"1"}]}`
+	srv := newWire(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(created))
+	})
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok"))
+	var got collect
+	if err := c.RunBatch(t.Context(), feed(3, nil), BatchOptions{Concurrency: 3}, got.add); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range got.results {
+		if string(r.Body) != created || r.Jobs == nil {
+			t.Errorf("task %d: Body %s", r.Task.ID, r.Body)
+		}
+	}
+}

@@ -47,3 +47,21 @@ func TestCreatePrintsPhrasesAnswerAsSent(t *testing.T) {
 		t.Errorf("async get did not print the answer as sent\n%s", r.stdout)
 	}
 }
+
+// TestBatchResultIsPhrasesAnswerAsSent: a batch result line carries the 201 as Phrase sent it,
+// on one line.
+func TestBatchResultIsPhrasesAnswerAsSent(t *testing.T) {
+	srv := fake(t, phrasetest.WithUnknownEnumsAndFields())
+	file := tasksFile(t, numbered(2)...)
+	r := batch(newCLI(t, tokenEnv(srv)), srv, file)
+	wantCode(t, r, exitOK)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 result lines\n%s", r)
+	}
+	for _, l := range lines {
+		if !phraseDate.MatchString(l) || !strings.Contains(l, phrasetest.UnknownObjectFieldName) {
+			t.Errorf("result is not the 201 as sent: %s", l)
+		}
+	}
+}

@@ -530,7 +530,10 @@ func (r *batchRun) onResult(br wrapper.BatchResult) {
 	case wrapper.Created:
 		r.created.Add(1)
 		res.OK = true
-		res.Result = br.Jobs
+		res.Result = br.Body
+		if res.Result == nil {
+			res.Result, _ = marshal(br.Jobs)
+		}
 	case wrapper.Failed:
 		r.failed.Add(1)
 		res.Error = resultError(br.Err, wrapper.Failed)

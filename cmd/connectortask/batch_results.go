@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/seed-a960d6a4/connectortask/api"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 )
 
@@ -21,7 +20,7 @@ type batchResult struct {
 	ProjectUID     string          `json:"projectUid,omitempty"`
 	DownloadTaskID string          `json:"downloadTaskId,omitempty"`
 	Ref            json.RawMessage `json:"ref,omitempty"`
-	Result         *api.JobListDto `json:"result,omitempty"`
+	Result         json.RawMessage `json:"result,omitempty"` // the 201 body as Phrase sent it
 	Request        *batchRequest   `json:"request,omitempty"`
 	Error          *batchError     `json:"error,omitempty"`
 }

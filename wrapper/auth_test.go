@@ -249,41 +249,32 @@ func TestConcurrentCallersShareOneLogin(t *testing.T) {
 	ls.delay = 30 * time.Millisecond // keep the login in flight while the others arrive
 	c, _ := newTestClient(t, ls.base(), WithCredentials("jane", "pw"))
 	const callers = 40
-	var wg sync.WaitGroup
-	errs := make(chan error, callers)
-	for range callers {
-		wg.Go(func() {
-			_, err := c.AsyncRequest(context.Background(), "1")
-			errs <- err
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
+	// callAll makes callers concurrent calls and fails the test on any error.
+	callAll := func() {
+		var wg sync.WaitGroup
+		errs := make(chan error, callers)
+		for range callers {
+			wg.Go(func() {
+				_, err := c.AsyncRequest(context.Background(), "1")
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
+	callAll()
 	if n := ls.logins.Load(); n != 1 {
 		t.Errorf("logins = %d, want 1", n)
 	}
 
 	// All callers' token is refused at once: still a single new login.
 	ls.refuse("tok-1")
-	errs = make(chan error, callers)
-	for range callers {
-		wg.Go(func() {
-			_, err := c.AsyncRequest(context.Background(), "1")
-			errs <- err
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	callAll()
 	if n := ls.logins.Load(); n != 2 {
 		t.Errorf("logins after a shared 401 = %d, want 2", n)
 	}

@@ -75,7 +75,7 @@ func badLangCode(code string) string {
 
 // langCodeFix is the fix for a bad code: split a list, or use a code.
 func langCodeFix(code string) string {
-	if f := strings.FieldsFunc(code, func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == ';' || r == '/' }); len(f) > 1 {
+	if f := strings.FieldsFunc(code, func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == ';' }); len(f) > 1 {
 		quoted := make([]string, len(f))
 		for i, s := range f {
 			quoted[i] = strconv.QuoteToASCII(s)

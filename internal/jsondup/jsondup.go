@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -120,3 +121,25 @@ func Find(data []byte) ([]Duplicate, error) {
 
 // escape escapes one JSON pointer segment (RFC 6901).
 func escape(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
+
+// Message says what is wrong, for a person: the key and the lines of both occurrences in data
+// (the input Find read), e.g. `key "targetLangs" appears twice in one object (lines 2 and 5); …`.
+func (d Duplicate) Message(data []byte) string {
+	first, line := lineOf(data, d.First), lineOf(data, d.Offset)
+	where := fmt.Sprintf("lines %d and %d", first, line)
+	if first == line {
+		where = fmt.Sprintf("both on line %d", line)
+	}
+	return fmt.Sprintf("key %s appears twice in one object (%s); JSON readers keep only one of them, silently", strconv.QuoteToASCII(d.Key), where)
+}
+
+// Fix says what to do about it.
+func (d Duplicate) Fix() string {
+	return "keep one " + strconv.QuoteToASCII(d.Key) + " and merge the values into it"
+}
+
+// lineOf returns the 1-based line of a byte offset.
+func lineOf(data []byte, offset int64) int {
+	offset = min(max(offset, 0), int64(len(data)))
+	return bytes.Count(data[:offset], []byte("\n")) + 1
+}

@@ -64,6 +64,14 @@ type app struct {
 	// offline is set by validate, whose invalid body was never going to be sent.
 	offline bool
 
+	// flagProblems are the problems of the global flags (problems.go), which create reports
+	// together with its own.
+	flagProblems []wrapper.Problem
+
+	// rootSource and tokenSource name where the API root and the token came from (a flag or
+	// an environment variable), for errors in the CLI's words (messages.go).
+	rootSource, tokenSource string
+
 	// answers are Phrase's answers as it sent them, for printing them unchanged (answers.go).
 	answers answers
 
@@ -150,15 +158,11 @@ func (a *app) newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			switch a.output {
-			case "json", "table":
-			default:
-				return usagef("-o/--output %q: want json or table", a.output)
+			a.flagProblems = a.globalProblems(cmd.Flags())
+			if cmd.Annotations[collectsProblems] != "" {
+				return nil // reported with the command's own problems
 			}
-			if a.timeout <= 0 {
-				return usagef("--timeout %s: want a positive duration such as 30s or 2m", a.timeout)
-			}
-			return nil
+			return flagsOnlyError(a.flagProblems)
 		},
 	}
 	root.SetIn(a.stdin)
@@ -169,7 +173,7 @@ func (a *app) newRootCmd() *cobra.Command {
 	pf.StringVar(&a.baseURL, "base-url", "", "API root including /web, e.g. https://cloud.memsource.com/web (env "+envURL+"; default: the EU root)")
 	pf.StringVar(&a.region, "region", "", "eu or us: use the region's preset API root (env "+envRegion+"; --base-url wins)")
 	pf.StringVar(&a.tokenFile, "token-file", "", "read the API token from `FILE` (surrounding whitespace is trimmed); wins over "+envToken)
-	pf.DurationVar(&a.timeout, "timeout", 60*time.Second, "bound on each HTTP attempt")
+	pf.Var(newDurationValue(&a.timeout, 60*time.Second), "timeout", "bound on each HTTP attempt")
 	pf.StringVarP(&a.output, "output", "o", "json", "output format: json or table")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "log one line per HTTP exchange on stderr (method, path, status, duration; secrets redacted)")
 	_ = root.RegisterFlagCompletionFunc("region", cobra.FixedCompletions([]string{"eu", "us"}, cobra.ShellCompDirectiveNoFileComp))
@@ -285,7 +289,7 @@ func (a *app) printError(cmd *cobra.Command, err error, code int) {
 			hint = "check the API root (--base-url, --region or " + envURL + ") and the network, or raise --timeout"
 		}
 	default:
-		fmt.Fprintf(w, "connectortask: %v\n", err)
+		fmt.Fprintf(w, "connectortask: %s\n", a.cliWords(err.Error()))
 		if hint == "" && code == exitUsage && !a.started && cmd != nil {
 			hint = fmt.Sprintf("run '%s --help' for usage", cmd.CommandPath())
 		}
@@ -371,7 +375,7 @@ func (a *app) newClient(cmd *cobra.Command, mode authMode) (*wrapper.Client, err
 	opts = append(opts, a.clientOpts...)
 	c, err := wrapper.New(opts...)
 	if err != nil {
-		return nil, &usageError{err: err}
+		return nil, &usageError{err: a.speakCLI(err)}
 	}
 	return c, nil
 }
@@ -394,10 +398,12 @@ func (a *app) rootOptions(cmd *cobra.Command) ([]wrapper.Option, error) {
 	}
 	switch {
 	case flags.Changed("base-url"):
+		a.rootSource = "--base-url"
 		return urlOpt(a.baseURL, "--base-url")
 	case flags.Changed("region"):
 		return regionOpt(a.region, "--region")
 	case a.getenv(envURL) != "":
+		a.rootSource = envURL
 		return urlOpt(a.getenv(envURL), envURL)
 	case a.getenv(envRegion) != "":
 		return regionOpt(a.getenv(envRegion), envRegion)
@@ -419,6 +425,7 @@ func (a *app) credentialOptions(cmd *cobra.Command, mode authMode) ([]wrapper.Op
 		if err != nil {
 			return nil, err
 		}
+		a.tokenSource = "--token-file"
 		return []wrapper.Option{wrapper.WithAPIToken(tok)}, nil
 	}
 	if tok := strings.TrimSpace(a.getenv(envToken)); tok != "" {

@@ -103,6 +103,7 @@ func (a *app) newCreateCmd() *cobra.Command {
 	fl.BoolVar(&f.wait, "wait", false, "wait for the async request to finish and print it with the jobs")
 	fl.Var(newDurationValue(&f.waitTimeout, 10*time.Minute), "wait-timeout", "give up waiting after this long (exit 3)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "validate and print the request, send nothing")
+	a.addProgressFlags(cmd)
 	a.addBatchFlags(cmd, &f.batch)
 	cmd.MarkFlagsMutuallyExclusive("use-project-file-import-settings", "import-settings-uid")
 	_ = cmd.MarkFlagFilename("data", "json")
@@ -112,7 +113,7 @@ func (a *app) newCreateCmd() *cobra.Command {
 func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 	ctx := a.captureAnswers(cmd.Context())
 	if cmd.Flags().Changed("batch") {
-		if err := problemsError(a.flagProblems); err != nil {
+		if err := problemsError(append(a.flagProblems, a.progressProblems()...)); err != nil {
 			return err
 		}
 		return a.createBatch(cmd, f)
@@ -172,8 +173,10 @@ func (a *app) waitAndPrint(ctx context.Context, client *wrapper.Client, list *ap
 		return nil
 	}
 	id := *list.AsyncRequest.Id
-	opts := append(a.waitOptions(id, waitTimeout), extra...)
-	done, err := client.WaitAsyncRequest(ctx, id, opts...)
+	opts, stop := a.waitOptions(id, waitTimeout)
+	done, err := client.WaitAsyncRequest(ctx, id, append(opts, extra...)...)
+	stop()
+	later := "connectortask async get " + id + " --wait"
 	var (
 		failed  *wrapper.AsyncRequestError
 		timeout *wrapper.WaitTimeoutError
@@ -191,10 +194,20 @@ func (a *app) waitAndPrint(ctx context.Context, client *wrapper.Client, list *ap
 		}
 		return withHint(err, "the jobs were created and are on stdout, with the failed async request")
 	case errors.As(err, &timeout):
-		if perr := a.printJobs(jobsResult{list: list, async: timeout.Last}); perr != nil {
+		note := ""
+		if timeout.Last == nil {
+			note = "no state seen: no poll answered within --wait-timeout; check later with: " + later
+		}
+		if perr := a.printJobs(jobsResult{list: list, async: timeout.Last, note: note}); perr != nil {
 			return perr
 		}
-		return withHint(err, "the jobs were created and are on stdout; check later with: connectortask async get %s --wait", id)
+		return withHint(err, "the jobs were created and are on stdout; check later with: %s", later)
+	case interruption(ctx) != nil:
+		if perr := a.printJobs(jobsResult{list: list, note: "wait interrupted; check later with: " + later}); perr != nil {
+			return perr
+		}
+		return withHint(&interruptedError{sig: interruption(ctx), what: "waiting for async request " + id},
+			"the jobs were created and are on stdout; check later with: %s", later)
 	default:
 		if perr := a.printJobs(jobsResult{list: list}); perr != nil {
 			return perr
@@ -210,6 +223,7 @@ func (a *app) waitAndPrint(ctx context.Context, client *wrapper.Client, list *ap
 func (a *app) createInput(cmd *cobra.Command, f *createFlags) (api.JobCreateRequestDto, error) {
 	fl := cmd.Flags()
 	ps := append([]wrapper.Problem(nil), a.flagProblems...)
+	ps = append(ps, a.progressProblems()...)
 	switch {
 	case !fl.Changed("project-uid"):
 		ps = append(ps, wrapper.Problem{Path: "--project-uid", Message: "required flag not set", Fix: "give the project's uid; it is in the project's URL in Phrase"})

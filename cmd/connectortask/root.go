@@ -68,6 +68,10 @@ type app struct {
 	// together with its own.
 	flagProblems []wrapper.Problem
 
+	// progress and progressEvery are --progress and --progress-interval (progress.go).
+	progress      string
+	progressEvery time.Duration
+
 	// rootSource and tokenSource name where the API root and the token came from (a flag or
 	// an environment variable), for errors in the CLI's words (messages.go).
 	rootSource, tokenSource string
@@ -92,6 +96,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		getenv:    getenv,
 		now:       time.Now,
 		demoPoll:  200 * time.Millisecond,
+
+		progress:      "auto",
+		progressEvery: 10 * time.Second,
 	}
 }
 
@@ -189,6 +196,8 @@ func (a *app) newRootCmd() *cobra.Command {
 		a.newDemoCmd(),
 		a.newVersionCmd(),
 	)
+	a.addVersionFlag(root)
+	a.fixCompletionCmd(root)
 	return root
 }
 
@@ -212,11 +221,14 @@ func usagef(format string, args ...any) error {
 
 func (a *app) exitCode(err error) int {
 	var (
-		usage   *usageError
-		invalid *wrapper.ValidationError
-		timeout *wrapper.WaitTimeoutError
+		usage       *usageError
+		invalid     *wrapper.ValidationError
+		timeout     *wrapper.WaitTimeoutError
+		interrupted *interruptedError
 	)
 	switch {
+	case errors.As(err, &interrupted):
+		return interrupted.exitCode()
 	case errors.As(err, &timeout):
 		return exitTimeout
 	case errors.As(err, &usage), errors.As(err, &invalid), !a.started:

@@ -78,6 +78,7 @@ func (a *app) newValidateCmd() *cobra.Command {
 		// The problems, for a person reading stderr; the exit code is 2.
 		return verr
 	})
+	hideInheritedFlags(cmd, networkFlags...)
 	return cmd
 }
 

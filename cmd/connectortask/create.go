@@ -42,17 +42,23 @@ POST /api2/v1/projects/{projectUid}/jobs/connectorTask.
 
 The body (a JobCreateRequestDto) is built from the flags, or read whole with --data FILE (or
 --data - for stdin); flags given beside --data override its fields. The request is validated
-before anything is sent (a problem exits 2 with the field and the fix).
+before anything is sent: every problem at once, a flag value that does not parse among them,
+each with the flag or the JSON path and the fix; exit 2.
 
 --due takes RFC 3339 with any offset (2026-12-01T17:00:00Z, 2026-12-01T18:00:00+01:00) or a
-time relative to now (+72h, +90m, +3d); it is sent in UTC, whole seconds, with a Z.
+time relative to now (+72h, +90m, +3d); it is sent in UTC, whole seconds, with a Z. It must be
+in the future (+0d is refused).
 
 On success the 201 body (a JobListDto) is printed on stdout as Phrase sent it: its date-times
 (2026-11-28T17:03:12+0000) and any field the spec does not list yet are kept. With --wait the
-command then polls GET /api2/v1/async/{asyncRequestId} until the async request has finished
-(progress on stderr when it is a terminal), and prints the same JobListDto with "asyncRequest"
-replaced by the full AsyncRequestDto. If the async request finished with an errorCode the exit code is 1; if
---wait-timeout passed first it is 3; either way stdout still carries the created jobs.
+command then polls GET /api2/v1/async/{asyncRequestId} until the async request has finished,
+and prints the same JobListDto with "asyncRequest" replaced by the full AsyncRequestDto. If the
+async request finished with an errorCode the exit code is 1; if --wait-timeout passed first it
+is 3; if interrupted (Ctrl-C) it is 130; whatever happens stdout carries the created jobs.
+
+Progress (--wait, --batch) goes to stderr: live on a terminal; when stderr is a log, a plain
+line every --progress-interval (10s) with --progress always, or by default when CI=true
+(--progress auto); --progress never for none.
 
 The POST is retried only on 429 and 503 (honouring Retry-After). After any other failure that
 may have reached Phrase the outcome is unknown: jobs may have been created, so list the
@@ -71,6 +77,9 @@ const createExample = `  # Jobs in German and French from a download task, due i
 
   # A full body from a file, with the due date overridden; show the request, send nothing:
   connectortask create --project-uid Pr2wE4rT6yU8iO0p --data body.json --due 2026-12-01T17:00:00Z --dry-run
+
+  # In CI: a plain progress line every 30s while waiting (the default when CI=true):
+  connectortask create --project-uid Pr2wE4rT6yU8iO0p --target-lang de --wait --progress always --progress-interval 30s
 
   # The body from stdin, output as a table:
   jq '.targetLangs += ["ja"]' body.json | connectortask create --project-uid Pr2wE4rT6yU8iO0p --data - -o table`

@@ -142,8 +142,11 @@ Exit codes:
   0  success
   1  the API answered with an error or the network failed (stderr has the HTTP status and
      Phrase's errorCode and errorDescription), or an awaited async request failed
-  2  usage or validation error; nothing was sent
-  3  --wait timed out; the jobs were created and are on stdout`
+  2  usage or validation error; nothing was sent (every problem is listed at once: flags,
+     body fields by JSON path)
+  3  --wait timed out; the jobs were created and are on stdout
+  130  interrupted (Ctrl-C) during --wait; the jobs were created and are on stdout
+       (143 for SIGTERM)`
 
 const rootExample = `  # See the whole flow against an in-process fake of Phrase TMS:
   connectortask demo

@@ -56,7 +56,7 @@ func (a *app) newAsyncCmd() *cobra.Command {
 		if wait && waitTimeout <= 0 {
 			return usagef("--wait-timeout %s: want a positive duration such as 10m", waitTimeout)
 		}
-		if err := flagsOnlyError(a.progressProblems()); err != nil {
+		if err := flagsOnlyError(a.progressProblems(cmd)); err != nil {
 			return err
 		}
 		client, err := a.newClient(cmd, authRequired)

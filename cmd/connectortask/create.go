@@ -122,7 +122,7 @@ func (a *app) newCreateCmd() *cobra.Command {
 func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 	ctx := a.captureAnswers(cmd.Context())
 	if cmd.Flags().Changed("batch") {
-		if err := problemsError(append(a.flagProblems, a.progressProblems()...)); err != nil {
+		if err := problemsError(append(a.flagProblems, a.progressProblems(cmd)...)); err != nil {
 			return err
 		}
 		return a.createBatch(cmd, f)
@@ -232,7 +232,7 @@ func (a *app) waitAndPrint(ctx context.Context, client *wrapper.Client, list *ap
 func (a *app) createInput(cmd *cobra.Command, f *createFlags) (api.JobCreateRequestDto, error) {
 	fl := cmd.Flags()
 	ps := append([]wrapper.Problem(nil), a.flagProblems...)
-	ps = append(ps, a.progressProblems()...)
+	ps = append(ps, a.progressProblems(cmd)...)
 	switch {
 	case !fl.Changed("project-uid"):
 		ps = append(ps, wrapper.Problem{Path: "--project-uid", Message: "required flag not set", Fix: "give the project's uid; it is in the project's URL in Phrase"})

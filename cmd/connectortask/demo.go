@@ -105,6 +105,7 @@ func (a *app) demo(ctx context.Context) error {
 		fmt.Fprintf(w, "demo: poll %d: %s\n", p.Polls, state)
 	})
 	poll := a.demoPoll
+	a.progress = "never" // the demo narrates each poll itself
 	if err := a.waitAndPrint(ctx, client, list, time.Minute, wrapper.WithPollInterval(poll, 2*poll), progress); err != nil {
 		return err
 	}

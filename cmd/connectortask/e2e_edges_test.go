@@ -197,7 +197,7 @@ func TestE2EMessagesSpeakCLI(t *testing.T) {
 func TestE2EVersionFlagAndCompletion(t *testing.T) {
 	r := runBin(t, nil, "", "--version")
 	wantCode(t, r, exitOK)
-	if !regexp.MustCompile(`^connectortask version \S+ \(commit \S+(, modified)?, go1\.\d+`).MatchString(r.stdout) || strings.Count(r.stdout, "\n") != 1 {
+	if !regexp.MustCompile(`^connectortask version \S+, commit \S+( \(modified\))?, go1\.\d+`).MatchString(r.stdout) || strings.Count(r.stdout, "\n") != 1 {
 		t.Errorf("--version: want one line\n%s", r)
 	}
 	r = runBin(t, nil, "", "--help")

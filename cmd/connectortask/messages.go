@@ -53,7 +53,7 @@ func (a *app) cliWords(msg string) string {
 		"(use WithCredentials)", "(set "+envUsername+" and "+envPassword+")",
 		"use only one of WithAPIToken, WithCredentials and WithBearerToken", "set only one of "+creds,
 		"WithCredentials or WithAPIToken", creds,
-		"or build the client WithoutValidation", "",
+		"report this as a bug, or build the client WithoutValidation", "report this as a bug",
 		"wrapper: ", "",
 	).Replace(msg)
 }

@@ -31,20 +31,20 @@ const progressValues = "auto, always or never"
 // addProgressFlags registers --progress and --progress-interval on cmd.
 func (a *app) addProgressFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&a.progress, "progress", "auto", "progress on stderr: auto (live on a terminal, plain lines when CI=true), always (plain lines when stderr is not a terminal) or never")
-	cmd.Flags().DurationVar(&a.progressEvery, "progress-interval", 10*time.Second, "pause between plain progress lines (when stderr is not a terminal)")
+	cmd.Flags().Var(newDurationValue(&a.progressEvery, 10*time.Second), "progress-interval", "pause between plain progress lines (when stderr is not a terminal)")
 	_ = cmd.RegisterFlagCompletionFunc("progress", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
-// progressProblems checks --progress and --progress-interval.
-func (a *app) progressProblems() []wrapper.Problem {
+// progressProblems checks --progress and --progress-interval of cmd.
+func (a *app) progressProblems(cmd *cobra.Command) []wrapper.Problem {
 	var ps []wrapper.Problem
 	switch a.progress {
 	case "auto", "always", "never":
 	default:
 		ps = append(ps, wrapper.Problem{Path: "--progress", Message: fmt.Sprintf("%q is not a progress mode", a.progress), Fix: "give " + progressValues})
 	}
-	if a.progressEvery <= 0 {
-		ps = append(ps, wrapper.Problem{Path: "--progress-interval", Message: fmt.Sprintf("%s is not a positive duration", a.progressEvery), Fix: "give a duration such as 10s or 1m"})
+	if p, bad := durationProblem(cmd.Flags(), "progress-interval", "10s or 1m", true); bad {
+		ps = append(ps, p)
 	}
 	return ps
 }

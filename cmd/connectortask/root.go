@@ -277,7 +277,7 @@ func (a *app) printError(cmd *cobra.Command, err error, code int) {
 		}
 		fmt.Fprintf(w, "connectortask: "+what, len(invalid.Problems), plural(len(invalid.Problems)))
 		for _, p := range invalid.Problems {
-			fmt.Fprintf(w, "  %s\n", p.String())
+			fmt.Fprintf(w, "  %s\n", a.cliWords(p.String()))
 		}
 	case errors.As(err, &timeout):
 		fmt.Fprintf(w, "connectortask: %v\n", err)

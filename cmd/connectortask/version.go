@@ -82,7 +82,7 @@ Go toolchain in the binary's build info. A binary built inside a checkout report
 }
 
 // addVersionFlag gives the root a --version flag, as gh and kubectl have: one line on stdout,
-// e.g. "connectortask version v1.2.0 (commit 3f2a9c1, go1.26.8)".
+// e.g. "connectortask version v1.2.0, commit 3f2a9c1e0b4d, go1.26.8".
 func (a *app) addVersionFlag(root *cobra.Command) {
 	v := buildVersion()
 	commit := v.Commit
@@ -90,9 +90,9 @@ func (a *app) addVersionFlag(root *cobra.Command) {
 		commit = commit[:12]
 	}
 	if v.Modified {
-		commit += ", modified"
+		commit += " (modified)"
 	}
-	root.Version = fmt.Sprintf("%s (commit %s, %s)", v.Version, commit, v.GoVersion)
+	root.Version = fmt.Sprintf("%s, commit %s, %s", v.Version, commit, v.GoVersion)
 	root.SetVersionTemplate("{{.Name}} version {{.Version}}\n")
 	root.Flags().Bool("version", false, "print the version in one line and exit (the version command prints it all)")
 }

@@ -377,19 +377,21 @@ func TestE2EAsyncGetWaitTimeoutSaysWhatItSaw(t *testing.T) {
 
 func TestE2ECtrlCDuringWait(t *testing.T) {
 	srv := fake(t, phrasetest.WithAsyncNeverFinishes())
-	polled := func(n int) {
+	// start starts the binary and returns once it has polled (so its signal handler is set).
+	start := func(args ...string) *proc {
 		t.Helper()
+		before := srv.CountRequests("GET", "")
+		p := startBin(t, tokenEnv(srv), args...)
 		deadline := time.Now().Add(20 * time.Second)
-		for srv.CountRequests("GET", "") < n {
+		for srv.CountRequests("GET", "") <= before {
 			if time.Now().After(deadline) {
 				t.Fatal("the wait never polled")
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
+		return p
 	}
-	p := startBin(t, tokenEnv(srv), "create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait")
-	polled(1)
-	r := p.signal(syscall.SIGINT)
+	r := start("create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait").signal(syscall.SIGINT)
 	wantCode(t, r, 130)
 	out := decodeJobs(t, r)
 	if len(out.Jobs) != 2 || out.AsyncRequest == nil || out.AsyncRequest.Id == nil {
@@ -402,17 +404,13 @@ func TestE2ECtrlCDuringWait(t *testing.T) {
 	}
 
 	// The table says the wait was interrupted, not "not awaited".
-	p = startBin(t, tokenEnv(srv), "-o", "table", "create", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--wait")
-	polled(2)
-	r = p.signal(syscall.SIGINT)
+	r = start("-o", "table", "create", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--wait").signal(syscall.SIGINT)
 	wantCode(t, r, 130)
 	wantAll(t, "stdout", r.stdout, "wait interrupted")
 	wantNone(t, "stdout", r.stdout, "not awaited")
 
 	// async get --wait; SIGTERM is 128+15.
-	p = startBin(t, tokenEnv(srv), "async", "get", *out.AsyncRequest.Id, "--wait")
-	polled(3)
-	r = p.signal(syscall.SIGTERM)
+	r = start("async", "get", *out.AsyncRequest.Id, "--wait").signal(syscall.SIGTERM)
 	wantCode(t, r, 143)
 	wantAll(t, "stderr", r.stderr, "interrupted")
 }

@@ -100,18 +100,18 @@ func (a *app) newCreateCmd() *cobra.Command {
 	fl.StringVar(&f.projectUID, "project-uid", "", "uid of the project to create the jobs in (required; with --batch the default of every line)")
 	fl.StringSliceVar(&f.targetLangs, "target-lang", nil, "target language of a job, e.g. de; repeat it or separate with commas (de,fr)")
 	fl.StringVar(&f.downloadTaskID, "download-task-id", "", "id of the connector's asynchronous download task (query downloadTaskId)")
-	fl.BoolVar(&f.continuous, "continuous", false, "create continuous jobs (query continuous)")
+	boolFlag(fl, &f.continuous, "continuous", "create continuous jobs (query continuous)")
 	fl.StringVar(&f.due, "due", "", "due date: RFC 3339 (2026-12-01T17:00:00Z) or relative (+72h, +3d)")
 	fl.StringVar(&f.path, "path", "", "path of the file in the project (at most 255 characters)")
-	fl.BoolVar(&f.preTranslate, "pre-translate", false, "pre-translate the jobs")
-	fl.BoolVar(&f.semanticMarkup, "semantic-markup", false, "use semantic markup")
-	fl.BoolVar(&f.useProjectImport, "use-project-file-import-settings", false, "import with the project's file import settings")
+	boolFlag(fl, &f.preTranslate, "pre-translate", "pre-translate the jobs")
+	boolFlag(fl, &f.semanticMarkup, "semantic-markup", "use semantic markup")
+	boolFlag(fl, &f.useProjectImport, "use-project-file-import-settings", "import with the project's file import settings")
 	fl.StringVar(&f.importSettingsUID, "import-settings-uid", "", "uid of saved file import settings to import with")
 	fl.StringVar(&f.callbackURL, "callback-url", "", "absolute http(s) URL Phrase calls when the async request finishes")
 	fl.StringVar(&f.data, "data", "", "read a JobCreateRequestDto JSON body from `FILE` (- for stdin); other flags override its fields")
-	fl.BoolVar(&f.wait, "wait", false, "wait for the async request to finish and print it with the jobs")
+	boolFlag(fl, &f.wait, "wait", "wait for the async request to finish and print it with the jobs")
 	fl.Var(newDurationValue(&f.waitTimeout, 10*time.Minute), "wait-timeout", "give up waiting after this long (exit 3)")
-	fl.BoolVar(&f.dryRun, "dry-run", false, "validate and print the request, send nothing")
+	boolFlag(fl, &f.dryRun, "dry-run", "validate and print the request, send nothing")
 	a.addProgressFlags(cmd)
 	a.addBatchFlags(cmd, &f.batch)
 	cmd.MarkFlagsMutuallyExclusive("use-project-file-import-settings", "import-settings-uid")
@@ -239,7 +239,7 @@ func (a *app) createInput(cmd *cobra.Command, f *createFlags) (api.JobCreateRequ
 	case strings.TrimSpace(f.projectUID) == "":
 		ps = append(ps, wrapper.Problem{Path: "--project-uid", Message: "empty", Fix: "give the project's uid; it is in the project's URL in Phrase"})
 	}
-	if p, bad := durationProblem(fl, "wait-timeout", "10m", f.wait); bad {
+	if p, bad := positiveProblem(fl, "wait-timeout", "10m"); bad && f.wait {
 		ps = append(ps, p)
 	}
 	body, bodyPs, usable, err := a.bodyAndProblems(cmd, f)

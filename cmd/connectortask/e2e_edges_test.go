@@ -38,12 +38,13 @@ func TestE2EEveryProblemAtOnceFlagsIncluded(t *testing.T) {
 	srv := fake(t)
 	r := runBin(t, tokenEnv(srv), "", "--timeout", "0s", "create", "--project-uid", srv.ProjectUID,
 		"--path", strings.Repeat("p", 300), "--due", "tomorrow", "--callback-url", "ftp://x",
-		"--target-lang", "de fr,it", "--wait", "--wait-timeout", "5x", "--progress", "sometimes")
+		"--target-lang", "de fr,it", "--wait", "--wait-timeout", "5x", "--progress", "sometimes", "--continuous=maybe")
 	wantCode(t, r, exitUsage)
 	if r.stdout != "" {
 		t.Errorf("stdout should be empty\n%s", r)
 	}
-	wantAll(t, "stderr", r.stderr, "(7 problems); nothing was sent",
+	wantAll(t, "stderr", r.stderr, "(8 problems); nothing was sent",
+		`--continuous: "maybe" is not true or false`,
 		`--timeout: 0s is not a positive duration`,
 		`--wait-timeout: "5x" is not a duration`,
 		`--progress: "sometimes"`,
@@ -64,6 +65,15 @@ func TestE2EEveryProblemAtOnceFlagsIncluded(t *testing.T) {
 	wantCode(t, r, exitUsage)
 	wantAll(t, "stderr", r.stderr, "(3 problems)", "--project-uid: required flag not set", "--target-lang: no target language", "--due:")
 	wantNone(t, "stderr", r.stderr, "null is not allowed")
+
+	// A --dry-run that does not parse must not turn into a real run, in batch mode too.
+	r = runBin(t, tokenEnv(srv), "", "create", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--dry-run=yes please")
+	wantCode(t, r, exitUsage)
+	wantAll(t, "stderr", r.stderr, `--dry-run: "yes please" is not true or false`)
+	r = runBin(t, tokenEnv(srv), "", "--timeout", "1x", "create", "--batch", tasksFile(t, numbered(2)...), "--project-uid", srv.ProjectUID,
+		"--target-lang", "de", "--dry-run=maybe")
+	wantCode(t, r, exitUsage)
+	wantAll(t, "stderr", r.stderr, "(2 problems)", `--dry-run: "maybe"`, `--timeout: "1x"`)
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("the fake received %d requests, want none", n)
 	}

@@ -43,7 +43,7 @@ func (a *app) progressProblems(cmd *cobra.Command) []wrapper.Problem {
 	default:
 		ps = append(ps, wrapper.Problem{Path: "--progress", Message: fmt.Sprintf("%q is not a progress mode", a.progress), Fix: "give " + progressValues})
 	}
-	if p, bad := durationProblem(cmd.Flags(), "progress-interval", "10s or 1m", true); bad {
+	if p, bad := positiveProblem(cmd.Flags(), "progress-interval", "10s or 1m"); bad {
 		ps = append(ps, p)
 	}
 	return ps

@@ -64,8 +64,8 @@ type app struct {
 	// offline is set by validate, whose invalid body was never going to be sent.
 	offline bool
 
-	// flagProblems are the problems of the global flags (problems.go), which create reports
-	// together with its own.
+	// flagProblems are the problems of the flags found before the command ran (values that do
+	// not parse, -o, --timeout: problems.go), which create reports together with its own.
 	flagProblems []wrapper.Problem
 
 	// progress and progressEvery are --progress and --progress-interval (progress.go).
@@ -168,7 +168,7 @@ func (a *app) newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			a.flagProblems = a.globalProblems(cmd.Flags())
+			a.flagProblems = a.checkFlags(cmd.Flags())
 			if cmd.Annotations[collectsProblems] != "" {
 				return nil // reported with the command's own problems
 			}

@@ -31,6 +31,7 @@ func (a *app) newDemoCmd() *cobra.Command {
 		Args: cobra.NoArgs,
 	}
 	cmd.RunE = a.runE(func(cmd *cobra.Command, _ []string) error { return a.demo(cmd.Context()) })
+	hideInheritedFlags(cmd, "base-url", "region", "token-file") // it talks to its own fake
 	return cmd
 }
 

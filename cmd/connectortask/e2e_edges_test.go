@@ -434,6 +434,11 @@ func TestE2EOfflineHelpHidesNetworkFlags(t *testing.T) {
 	}
 	r := runBin(t, nil, "", "spec", "--help")
 	wantNone(t, "spec --help", r.stdout, "--output")
+	r = runBin(t, nil, "", "mock", "--help")
+	wantNone(t, "mock --help", r.stdout, append(network, "--output")...)
+	r = runBin(t, nil, "", "demo", "--help")
+	wantNone(t, "demo --help", r.stdout, "--base-url", "--region", "--token-file")
+	wantAll(t, "demo --help", r.stdout, "--verbose", "--timeout")
 	// They still parse, for scripts that pass them everywhere.
 	r = runBin(t, nil, `{"targetLangs":["de"]}`, "--base-url", "https://x.example.com/web", "validate", "-")
 	wantCode(t, r, exitOK)

@@ -131,6 +131,7 @@ func (a *app) newMockCmd() *cobra.Command {
 	fl.StringVar(&m.asyncFailure, "async-failure", "", "async requests finish with this errorCode (`CODE[:DESCRIPTION]`)")
 	fl.BoolVar(&m.asyncNeverFinishes, "async-never-finishes", false, "async requests stay pending forever")
 	fl.Uint64Var(&m.seed, "seed", 0, "make the ids the same on every run (0: random ids)")
+	hideInheritedFlags(cmd, append(networkFlags, "output")...) // the mock is the server
 	return cmd
 }
 

@@ -119,15 +119,16 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		resp, written, err := c.attempt(ctx, req, n, authz)
+		resp, written, err := c.attempt(ctx, req, n, authz, kind)
 		if err == nil && !kind.login {
 			capture(ctx, req, resp)
 		}
 		if err != nil {
-			if !kind.safe && !provablyUnsent(err, written) {
+			unprocessed := provablyUnprocessed(err)
+			if !kind.safe && !unprocessed && !provablyUnsent(err, written) {
 				return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
 			}
-			if ctx.Err() != nil || !replayable || tries >= p.MaxAttempts || !retryableError(err) {
+			if ctx.Err() != nil || !replayable || tries >= p.MaxAttempts || !(retryableError(err) || unprocessed) {
 				return nil, err
 			}
 			wait := backoff(p, tries)
@@ -187,16 +188,32 @@ func paceWith(ctx context.Context, limiter *rate.Limiter) error {
 
 // attempt sends one copy of req and reads its response. written reports whether any part of
 // the request may have been written to a connection.
-func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz string) (resp *http.Response, written bool, err error) {
-	actx, cancel := ctx, context.CancelFunc(func() {})
+//
+// For a request that is not safe to resend (the job-creating POST), the copy sent has no
+// GetBody: no transport below the wrapper (HTTP/1 or HTTP/2, whose RoundTrip rewinds a body
+// through GetBody and resends it after a stream reset or GOAWAY) can send it a second time.
+// Every write of the request's headers is counted as well; should a RoundTripper below (a
+// caller's, through WithHTTPClient) still write it twice, the attempt fails with an
+// *UnknownOutcomeError naming that, and the answer is not believed.
+func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz string, kind requestKind) (resp *http.Response, written bool, err error) {
+	actx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	cancel := context.CancelFunc(func() {})
 	if c.attemptTimeout > 0 {
-		actx, cancel = context.WithTimeout(ctx, c.attemptTimeout)
+		actx, cancel = context.WithTimeout(actx, c.attemptTimeout)
 	}
 	defer cancel()
 	var wrote atomic.Bool
+	var writes, conns atomic.Int32
 	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		GotConn:          func(httptrace.GotConnInfo) { conns.Add(1) },
 		WroteHeaderField: func(string, []string) { wrote.Store(true) },
-		WroteHeaders:     func() { wrote.Store(true) },
+		WroteHeaders: func() {
+			wrote.Store(true)
+			if writes.Add(1) > 1 && !kind.safe {
+				stop(errWrittenTwice) // no third copy
+			}
+		},
 		WroteRequest:     func(httptrace.WroteRequestInfo) { wrote.Store(true) },
 	})
 	r := req.Clone(actx)
@@ -204,6 +221,9 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 		if r.Body, err = req.GetBody(); err != nil {
 			return nil, false, err
 		}
+	}
+	if !kind.safe {
+		r.GetBody = nil
 	}
 	r.Header.Set("User-Agent", c.userAgent)
 	if r.Header.Get("Accept") == "" {
@@ -222,6 +242,15 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 		if err != nil {
 			resp = nil
 		}
+	}
+	if w := writes.Load(); w > 1 && !kind.safe {
+		// Defence in depth: something below the wrapper resent the request. Whatever it
+		// answered, Phrase may have acted more than once.
+		err = &resentBelowError{Method: req.Method, Path: req.URL.Path, Writes: int(w), Conns: int(conns.Load()), Err: err}
+		resp = nil
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "phrase request written more than once below the wrapper",
+			slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.Int("writes", int(w)), slog.Int("connections", int(conns.Load())), slog.Int("attempt", n))
 	}
 	status := 0
 	if resp != nil {

@@ -94,6 +94,7 @@ func New(opts ...Option) (*Client, error) {
 	if c.hc == nil {
 		c.hc = defaultHTTPClient()
 	}
+	c.hc = noRedirects(c.hc) // a copy: the caller's client keeps its own CheckRedirect
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent()
 	}

@@ -96,7 +96,8 @@ func WithBaseURL(rawURL string) Option {
 // WithHTTPClient sets the *http.Client every attempt goes through. The default is a client of
 // its own (never http.DefaultClient) whose transport bounds connecting (30s), the TLS handshake
 // (10s) and the wait for response headers (60s). The wrapper adds authentication, the
-// User-Agent, retries and logging around hc without changing hc.
+// User-Agent, retries and logging around hc without changing hc. It sends through a copy of hc
+// whose CheckRedirect refuses every redirect (see RedirectError); hc's Transport is used as is.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {

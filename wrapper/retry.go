@@ -124,6 +124,13 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 			capture(ctx, req, resp)
 		}
 		if err != nil {
+			var redirect *RedirectError
+			if errors.As(err, &redirect) {
+				if !kind.safe && redirect.mayHaveActed() {
+					return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
+				}
+				return nil, err
+			}
 			unprocessed := provablyUnprocessed(err)
 			if !kind.safe && !unprocessed && !provablyUnsent(err, written) {
 				return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
@@ -214,7 +221,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 				stop(errWrittenTwice) // no third copy
 			}
 		},
-		WroteRequest:     func(httptrace.WroteRequestInfo) { wrote.Store(true) },
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
 	})
 	r := req.Clone(actx)
 	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
@@ -242,6 +249,11 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 		if err != nil {
 			resp = nil
 		}
+	}
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 && resp.Header.Get("Location") != "" {
+		// http.Client hands back a 307/308 it cannot follow (no GetBody) instead of asking
+		// CheckRedirect: the same refusal.
+		err, resp = redirectOf(resp), nil
 	}
 	if w := writes.Load(); w > 1 && !kind.safe {
 		// Defence in depth: something below the wrapper resent the request. Whatever it

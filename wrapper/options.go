@@ -164,6 +164,12 @@ func WithCredentials(userName, password string) Option {
 		if password == "" {
 			return errors.New("wrapper: WithCredentials: empty password")
 		}
+		if err := checkNoControl("wrapper: WithCredentials: the user name", userName); err != nil {
+			return err
+		}
+		if err := checkNoControl("wrapper: WithCredentials: the password", password); err != nil {
+			return err
+		}
 		s.userName, s.password = userName, password
 		s.authCount++
 		return nil
@@ -184,15 +190,13 @@ func WithBearerToken(token string) Option {
 	}
 }
 
-// checkSecret refuses tokens that cannot be sent in a header, without echoing them.
+// checkSecret refuses tokens that cannot be sent in a header (empty, or with a control
+// character such as \x01, DEL or a line break), without echoing them: New fails, nothing is sent.
 func checkSecret(option, token string) error {
 	if strings.TrimSpace(token) == "" {
 		return fmt.Errorf("wrapper: %s: empty token", option)
 	}
-	if strings.ContainsAny(token, "\r\n\x00") {
-		return fmt.Errorf("wrapper: %s: token contains a control character", option)
-	}
-	return nil
+	return checkNoControl("wrapper: "+option+": the token", token)
 }
 
 // WithClock replaces time.Now for the decisions that depend on the wall clock: whether a cached

@@ -131,6 +131,9 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 				}
 				return nil, err
 			}
+			if invalidHeader(err) {
+				return nil, err // refused by net/http before anything was written
+			}
 			unprocessed := provablyUnprocessed(err)
 			if !kind.safe && !unprocessed && !provablyUnsent(err, written) {
 				return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
@@ -268,8 +271,15 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 	if resp != nil {
 		status = resp.StatusCode
 	}
-	if err != nil {
-		err = redactErr(err)
+	if err != nil || status < 200 || status > 299 {
+		// Only errors and error answers are shown: only they need the request's secrets.
+		red := redactor{set: c.secrets, extra: requestSecrets(req, authz)}
+		err = red.err(redactErr(err))
+		if resp != nil {
+			if mb, ok := resp.Body.(*memBody); ok {
+				mb.secrets = red.extra
+			}
+		}
 	}
 	if !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return resp, wrote.Load(), err

@@ -91,3 +91,21 @@ func (e *resentBelowError) Error() string {
 }
 
 func (e *resentBelowError) Unwrap() error { return e.Err }
+
+// invalidHeaderRE matches net/http's refusal of a header it will not send (Transport.roundTrip
+// checks every header before it takes a connection): nothing was written.
+var invalidHeaderRE = regexp.MustCompile(`^net/http: invalid (?:header|trailer) field (?:name|value for) "[^"]*"$`)
+
+// invalidHeader reports whether err is net/http's refusal of a header value, for instance a
+// login token with a control character: nothing was sent, and a resend would fail alike.
+func invalidHeader(err error) bool {
+	leaf := err
+	for {
+		next := errors.Unwrap(leaf)
+		if next == nil {
+			break
+		}
+		leaf = next
+	}
+	return invalidHeaderRE.MatchString(leaf.Error())
+}

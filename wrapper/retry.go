@@ -1,7 +1,6 @@
 package wrapper
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -300,23 +299,30 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 
 // bufferBody reads the body of resp into memory (bounded), drains and closes the connection's
 // body so that the connection can be reused, and replaces resp.Body with the bytes read.
+//
+// Memory: a 2xx answer whose Content-Length exceeds maxSuccessBody is refused before a byte is
+// read; one with a Content-Length is read into one allocation of its size (+1 byte); one
+// without is read in growing chunks and copied once, so it costs at most about twice its size,
+// and an over-long one no more than maxSuccessBody plus one chunk before it is refused.
 func bufferBody(resp *http.Response) error {
 	limit := int64(maxErrorBody)
 	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	if ok {
 		limit = maxSuccessBody
 	}
-	// Size the buffer from Content-Length when Phrase sends it, so that reading a 2 KiB answer
-	// is one allocation rather than io.ReadAll's doubling from 512 bytes.
-	buf := bytes.NewBuffer(make([]byte, 0, min(max(resp.ContentLength, 0), limit)+1))
-	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
-	data := buf.Bytes()
-	if err == nil && int64(len(data)) > limit {
-		if ok {
-			err = fmt.Errorf("the answer is longer than %d bytes", limit)
-		} else {
-			data = data[:limit]
-			_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+	var data []byte
+	var err error
+	if ok && resp.ContentLength > limit {
+		err = fmt.Errorf("the answer is longer than %d bytes (Content-Length %d)", limit, resp.ContentLength)
+	} else {
+		var over bool
+		data, over, err = readBounded(resp.Body, resp.ContentLength, limit, !ok)
+		if err == nil && over {
+			if ok {
+				data, err = nil, fmt.Errorf("the answer is longer than %d bytes", limit)
+			} else {
+				_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+			}
 		}
 	}
 	_ = resp.Body.Close()
@@ -326,6 +332,58 @@ func bufferBody(resp *http.Response) error {
 	resp.Body = bytesBody(data)
 	resp.ContentLength = int64(len(data))
 	return nil
+}
+
+// maxChunk is the largest chunk readBounded reads into when the length is not known.
+const maxChunk = 1 << 20
+
+// readBounded reads r to its end, or to limit bytes and reports over when there was more. size
+// is the expected length (-1 when unknown): the first chunk is exactly size+1 bytes (so a
+// body of the announced length is one allocation, no copy); otherwise chunks start at 4 KiB and
+// double up to maxChunk, and are copied into one slice at the end.
+//
+// An over-long body's first limit bytes are returned only when keepOver asks for them.
+func readBounded(r io.Reader, size, limit int64, keepOver bool) (data []byte, over bool, err error) {
+	first := int64(4 << 10)
+	if size >= 0 {
+		first = size + 1
+	}
+	first = min(first, limit+1)
+	var chunks [][]byte
+	var total int64
+	next := first
+	for {
+		chunk := make([]byte, next)
+		n, rerr := io.ReadFull(r, chunk)
+		chunks = append(chunks, chunk[:n])
+		total += int64(n)
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return nil, false, rerr
+		}
+		if total > limit {
+			over = true
+			break
+		}
+		next = min(max(next*2, 4<<10), maxChunk, limit+1-total)
+	}
+	if over && !keepOver {
+		return nil, true, nil
+	}
+	if len(chunks) == 1 {
+		data = chunks[0]
+	} else {
+		data = make([]byte, 0, min(total, limit))
+		for _, c := range chunks {
+			data = append(data, c[:min(int64(len(c)), limit-int64(len(data)))]...)
+		}
+	}
+	if int64(len(data)) > limit {
+		data = data[:limit]
+	}
+	return data, over, nil
 }
 
 // redactErr removes secrets from the URL a *url.Error names.

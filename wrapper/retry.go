@@ -23,16 +23,26 @@ import (
 // RetryPolicy bounds how the client retries an answer that says "try again later" (429, 503)
 // and, for reads, transient failures. Zero fields take the values of DefaultRetryPolicy.
 //
-// Whatever the policy, the job-creating POST is resent only after a 429 or a 503 (which Phrase
-// sends before acting), after a 401 once the token was renewed, or after a connection error
-// that provably happened before the request was written (a failed dial or DNS lookup). After
-// any other failure it may have created jobs, and it is not resent (see UnknownOutcomeError).
-// Reads (GET) are also retried after other 5xx answers (but 501), 408, and network errors.
+// Whatever the policy, the job-creating POST leaves the wrapper again only after a 429 or a 503
+// (which Phrase sends before acting), after a 401 once the token was renewed, after a
+// connection error that provably happened before the request was written (a failed dial or DNS
+// lookup, a header net/http refused to send), or after an HTTP/2 refusal that proves the server
+// did not process it (RST_STREAM REFUSED_STREAM; GOAWAY with a last-stream-id below its stream).
+// Each such resend is an attempt of the policy, counted and logged. Nothing below the wrapper
+// can resend it: the copy handed to the http.Client cannot be rewound (no GetBody), and a
+// second write of it in one attempt (by a retrying RoundTripper of WithHTTPClient) ends the
+// attempt as an *UnknownOutcomeError. No redirect is followed (see RedirectError). After any
+// other failure the POST may have created jobs, and it is not resent (see UnknownOutcomeError).
+// Reads (GET) and login are also retried after other 5xx answers (but 501), 408, and network
+// errors.
 //
 // Waits grow exponentially with full jitter (a random wait between 0 and
 // min(MaxDelay, BaseDelay·2ⁿ)); a Retry-After header (seconds or an HTTP date) sets the wait
-// instead. A Retry-After longer than MaxDelay, or a wait that would end after MaxElapsed, ends
-// retrying and returns the last answer as an *APIError. The call's context cuts any wait short.
+// instead, but never below BaseDelay (a Retry-After of 0 or a date in the past waits
+// BaseDelay, 1s by default). A Retry-After longer than MaxDelay, a wait that would end after
+// MaxElapsed, or one that would end after the context's deadline, ends retrying and returns the
+// last answer as an *APIError (or the last network error). The call's context cuts any wait
+// short.
 type RetryPolicy struct {
 	MaxAttempts int           // total attempts incl. the first (default 5)
 	MaxElapsed  time.Duration // give up retrying after this (default 2m)
@@ -105,13 +115,17 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	start := time.Now()
 	reauthed := false
+	// lastAnswer is the last error answer of a safe request that is being retried: when the
+	// context ends during a later attempt, it says more than the context's error (an async
+	// poll answered 500 until the wait's deadline is a 500, not "has not finished").
+	var lastAnswer *http.Response
 	for n, tries := 1, 1; ; n++ {
 		if err := c.pace(ctx); err != nil {
-			return nil, err
+			return lastOr(lastAnswer, err)
 		}
 		if n > 1 {
 			if err := paceWith(ctx, retryPacer(ctx)); err != nil {
-				return nil, err
+				return lastOr(lastAnswer, err)
 			}
 		}
 		authz, token, err := c.auth.header(ctx, kind.login)
@@ -137,11 +151,14 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 			if !kind.safe && !unprocessed && !provablyUnsent(err, written) {
 				return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
 			}
+			if ctx.Err() != nil && kind.safe && lastAnswer != nil {
+				return lastAnswer, nil
+			}
 			if ctx.Err() != nil || !replayable || tries >= p.MaxAttempts || !(retryableError(err) || unprocessed) {
 				return nil, err
 			}
 			wait := backoff(p, tries)
-			if time.Since(start)+wait > p.MaxElapsed {
+			if time.Since(start)+wait > p.MaxElapsed || pastDeadline(ctx, wait) {
 				return nil, err
 			}
 			if serr := c.sleep(ctx, wait); serr != nil {
@@ -166,15 +183,37 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		}
 		if !ok {
 			wait = backoff(p, tries)
+		} else if wait < p.BaseDelay {
+			// Retry-After: 0, or a date already past: keep a floor, so that a server (or a
+			// clock skew) cannot make the client resend in a tight loop.
+			wait = p.BaseDelay
 		}
-		if time.Since(start)+wait > p.MaxElapsed {
+		if time.Since(start)+wait > p.MaxElapsed || pastDeadline(ctx, wait) {
+			// The last answer says more than the context's error would after the wait.
 			return resp, nil
 		}
 		if serr := c.sleep(ctx, wait); serr != nil {
 			return nil, fmt.Errorf("%w (while waiting to retry after %s %s answered %s)", serr, req.Method, req.URL.Path, resp.Status)
 		}
+		if kind.safe {
+			lastAnswer = resp
+		}
 		tries++
 	}
+}
+
+// lastOr returns the last answer when there is one, else err.
+func lastOr(last *http.Response, err error) (*http.Response, error) {
+	if last != nil {
+		return last, nil
+	}
+	return nil, err
+}
+
+// pastDeadline reports whether waiting d would run past ctx's deadline.
+func pastDeadline(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return ok && time.Now().Add(d).After(dl)
 }
 
 // pace waits for the turn WithRateLimit gives this attempt.

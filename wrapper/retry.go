@@ -226,13 +226,22 @@ func paceWith(ctx context.Context, limiter *rate.Limiter) error {
 	if limiter == nil {
 		return nil
 	}
-	r := limiter.Reserve()
-	if err := sleepCtx(ctx, r.Delay()); err != nil {
+	now := time.Now()
+	r := limiter.ReserveN(now, 1)
+	d := r.DelayFrom(now)
+	if rec, ok := ctx.Value(turnRecorderKey{}).(func(time.Time)); ok {
+		rec(now.Add(d))
+	}
+	if err := sleepCtx(ctx, d); err != nil {
 		r.Cancel()
 		return err
 	}
 	return nil
 }
+
+// turnRecorderKey carries, in tests, a function that learns the time of every turn paceWith
+// reserves: the limiter's own schedule, which no scheduling delay can distort.
+type turnRecorderKey struct{}
 
 // attempt sends one copy of req and reads its response. written reports whether any part of
 // the request may have been written to a connection.

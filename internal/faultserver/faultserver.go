@@ -72,8 +72,12 @@ type Action struct {
 }
 
 // Acts reports whether a server that took this action may have acted on the request: it read
-// the whole request and did not refuse it in a way the protocol defines as "not processed".
+// the whole request and did not refuse it in a way that says "not processed" (RST_STREAM
+// REFUSED_STREAM, GOAWAY below the stream, and the 429 and 503 that Phrase sends before acting).
 func (a Action) Acts() bool {
+	if a.Kind == Answer && (a.Status == http.StatusTooManyRequests || a.Status == http.StatusServiceUnavailable) {
+		return false
+	}
 	switch a.Kind {
 	case ResetBeforeBody, GoAwayBeforeBody:
 		return false

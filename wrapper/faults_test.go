@@ -222,8 +222,12 @@ func startFaultServer(t *testing.T, f fault, call faultCall) (s, target *faultse
 	return s, target
 }
 
-// faultAttemptTimeout bounds each attempt of the suite: the hang rows wait it out.
-const faultAttemptTimeout = time.Second
+// hangTimeout bounds each attempt of the hang rows, which wait it out; the other rows get
+// faultAttemptTimeout, room for a slow TLS handshake on a busy machine.
+const (
+	hangTimeout         = 2 * time.Second
+	faultAttemptTimeout = 15 * time.Second
+)
 
 func TestFaultSuite(t *testing.T) {
 	if testing.Short() {
@@ -249,7 +253,11 @@ func runFaultRow(t *testing.T, f fault, call faultCall, auth string) {
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	hc := s.Client()
 	t.Cleanup(hc.CloseIdleConnections)
-	opts := []Option{WithHTTPClient(hc), WithLogger(logger), WithAttemptTimeout(faultAttemptTimeout),
+	timeout := faultAttemptTimeout
+	if strings.Contains(f.name, "hang") {
+		timeout = hangTimeout
+	}
+	opts := []Option{WithHTTPClient(hc), WithLogger(logger), WithAttemptTimeout(timeout),
 		WithRetryPolicy(RetryPolicy{MaxAttempts: 3, MaxElapsed: 20 * time.Second, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Second})}
 	if auth == "token" {
 		opts = append(opts, WithAPIToken(secretToken))
@@ -257,7 +265,7 @@ func runFaultRow(t *testing.T, f fault, call faultCall, auth string) {
 		opts = append(opts, WithCredentials("user", secretPassword))
 	}
 	c, sl := newTestClient(t, s.URL+"/web", opts...)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	err := call.run(ctx, c)
 

@@ -215,7 +215,9 @@ func WithClock(now func() time.Time) Option {
 // WithLogger receives one Debug record per HTTP exchange (attempt), with the attributes method,
 // path, status (0 when no response came), duration, attempt and, on failure, error. Headers and
 // bodies are never logged, so neither the Authorization header, the password, a token nor a
-// connectorToken can appear. The default logs nothing.
+// connectorToken can appear; the error attribute has every secret the client knows replaced
+// (see the package doc, Secrets). A Warn record reports a request the HTTP client below wrote
+// twice. The default logs nothing.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
 		if l == nil {

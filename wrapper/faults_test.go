@@ -137,9 +137,12 @@ func faults() []fault {
 		}
 		add(fault{name: p + "503 Retry-After 0", h2: h2, action: status(503, "Retry-After", "0"), create: outcomeOK, posts: 2, retried: true})
 		add(fault{name: p + "429", h2: h2, action: status(429, "Retry-After", "1"), create: outcomeOK, posts: 2, retried: true})
-		for _, code := range []int{400, 404, 500, 502} {
+		for _, code := range []int{400, 404, 429, 500, 502, 503, 504} {
 			f := fault{name: p + "echo " + http.StatusText(code), h2: h2, action: echo(code), create: outcomeFailed, posts: 1}
-			if code >= 500 {
+			switch code {
+			case 429, 503:
+				f.create, f.posts, f.retried = outcomeOK, 2, true
+			case 500, 502, 504:
 				f.create, f.retried = outcomeUnknown, true
 			}
 			add(f)

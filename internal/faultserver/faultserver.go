@@ -75,7 +75,7 @@ type Action struct {
 // the whole request and did not refuse it in a way that says "not processed" (RST_STREAM
 // REFUSED_STREAM, GOAWAY below the stream, and the 429 and 503 that Phrase sends before acting).
 func (a Action) Acts() bool {
-	if a.Kind == Answer && (a.Status == http.StatusTooManyRequests || a.Status == http.StatusServiceUnavailable) {
+	if (a.Kind == Answer || a.Kind == Echo) && (a.Status == http.StatusTooManyRequests || a.Status == http.StatusServiceUnavailable) {
 		return false
 	}
 	switch a.Kind {

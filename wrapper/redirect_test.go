@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -69,5 +70,23 @@ func TestLoginNeverSendsThePasswordToARedirectTarget(t *testing.T) {
 	}
 	if n := origin.count("POST", "/auth/login"); n != 1 {
 		t.Errorf("logins at the origin = %d, want 1 (a redirect is not retried)", n)
+	}
+}
+
+func TestBatchOutcomeOfRedirectsAndRefusedHeaders(t *testing.T) {
+	for code, want := range map[int]Outcome{301: Failed, 307: Failed, 308: Failed, 302: Unknown, 303: Unknown} {
+		target := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeCreated(w) })
+		origin := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			http.Redirect(w, r, target.URL+r.URL.Path, code)
+		})
+		c, _ := newTestClient(t, origin.base(), WithAPIToken("tok"))
+		_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+		if got := (BatchResult{Err: err}).Outcome(); got != want {
+			t.Errorf("%d: outcome %q, want %q (err %v)", code, got, want, err)
+		}
+	}
+	refused := &url.Error{Op: "Post", URL: "https://x", Err: errors.New(`net/http: invalid header field value for "Authorization"`)}
+	if got := (BatchResult{Err: refused}).Outcome(); got != Failed {
+		t.Errorf("a header net/http refused: outcome %q, want failed", got)
 	}
 }

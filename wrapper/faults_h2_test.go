@@ -112,3 +112,26 @@ func TestProvablyUnprocessed(t *testing.T) {
 		}
 	}
 }
+
+// TestH2GoAwayBelowALaterStreamIsResent: on a connection already used (stream 1 answered), a
+// GOAWAY whose last-stream-id is 1 proves stream 3 (the POST) was not processed.
+func TestH2GoAwayBelowALaterStreamIsResent(t *testing.T) {
+	s, c := newH2(t, func(r *faultserver.Request, n int) faultserver.Action {
+		switch {
+		case r.Method == "GET":
+			return faultserver.Action{Status: 200, Body: `{"id":"1"}`}
+		case n == 1:
+			return faultserver.Action{Kind: faultserver.GoAwayBeforeBody}
+		}
+		return faultserver.Action{Status: 201, Body: jobsCreated}
+	})
+	if _, err := c.AsyncRequest(context.Background(), "1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody()); err != nil {
+		t.Fatal(err)
+	}
+	if n, a := s.Count("POST", "/connectorTask"), s.Acted("POST", "/connectorTask"); n != 2 || a != 1 {
+		t.Errorf("POSTs = %d (acted on %d), want 2 (1)", n, a)
+	}
+}

@@ -33,6 +33,9 @@ func TestRedirectsAreRefusedOnEveryCall(t *testing.T) {
 				t.Errorf("%d: outcome unknown = %v (err %v)", code, isUnknown, err)
 			}
 			msg := err.Error()
+			if strings.Contains(msg, `Get "`) {
+				t.Errorf("%d: the error names a GET that was never sent: %s", code, msg)
+			}
 			if !strings.Contains(msg, target.URL+"/web/api2/v1/projects/P/jobs/connectorTask") || !strings.Contains(msg, "suggests "+target.URL+"/web") {
 				t.Errorf("%d: error names neither the Location nor the base URL it suggests: %s", code, msg)
 			}

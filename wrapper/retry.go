@@ -300,6 +300,12 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 			resp = nil
 		}
 	}
+	var redirect *RedirectError
+	if errors.As(err, &redirect) {
+		// Unwrapped from http.Client's *url.Error, which names the Location with the method
+		// of a request never sent (a GET for a 301-303 to a POST).
+		err, resp = redirect, nil
+	}
 	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 && resp.Header.Get("Location") != "" {
 		// http.Client hands back a 307/308 it cannot follow (no GetBody) instead of asking
 		// CheckRedirect: the same refusal.

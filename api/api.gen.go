@@ -267,30 +267,18 @@ type AsyncRequestAction string
 
 // AsyncRequestDto An asynchronous request. It has finished when `asyncResponse` is not null.
 type AsyncRequestDto struct {
-	// Action What an asynchronous request does. Known values (2025): `ADOPT_SEGMENT_DATA`,
-	// `ADOPT_SEGMENT_SET_DATA`, `ALIGN`, `ASYNC_TRANSLATE`, `AUTO_LQA`, `CLEAR_TM`,
-	// `COMPARE_ANALYSE`, `CONTINUOUS_POST_ANALYSE`, `CONTINUOUS_PRE_ANALYSE`, `CREATE_PROJECT`,
-	// `DELETE_TM`, `EXPORT_COMPLETE_FILE`, `EXPORT_TMX`, `EXPORT_TMX_BY_QUERY`,
-	// `EXTRACT_CLEANED_TMS`, `FILE_FLOW_CONVERTER_IMPORT`, `FILE_FLOW_MT_PRETRANSLATE`,
-	// `FILE_FLOW_QUALITY_ESTIMATION`, `GLOSSARY_DELETE`, `GLOSSARY_PUT`, `IMPORT_ANNOTATIONS`,
-	// `IMPORT_FILE`, `IMPORT_JOB`, `IMPORT_MXLF_INTO_TM`, `IMPORT_TBX`, `IMPORT_TBX_TB3`,
-	// `IMPORT_TMX`, `INSERT_INTO_TM`, `PARENT_ANALYSE`, `POST_ANALYSE`, `PRE_ANALYSE`,
-	// `PRE_TRANSLATE`, `QA`, `QA_V3`, `UPDATE_CONTINUOUS_JOB`, `UPDATE_SOURCE`, `UPDATE_TARGET`.
-	// The list grows between releases; readers must accept others.
-	//
-	//
-	// Example: PRE_ANALYSE
+	// Action What the request does (an open list: see AsyncRequestAction).
 	Action *AsyncRequestAction `json:"action,omitempty"`
 
-	// AsyncResponse How an asynchronous request ended; null while it is still running.
+	// AsyncResponse How the request ended; null while it is still running.
 	AsyncResponse *AsyncResponseDto `json:"asyncResponse,omitempty"`
 
-	// CreatedBy A user.
+	// CreatedBy The user who started the request.
 	CreatedBy *UserReference `json:"createdBy,omitempty"`
 
 	// DateCreated When the request was created.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
 	// Id The request's id.
@@ -298,33 +286,21 @@ type AsyncRequestDto struct {
 	// Example: 900123
 	Id *string `json:"id,omitempty"`
 
-	// Parent An asynchronous request. It has finished when `asyncResponse` is not null.
+	// Parent The parent asynchronous request, or null when there is none (Phrase writes unset fields as null). *Inferred:* the request that started this one; no source describes the field beyond its name.
 	Parent *AsyncRequestDto `json:"parent,omitempty"`
 
-	// Project A project, by name and uid.
+	// Project The project the request belongs to.
 	Project *ProjectReference `json:"project,omitempty"`
 }
 
 // AsyncRequestReference The asynchronous request that imports the created jobs.
 type AsyncRequestReference struct {
-	// Action What an asynchronous request does. Known values (2025): `ADOPT_SEGMENT_DATA`,
-	// `ADOPT_SEGMENT_SET_DATA`, `ALIGN`, `ASYNC_TRANSLATE`, `AUTO_LQA`, `CLEAR_TM`,
-	// `COMPARE_ANALYSE`, `CONTINUOUS_POST_ANALYSE`, `CONTINUOUS_PRE_ANALYSE`, `CREATE_PROJECT`,
-	// `DELETE_TM`, `EXPORT_COMPLETE_FILE`, `EXPORT_TMX`, `EXPORT_TMX_BY_QUERY`,
-	// `EXTRACT_CLEANED_TMS`, `FILE_FLOW_CONVERTER_IMPORT`, `FILE_FLOW_MT_PRETRANSLATE`,
-	// `FILE_FLOW_QUALITY_ESTIMATION`, `GLOSSARY_DELETE`, `GLOSSARY_PUT`, `IMPORT_ANNOTATIONS`,
-	// `IMPORT_FILE`, `IMPORT_JOB`, `IMPORT_MXLF_INTO_TM`, `IMPORT_TBX`, `IMPORT_TBX_TB3`,
-	// `IMPORT_TMX`, `INSERT_INTO_TM`, `PARENT_ANALYSE`, `POST_ANALYSE`, `PRE_ANALYSE`,
-	// `PRE_TRANSLATE`, `QA`, `QA_V3`, `UPDATE_CONTINUOUS_JOB`, `UPDATE_SOURCE`, `UPDATE_TARGET`.
-	// The list grows between releases; readers must accept others.
-	//
-	//
-	// Example: PRE_ANALYSE
+	// Action What the asynchronous request does (an open list: see AsyncRequestAction).
 	Action *AsyncRequestAction `json:"action,omitempty"`
 
 	// DateCreated When the request was created.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
 	// Id The request's id; read it with `GET /api2/v1/async/{asyncRequestId}`.
@@ -333,7 +309,7 @@ type AsyncRequestReference struct {
 	Id *string `json:"id,omitempty"`
 }
 
-// AsyncResponseDto How an asynchronous request ended; null while it is still running.
+// AsyncResponseDto How an asynchronous request ended (`AsyncRequestDto.asyncResponse`, null while it is still running).
 type AsyncResponseDto struct {
 	// AcceptedSegmentsCount How many segments were accepted.
 	//
@@ -342,7 +318,7 @@ type AsyncResponseDto struct {
 
 	// DateCreated When the request finished.
 	//
-	// Example: 2026-11-28T17:03:20Z
+	// Example: 2026-11-28T17:03:20+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
 	// ErrorCode Set when the request failed.
@@ -494,11 +470,7 @@ type JobCreateRequestDto struct {
 
 // JobCreateWarningDto A warning about some of the created jobs.
 type JobCreateWarningDto struct {
-	// Domain What part of Phrase a warning comes from. Known values: `STYLEGUIDE`. Phrase may add
-	// values; readers must accept others.
-	//
-	//
-	// Example: STYLEGUIDE
+	// Domain What part of Phrase the warning comes from (an open list: see WarningDomain).
 	Domain *WarningDomain `json:"domain,omitempty"`
 
 	// JobPartIds The ids of the jobs the warning concerns.
@@ -532,12 +504,12 @@ type JobPartReference struct {
 
 	// DateCreated When the job was created.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
 	// DateDue When the job is due.
 	//
-	// Example: 2026-12-01T17:00:00Z
+	// Example: 2026-12-01T17:00:00+0000
 	DateDue *DateTime `json:"dateDue,omitempty"`
 
 	// Filename The name of the job's source file.
@@ -548,10 +520,10 @@ type JobPartReference struct {
 	// Imported Whether the file has been imported (false until the asynchronous request finishes).
 	Imported *bool `json:"imported,omitempty"`
 
-	// JobAssignedEmailTemplate A reference to an object whose fields Phrase does not document (seen as `{}`).
+	// JobAssignedEmailTemplate An object whose fields Phrase does not document (seen as `{}` and as null).
 	JobAssignedEmailTemplate *ObjectReference `json:"jobAssignedEmailTemplate,omitempty"`
 
-	// NotificationIntervalInMinutes Minutes between notifications to providers.
+	// NotificationIntervalInMinutes Minutes between notifications to providers; -1 when none is set (answers are not bound to the 0..1440 a request may send).
 	//
 	// Example: 30
 	NotificationIntervalInMinutes *int32 `json:"notificationIntervalInMinutes,omitempty"`
@@ -564,11 +536,7 @@ type JobPartReference struct {
 	// Example: Sf6hJ8kL0zX2cV4b
 	SourceFileUid *string `json:"sourceFileUid,omitempty"`
 
-	// Status The status of a job. Known values: `NEW`, `ACCEPTED`, `DECLINED`, `REJECTED`, `DELIVERED`,
-	// `EMAILED`, `COMPLETED`, `CANCELLED`. Phrase may add values; readers must accept others.
-	//
-	//
-	// Example: NEW
+	// Status The job's status (an open list: see JobStatus).
 	Status *JobStatus `json:"status,omitempty"`
 
 	// TargetLang The job's target language.
@@ -583,7 +551,7 @@ type JobPartReference struct {
 
 	// UpdateSourceDate When the job's source was last updated.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	UpdateSourceDate *DateTime `json:"updateSourceDate,omitempty"`
 
 	// WorkflowLevel The level of the job's workflow step (1 for the first).
@@ -591,7 +559,7 @@ type JobPartReference struct {
 	// Example: 1
 	WorkflowLevel *int32 `json:"workflowLevel,omitempty"`
 
-	// WorkflowStep The workflow step of a job.
+	// WorkflowStep The job's workflow step; null in a project without workflow.
 	WorkflowStep *WorkflowStepReference `json:"workflowStep,omitempty"`
 }
 
@@ -623,12 +591,12 @@ type LoginDto struct {
 type LoginResponseDto struct {
 	// Expires When the token expires (24 hours after login, or earlier when sessions are invalidated).
 	//
-	// Example: 2026-11-29T17:03:12Z
+	// Example: 2026-11-29T17:03:12+0000
 	Expires *DateTime `json:"expires,omitempty"`
 
 	// LastInvalidateAllSessionsPerformed When all of the user's sessions were last invalidated.
 	//
-	// Example: 2026-11-01T08:00:00Z
+	// Example: 2026-11-01T08:00:00+0000
 	LastInvalidateAllSessionsPerformed *DateTime `json:"lastInvalidateAllSessionsPerformed,omitempty"`
 
 	// Token The API token; send it as `Authorization: ApiToken <token>`. A credential; never log it.
@@ -636,7 +604,7 @@ type LoginResponseDto struct {
 	// Example: 9Ahs0D3vPqKz8Tn4Rb7WxYe2Lm6Fc1Ug
 	Token *string `json:"token,omitempty"`
 
-	// User A user.
+	// User The user who logged in.
 	User *UserReference `json:"user,omitempty"`
 }
 
@@ -653,6 +621,18 @@ type NotifyProviderDto struct {
 
 // ObjectReference A reference to an object whose fields Phrase does not document (seen as `{}`).
 type ObjectReference map[string]interface{}
+
+// PhraseDateTime A date-time as Phrase writes it in answers: ISO 8601 with a UTC offset that has no colon,
+// e.g. `2026-11-28T17:03:12+0000`. That is ISO 8601 but not RFC 3339, so answers do not
+// declare `format: date-time`: RFC 3339 readers refuse it (Go's `time.Time`; Java's
+// `OffsetDateTime.parse`, tried with JDK 17). The pattern also admits the RFC 3339 forms
+// (`+00:00`, `Z`, fractions of a second), so a server that writes either stays valid.
+// `x-phrase-date-time: iso8601-offset` names the form for generators that map it to a date
+// type of their own (spec/README.md has recipes); parse it as
+// `yyyy-MM-dd'T'HH:mm:ss[.fraction](Z|+hhmm|+hh:mm)`. Requests keep `format: date-time`.
+//
+// Example: 2026-11-28T17:03:12+0000
+type PhraseDateTime = DateTime
 
 // ProjectReference A project, by name and uid.
 type ProjectReference struct {
@@ -737,12 +717,7 @@ type UserReference struct {
 	// Example: Doe
 	LastName *string `json:"lastName,omitempty"`
 
-	// Role The user's role. Known values: `ADMIN`, `GUEST`, `LINGUIST`, `PORTAL_MEMBER`,
-	// `PROJECT_MANAGER`, `SUBMITTER`, `SYS_ADMIN`, `SYS_ADMIN_READ`. Phrase may add values;
-	// readers must accept others.
-	//
-	//
-	// Example: PROJECT_MANAGER
+	// Role The user's role (an open list: see UserRole).
 	Role *UserRole `json:"role,omitempty"`
 
 	// Uid The user's uid.
@@ -2559,143 +2534,157 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rc9u4suBfQfFs1dh1aVmS7Tyc2tpVbCVHOfJjLHmSTJSyIBKSGFOAhgAj60z5v291A3yDkpxxts6t",
-	"O59skUCj0Wj0C43mn44nFkvBGVfSOf3TmTPqswj/vWEqWh90popF8NNn0ouCpQoEd06df4oVCQWfESXI",
-	"igaKTNhURIyoaB3wGaEzGvBTQgmPFxMWETElknmC+9IlIiKUk38Oh9fEp4o1yPU8opIRXzBJuFAjTsMV",
-	"XUsiGfdJoN6QVaDmIlYkUC6ZUO+eiOmU7NEJPKNkEfBYMTIVEfEE9+IoYtxbkzBYBEruN0bccR32QBfL",
-	"kDmnzlHTcR3pzdmCwqzUeglPpYoCPnMeHx9dZ0kjumDKUOE6Et+Yp24Dv0qE4ZyROPBhdmrOyFI3xf+/",
-	"iYkkNGLEixhVzCcBbxTwuI7aq+5xNHyxvn0VXDWXjusEAHNJ1dxxHU4X0GqZje46EfsjDiLmO6cqitmW",
-	"WURMLgWXDCfxlvrvqWIruoZfnuCKcYUd2YM6nKtFCD8y5EZxs3nkwXP8j+nfE+Gv87/nLf3rpNkmb6lP",
-	"zBD65WHy1vwsdz7MoBcWpEjhDjDKRZ+wKBIRWdIZI9NILAgFYj+sgaSWuZdg6LYk4NCXK1guw3IzoQgX",
-	"5DsNA59QLlcs0vCB62AZAWsSSBLLmIbhWjPuRR8xaYz4OxElq32ACw28f301GOJTEStPLBj25/dcrPhp",
-	"xhsLuiZz+p2RCWM84RKXSEHCQKoRzzHUL1J3sWyxBhnQKSMeDUNJ9t53h/sIeMJIxFQUMB/Y/9EFBrhh",
-	"f8RMqhID0OUyDDwKpDr8JoFeOT7400G6nwkfKHx5Nby7vez9etu9G3Zu3neHd/3O5Xtgamh0XtwZNJox",
-	"RULKZzGdMUkWsQQZQWIe/BGzBuCUrfn/itjUOXX+cZjJokP9Vh52AfiNYWbb8sImjPTcgNIB16u5xxqz",
-	"BhnbkR67hJJpwEKfKCFQkLkoSaQE0uKbfUTynYgmge8z/uN0y0BYSfVZxMQXIPg0PyxZhHgIDrJVM4Ze",
-	"/4ATNQ9kwhbPTcRYsgi5B1DxBY6FY5h9PQwWTMTq50iQ40R6EBjmQMTqv5MYgXWLl6gIkX9EtJsEIe9E",
-	"pLf67hLEjAkLJVUQhpprEjWTyBeQJCMOooQ8ryR5Lzj78b2Ave0SA7exFHHk4Xy53pYsIvQ7DUI6CX+C",
-	"1DDDsYdAAvEmMYqQmeDMyA9KfBYyeGcoqKVCjysWcRoOWPSdRTjYj9MkAabBWInT4STm7GHJPEBFc7Hw",
-	"0NTxn5sqEudEpjQImY8c+kQVV1VvI27Y8w15Ckdqhrtgai78S6E6YShWzP9xQlcgWWlt9CRZYGvNiorI",
-	"eLkUkXp+cheHoRozIhJRT9UcR7wU6p2I+V+YvTFkU0DWyZtGiMsUmj33dM2yu8QXKx4K6hNF5T36BHLN",
-	"vXkkuIhlqtATn0Bv0YQSPZjfgnH1V7ihBKdGKAWSiCWLEOJP5wWz9dJJm4E0KxiS4JiGR+0a+Qk0KMHZ",
-	"IJj1cqhgAcwZq5808xR+QZWqDAMcF6Ru4LFbnmqGH6eABVYtFaRuC2yg2GIpIhoF4ZrE/Dk0lPtcltQR",
-	"MXMiwxySuQn+pxlWedLugSCwGFqB2t9A9pylZWwWY2WNOKIUUTUH7ppTTj4Mri4bBGMbhE4Vi8g4F+gY",
-	"63BBfRTEtqSm9WG+Kc5zKMQF5Wuzy+SPc2lnGfSDRaBuGPXmtcJKCLKgfJ3sFdkgQ5gk6FISUsWi59y1",
-	"HaAqI7agC1lRSeaBSnywEvZjl4w/iMmZiLnC5+P9NyDu5rDfV1SOuC8427BGGEJK40DFMNCzrt8tp7Ga",
-	"iyj4919RNJ1YzQuQ7CZerOaMKwMzNb9gcyhxz1D5GP/UTZ1cERH2sAye2Qq8TCIiXsR8wImGkqxYBNuU",
-	"K6S+StFKxid9MYMtq003B6mXKsoL5gd0iILgR6lohWal5JmGT0DwkF9Qqi5DGvBffrr+RgkEzI+jAA5U",
-	"knF5kuMGinsDGQbugOljpETH0wDLkvbjnCoQa7VmUoP8C+xvWLqYSbLXbrZP9k/JuHN+dT28G3TfX3Qv",
-	"h3fnnWFn7I546fGgm7wi406/9/4S/xl8vjy7G950Lgf9zrCLj26HV3f9X7HdWb/bubkbXiC4s6uL685N",
-	"965z2el/HmDbs6vLYe/y9up2cAf+Qt2rUqebbmfYvbu+ufrQPRsi6PNuvzvs4kBk3P10fXUzvIPh8Om7",
-	"Xr+bez68+FT8dff2892vt92bzwiq+2l40zkb3gHql93zu+HFAJoDkLt3/auPd2dXl791b4bdm7veBYAo",
-	"vr0YAro5gox47u2vt51+b/j5rjsY9i46w94VEvF9/2ow6Nx8vtPTKDy6vsUB9FB3ncvLqyH2GyBk8ziZ",
-	"ofn54ept7tfFp/67u97l8MqQxzwevv1U/HU3fHuUB2ro1LscdG+GeQCwiJeFtSqvXWHBRhx/F3hEc8ev",
-	"nbvfjuCf2+tzWNHckpspmBeDq9ubs27ugY7TgSaGPYUO4ywSK/AR1YoxTiIWMiqZfEMiLbl1dJF6Hlsq",
-	"IkDXSxP25/HCOf3iVPeA4zr2HQAvYAPA3yL/wxPD/o7rJNwP/xZ5H59YWb/0ptilwPiO66Rs77iOjeuz",
-	"x8OLT4UfKc/j0wrHO65Tz/CFlyV+L7yrcrvjOiVmzz+5vgXYVVbPHppJZXye/cizefZ0+PZT4Qcwee4B",
-	"UqXI4Y7rFBkcHhQXqLgqBeZ2XAeXHlnbcR0rZ2fPNWNnvzVfO18Lp0CF0Yqmsus8HLAHxbgMJiE7+JuX",
-	"/+bl/zhefnQLxsu5ElYf0Wa0NEhPkTmVZBrwQM6ZT1ZzxsmYanja0honNhuPwxC8yWUklixSgT7XpKmx",
-	"tMl2s5hXj65TGGdHELoxzPLRdUxM8+16W+dbyaIbNmXgIjHo6VPFznRvm6HHeD7kgQalGat4hNxutl8c",
-	"tFoH7VfD1svT5tFpq/274zpTES2ock5xmAMVLFjVC3eduvNsM+ovkgSl4V43m632kQ3WkkbGoN91GQwJ",
-	"TTRwW08TlczR8DHFQkwQQokRs6bWSVqNaAUWdrAA10DiAiRnKt/ERD4v7/13YQBtYRFw6QM1J+P33SE5",
-	"pMugffi9dYhEPPyT5mbY8x/HuzHNhgXMNpk166TOB2LcZ/4bFBRkNQ9CBmgH0hySRTHnAZ8BctBCBw11",
-	"GkV5WcGKZP6AzRawkhimsGOCwRZp2mkHOeldIEIztyQBV0ftjBwBV2zGoqfzRCI0tzBEu7k7Q+S87fLw",
-	"A6a0dC6goEMUBQR6uH3e4ZvaMcBdt6gJkvudpNTAGHGkk3uWTCxDRva4UIyMU0hjFxXEuBwJGO8XUQPe",
-	"ngJbeCIOfewzYWa/62nUYatoEMoqwuZFCVUAFCi2kDtFFDQMIw3N+DSK6Bp+r2gEPGsZ+qN5k4ydRsef",
-	"aWzb7iz1qeB0xRnx8TVgRXlyTBkRSsxMLEI00tOjvh8AHBpe597r/Vlik2gW6w1n5q7HdMlkTThdsNxC",
-	"Zrh7Vq7ukAX15gFnByDlQCQQaFgEXGSii95g0Lt8f/eu1+2f21hmwaSkM7aNvTN+LsJXmDfTp7C26NQa",
-	"NmWLpbJG0+sWKm/Y1ASqxJSw7yxam4Uy6U9ZVsPwYkD2lpF4CJg+zzUtTprtw5Pm0eFJ81irBTwBCLhU",
-	"jPr71TXeIFdqVsAlW5J3SvFj1xpjLsddk2c9HTw9y4KbJZ1Vm+hUL87SKf3Ysm9Nl/qrwgkbu0RMFeOE",
-	"TiTjP1dY9PwNFliHRMlL2LV6SsbcLLJOnY2S5VymkHyiRy8S9uVL657JMim/wBhfN8+gL/hs8yyUIFTn",
-	"T4EUihcsCrwnTQj6/iJLXdNptJrt46IN8eLYYkPsNjHYOmhm3LCFUOxdENptLZgfNNBKUwkyZcqbEzWP",
-	"RDybE0o8wTnzlIiq00xfDcU94/Ypp21+kfoooUE6uROHN4SDdCKhmJGgtKpNr+W32dH04JieTA5eeC/9",
-	"g1fs9fSANictr+0fsePpSd7sWVIpVyLyLSGWVRQodsXDdaJtHg5m4gBaHcj7YHkgllotHSwF0DnSzVCl",
-	"cBXwWMSWzafpS7ImOscFT0Y106aEzW3tiRAho+gfROnSXGIesI1+oOyyXZAC1PnVJGKzOKR4PBQxnU2o",
-	"3esi6Bs2Yw/oZMO0ilRe4YQPPLpY0mDGG77wHmyCyALRgjGQpDz6mFBpxXUjVUTo2zLS0b7DdxaqFGd2",
-	"uKDRPVOaAzZLhxInV5Zmyw6rj4rgeQ6yRZblSblP5mKF4kTKYIb29sJiNeHLRZKz75dTeL4HGBVfsoio",
-	"omZpEOB1EDdaF2nHWqYZ9isR3U9DsZJvdBx9FUg24nLJvGC6Rmx0Fioj46TpgCmgpBwnAhgj7ztplhTV",
-	"axb1DYY2Q9ijYTih3v1tFNrDSxMpwlgxMldquSf3ye1NX7vzxpS5vhoMgdM+DK4utfGjRObQ2NzJETce",
-	"lnyTANF5kJLEXAUhOJfaHpKk3WyWbxkAIvL08HAuxL1smOcNTywOlwjsEFbetpn8mG3w/tJbBX78Q0tJ",
-	"kpUMFHDHCGy2JaxodTUb5FYy0htckVcvmi28qUG0QC3PVTud7YNmC53O5mnzCU6n9r+SUbdG0gK/EEj7",
-	"JibXEfsesNU19e7pDPelbvRUUFyoYLpOOHJb78tC6ySaRdV8o1yCBtpXxPCEJFKJiPkk5vDWbKw0uztP",
-	"41RgHQK1D7VodlxnQR/6jM9g3PbJiS00F7FhRLkMqWI2WcEOVPI6x2GYc6GXxiUx5sQXczaXuY6gW6RZ",
-	"wG3qbBtda4yTR9eRbEG5CrwLGt3Hy+pUgFuTNmSBjQBfj+mUftzsekbJbOrVb84Ls6+nKtvrpUx92JB7",
-	"yVt0aSSRsTfHfACfjUFHj5fqbhKN910CLgsR3CtqqS+ODztmGoGOScVp2UYrYYJjWd2FRcB7GkirKmBj",
-	"yUyMFSjeq+xJn01pHCrndEpDWXHJdfuMsdEpLPKLZnjdLuUVchErnRTPHrwwlsF303dclApj+yqVRZbF",
-	"CYoZCi7pkpzKRDWL291kZWhNmYAjIBPdqkzNBOrOntPHBEPFlmeCT4NZrDNJbUruYRF2pAykolxdR2K6",
-	"w24pyrCS5ZJn4o1Wigkm1TgBJnRj0qykyIzOzeFxXyxosDU8noytGxuJTiPV82Wd55f6tNp4mrMURQ/2",
-	"UMSL61OezzcxIUsaKeNjVfZJeVlqAzpowOWHD6QmUjXsKNU6ZGQWB1lwKbkrWAhGYqaQNRb5aF/AflBj",
-	"XQ4T+qQXy4CfpDaKCmPGEt7CllC7HoxYLdLsEOApRyJlbS53mYrgzGbb4iQKu3jnjfpBc10Bm4qMzBLQ",
-	"QEhaMAWHALmzjtb5YHMtg6KoLEUy69lzhxix3rm2HbsrbSpyYqcYUIWoNbtxj6abcl8TrXTgVYkt1Dre",
-	"H+fMZPoiz8CWzJrbtchuxy4A7Occw8HL821GP0zEL/vnf8nuBi7jO8UWvonJL5KYm1JVX3rXKEHC+5sX",
-	"DZl/TqW+FZv0IXtodxjPq1ZOJR7bvn2lv4lJB60A5ncXNAiHbLFMzOJNG+BqUjp8Ns6CsR7w+tZ3Gvb4",
-	"BWYgW9jSvEgT2IrGhxKgDbQjXKDt0W4Hh2ln+1qmr40NxHwY0axs46mu+kYRqZnE+GBbr8tvYazB9MX8",
-	"w6v7fvPfn9reb8cTG1NJRVW8iwQb6IYF275W1fwiK2GTAma+dUfFdVPWEONyOsWHyXE0fLW+bQdXL5ad",
-	"ljUaEC9hEw+QROdWDy4vJTJqgqgKqVREA3hOeZUo2D77zkL7hEN4VVzlglome630Xs80iKQqntS2duL6",
-	"Vc62foodviWJJOMV69Q0w+EBJ26fQs71KRlfdj/iMdPZWfd62D2H/8+7Z/3epf7/pvuhe5Y+7/d+697A",
-	"jxEfdy86vb5+kWTG6R+dy7NuH9408jd/qe+bQXdPgr3sfnRcJ0ENs/I0Zo7rJIjpXD2Nl+M6BiuTF4hI",
-	"wf8JTsVcRg1/pxzGn4HKo+v0xSzgVns4d9gH0i/UdxXArbMZGH6NWlQrcTClnhIRocXrGvrUEpiaep6I",
-	"uTLmXyxZ5fSi1T46Pnlhz6My5xSbzoiSRrsfl3giipinDuYikuxgQpVi0fpAKrrE224/9ZgEkK4/w0iO",
-	"vYy1m6H8jXLW8AXbGp9P4eeoZ/N2kTU25hZlN20oUDHgeK1fu0aruZAmn8hyvo03YOQG2Zy/KSPJXvuY",
-	"zEUcJXE2HAyPbRiNwoBFOlgl9VGIjveaCz8gy/drhPnrHxDmoCN6KehOGA7MoNcsAgi1NjENUwFv1jBF",
-	"F/OgUPnkkLbj3GwNm6+earmq+iPFznVP0/pNUjsIA24dkwKAW/WUdJYBHuYQfdERO+iLjuPd99Trzlw2",
-	"z4++X//xr3+/GvLjm8nLjw+fWbu/ePHOa93OrNpcbg8sl3JFbSqqGnu2rJFYgJxjB2DoGg+Qs5UpDZGc",
-	"M2E6QJWhn9O6dUkTEGkdHze327YL+hAsQENAcwxZ6p9NmwEgohnlZlGfZM/3NgTN6oHahErZM3haIlMp",
-	"f4Cb8zMjbLAGjSzXxiK+8DD9iexJoDWw95+P431r1lMlbdbigKf38U36FPJGbEtdqPcWszBvVZB/RHVA",
-	"EvfwSYZzBrdiPFuqZ+0QMas6MXaKYCOyZ1I68Dz9O+O+iPaBTPreZfyU9I4EpiWr+rhdH+bZzSXDm5Bb",
-	"6JiMXiHkb/zo/ka9kr+uWv1l8/eHrQoX337dQNzkmmcVj/uAo/OX4FOxnm8H3Rswen/rXp5f3exm8Y74",
-	"BpMXADquo+EVrVXzbEeDtQQoN93C2fU2Bxz2lqxxxdGrEJzZfE/b8T/zQVdI60lYJLMcAreak7STx19O",
-	"gLL4+xsiD7/hfpG4U4r4PG/IYZs7X44RqzmTrHgapNOL3yDtxZSMcwcn4+2Ov03OFM5ltqW/xWmxMiWI",
-	"pN+ZXz4oc7EkAh5zk6U+59aBMl1J8dNFHyeEJ0fAbfDOkocZ7xCT2ZJO15Mnf3xkL6Ph+nXcE63ldvO8",
-	"JgmtaOZYSARMYzG1QSVvdCUSi8f3Iyal3an4v7l8DHtsNJJqq9OCrSwa7wPlT7pvYcCVBXOr2T6uM9m3",
-	"4obmdxW1c2HFLBI7HDXCgkG7TYrGjF5RMrcPL+fvFycPv09+PTpb3cxa9DpsT+pM5J3cRfS1QzGb4ckb",
-	"f4L3aOdFQ4LaMYFGFX3VOb/o6Uvet90BXuXu9y7f3/b0/9dXN8NO/+6ie/EW1BpelcYLkXcXncvOe63q",
-	"BrdvL3rDofnxeXCXwkx/3N10O/XhnxHf/RL0RQ8vNgKyjuskuOK9wRyqeFWwgKjjOime8H+CWf5/xLJ8",
-	"ubUMZccLrv8f8Hx0neLZs/18F0+Ks5R4mjtrXjCd0VnhisHwc7/7/rZ33q0s2og/NWiXASvSNvd8R7Lm",
-	"IcHsa3MTbLd/VHLbBJRk5Yz1ubITTVQYE6OecHq7axrh5tw6GDKpRpem2NXmwD1jBtzWHPcKvXOnb1NY",
-	"v5YN7l9OaCup8vyy2lS6PchunVrxNCANpu/sTpmlKquZl1Z9+QftcjoJN508hgGfxYFUgUf+iGkYqDUY",
-	"VHFEua72xTSA9NAiWYfqGWO9k2xwrirlYZZGZ8NfRLXZzgbkUshAl6fjBXb5gUOVeAvFK5r9o3ztvzua",
-	"/fPk279ehr+3H3bRuJjM58VRoNYD4D691klUzprkhuE6TJ/HciS5O6ixmh9iAHXsZhV3nhDw08nKMIyu",
-	"ApWV3i4AyeZFl8G/GIqTt4xGtqXpcHIFnUm70UTRLs0Fh3oMNSgbfkntNeQzPWCKylyppS5FFPCpSHIj",
-	"qL5PbWaR5q9jmUXQdIoGHFw214mjMJeqPAvUPJ5gjrJkzD+gr180/Rf0+LAAwrEUAptT7h+sokApmOOU",
-	"Bmo+jcPydU7QHF4ubpy/ZYax5ihckwu20EeY+6Rz3UObqbDeSUbe4Z9ZZfRHTKbO0BxSeT/WQU4zlFoJ",
-	"U9iWEi8MYBE8yrHUvC+ShOnTDbxF9pQgoKmoXsl9hL7TdegRh75TEYK825xilZZXRR0kFY10/foR/8c/",
-	"SLE+2Ih38eoeEnQSK3Ni4dEIU9SfsAPIHs3vr2zS+0REI74zp5I9mvB9nuf3dQmzkM2otybj/4MP//eY",
-	"/BED+mmpfRLIEZ8wmHzEFKgcpLAp/qA5acJ8MmcRa5COma7GOwy+M0myQxXuEx+IwChwVJLlP+Llg4rS",
-	"uUqa50/lvTRsohN7qTdnOt/fT04OdVE9wcM1EZxQctxsJQt1nih7OeIJRHNRILUDTEYpJZ4IBT8IgVy3",
-	"wzMiplPJVHL9sd1svThovjxot4at1unRq9P2y/9qNpvNMdCUKqRZapwAEwCtbt6dkaOjo9enVhNzItSc",
-	"jDUUzcP/hebK+HD8+xhtG9kgSb1CsFqRbITyddEMwlm8ARSrlo++TgRKg04xLUdEi4Q47yOxgkUGo1SO",
-	"eBfjUiYPJuAk/WgB2fsmJua03c1CsiD4XL2DiK6/4KYWuU44dXXMFty1/RGfRWKVnkuk1zh09ShkzDVy",
-	"QajLPwecjCumsyZTyoFuQugR90IhmW8ylrHpKV5mAqoXiG4qsuEeh+FgmfSQCVluzNUSHCrW5eKAf4bA",
-	"76YaduCzxVIoLLN4z9awC2w1mZEvgJCoanQiv8rKMUf6fqzeEabqqkeTDxDk8mpXgZfWYAxUyurH7deI",
-	"5UnzyCWreeDNSYnJdSXnEYf14TOXzEHS4Q3PcqFNnDre2pUj/sJtNptp6Ur0DsyHPZb6CG7G/IOA6+Xd",
-	"AzRwZ7MHjzGf+ftvCnUoPbqUgO6ScT/gsxHXPFMAr896JHJfgwwY97Hct1Fa3xkZ30oWHXRmjCtjKISB",
-	"x8ylaqNfL3rDiiYVS8a1FmuIaHZoOslDaAvmUKC0e5wpwILuAs3nuM53FkmtYVuNZqOJtuCScboMnFPn",
-	"qNFsHDn6ygmaT1vUEDSZMUsdixtGfVlXUyMt0cNFkvmCx1KnwBGV0j0jvqF2T5pinJS2JMG0VOunkV4U",
-	"x56SqQa5FmGob6mP+JStko/I6E03od69mE710qRVmnu+c+q8ZyqfZuwUv+ryxWbijgN/nBgMVh1tqpnm",
-	"KdswfSjJkrH3awqgWL7uUlykJ33h5WvpCy/tZvNptTWT8jWlIlGVqkg19VCapczZutIjxVvqX77mM5a/",
-	"fC1XUTLx3bpIbS4wm4RZwWFJYqVZaNREOnVg0xIlQj+nPiyZRSGzUOLj1gnrxAuEnC56rsCRWfPqgahG",
-	"pnKi+bhzbdJKYSV7dVIbU7vZFhYRbFYsiXqsmck2Zsp0h7lPymCX1vYuhSq42Oloe6fs8ynY43h7j7TE",
-	"PXY42d6h8mEA7Phqe8dS/XTo1tqBdPgVDGx8sgvRLIVvoXP79fbO5QrUj65zssvi2j5wgX1bO5E/X1gf",
-	"u7V34qfkG1XYZQfWsBRvx6478Ejpmza42eLFgkZrrT2suwVcb4qSS9eqSixl5yv0tziOgMdSSIve7T54",
-	"c8pnYPNpkyZNvkjS2MCh8ks5hfpmXV0WokvoiHvCZ/u6F88SorRhWPSUGuQMPZssQw2Gj5jOWXxTdXVG",
-	"HE0uqr3OxN4D10dbT8GPRV+KmhsT9YwqZFK9Ff76aYotS6LclvhYI+Z3E7pprumGryn9IvMltBsVBf/4",
-	"V5V4mnpYlwa4S4JfXTqeSbTbJdUtyWz7T9bfT1vZQq3H6gr30R8hAX9T2j76nrFKkj3/Vqd/q9P/qerU",
-	"xPi11Z8pV/2dgLwqLSixki7dNeBbr2m1xS4x/oz3DC3njnuVq6P7pXIMyWdNdDEkjOSArs1KGBXsheLH",
-	"jbBwEvPJ3jh5Dhj3/PE+Zn0byLlqNSMO1oAOSGW1E8Y6lGqqsIWBNGVK9Ynlrhd48XNzizdJRPpJpT3T",
-	"0ieypkzviGOd3hEf8UuhspCVwg9f1oWy8KuXGLHydW2G7GtH1QgW5jskISyyawTLEr6yGR+aVz6IybtI",
-	"LNDEO8+tWDWKYNsUWZPD3LdjH93NZ7w7slKSGxwy61dmRxyZaU+V4xlpbb/CWBpQOgKYdZXv5Z5MX3nt",
-	"SYu99o/pS+9okkQyMICfhTKKnL3xE7vubuWykvAiTM9cY8tK9uRuDRJjSDdqMMvdFy5+x6hY0qJ8lqsj",
-	"LD9gg6Ilh6nrFFPVMsk3XIlK5RCXUOKbMhWO62CoGNGLNyQWFOqT5OqEPFZqrWSDm4vliSyylHHLD18t",
-	"y6NNrkoCYGXEcum3XYu15a91myUpV0Gru2tsLUBWhGFqhuUrfz1upmOiDcpUTPRBoSQIqoxSlRHQM/A4",
-	"T9ZCIaudi0TpukK1NYCKJX5M4LBULSdh8sqEv24r/qLhVWutfCkl+nyp5CV/0QkcYNzDZsolC39JhUKa",
-	"ha3Zq5KNDh3zKb6AMjzbuD0QVJYZU02E2XLB5ai55XYJDvDyJTgGXx93dyxsdeEsvoWlMpwOA2h5aJEg",
-	"tWXjtrmbrSfGjEtVPmpiyE+Ok6a1P778aZMDO8FL6yjUZmOlFQ/q5EhWosAMvKFiwPYiAMBFRZ7HKefv",
-	"e+zC/aU79bZr8ckt+OQGbmm/JOAtF86r98vryFu69t2qXsDWm8IpZlwZQhq6F1OdTGZTK8GvkkuEOrha",
-	"dqV0iJCVGiomReYrCX1xTk5OQNal1Xx+rC7P49enbPakOk9NhAi3ON6WTL+Oq+YsSAqvkZlAryVxRKwH",
-	"dH+HF/4OL/xPj9afpYX3tCuduTf1jlQu/PBBTByjxbOIRT4f8ctXcFmSbL8vX1EqI6VtR8nZqb5Lurdg",
-	"11PiMa4iRvaMz4EnxMWUAS8Usd9YJNlvaASu2MTiNubh3w7y8KtQY9moBfw1pcCf1dgmyhyT8ZY7RWgU",
-	"syNzQZtapw6FXMD1R12TC0UGBlC+2vGdDkzYxJ1JimM+max1trxO68vjVTiXefz6+P8CAAD//w==",
+	"7H1rdxq5tuBf0apz14p9D2DAdh54zTpDbJImjR9tcKfTIWNElYCKC6laUhlz+vq/z9KW6i2g7CRnztzb",
+	"XxJTVZK2trb2W1t/Oi5bhowSKoXT+dNZEOwRDn9eE8nX9e5MEq5+ekS43A+lz6jTcX5iKxQwOkeSoRX2",
+	"JZqSGeMESb726RzhOfZpB2FEo+WUcMRmSBCXUU/UEOMIU/TTaHSFPCxJA10tOBYEeYwIRJkcUxys8Fog",
+	"QaiHfHmCVr5csEgiX9bQFLt3iM1maA9P1TOMlj6NJEEzxpHLqBtxTqi7RoG/9KXYb4ypU3PIA16GAXE6",
+	"zmHTqTnCXZAlVrOS61A9FZL7dO48Pj7WnBBzvCTSYOGKs6/ElTe+V0bCaEFQ5HtqdnJBUKg/hb+/sqlA",
+	"mBPkcoIl8ZBPGzk4rnh71Tvio5frm9f+ZTN0ao6v+gyxXDg1h+Kl+ipMR685nPwR+Zx4TkfyiOyYBSci",
+	"ZFQQmMRb7L3HkqzwWv1yGZWESmhIHuTBQi4D9SMFbhw1m4eueg5/Ef17yrx19veipX8dN9voLfaQGUK/",
+	"PIjfmp/Fxgdp77kFyWO4qwjlfIAI54yjEM8JmnG2RFgh+2GtUGqZe6EP/S3yqWpLpVouQ3JzJhFl6B4H",
+	"vocwFSvCdf+K6tQyKqiRL1AkIhwEa0245wOApDGm7xiPV7sOC61o/+pyOIKnLJIuWxJoT+8oW9FOShtL",
+	"vEYLfE/QlBAaU0kNCYYCX8gxzRDUC6GbWLZYAw3xjCAXB4FAe+97o33oeEoQJ5L7xFPk/1hTBHBN/oiI",
+	"kAUCwGEY+C5WqDr4KhS+MnTwpwN4P2WewvDF5ej25qL/y03vdtS9ft8b3Q66F+8VUauPzvI7A/M5kSjA",
+	"dB7hORFoGQnFI1BE/T8i0lAwpWv+H5zMnI7zt4OUFx3ot+Kgpzq/NsRsW161Cbmem8K0T/Vq7pHGvIEm",
+	"dqAnNYTRzCeBhyRjwMhqwEmEUKiFN/sA5DvGp77nEfp8vKVdWFH1iUXIY4rxaXoICQc4GFW8VROGXn+f",
+	"IrnwRUwW3xuJkSAcqEeB4jEYC8Yw+3rkLwmL5I/hIEcx90BqmDqL5P9PbEStWxSCIAT6YbwaB0HvGNdb",
+	"vToHMWOqhRLSDwJNNbGYifmL4iRjqlgJ+r6c5D2j5Pl7AVrbOQZsY8Ei7sJ8qd6WhCN8j/0AT4MfwDXM",
+	"cOTBFwp50whYyJxRYvgHRh4JiHpnMKi5Qp9KwikOhoTfEw6DPR8ncWe6GytyuhRFlDyExFWgaCpmLqg6",
+	"3vfGioA5oRn2A+IBhT5RxJXF25ga8jxBT6FITXDnRC6Yd8FkNwjYinjPR3SpJyuujZxES/hak6JEIgpD",
+	"xuX3R3d+GKwhQyxm9VguYMQLJt+xiH7D7I0im3Rknbz5CGCZqc++93TNsteQx1Y0YNhDEos7sAnEmroL",
+	"ziiLRCLQY5tAb9EYE301vyWh8luoodDPBqbkC8RCwqHHH04LZuslkzYDaVIwKIExDY3aJfITcFDoZwtj",
+	"1ssh/aUizkj+oJkn/edEqUwhgHEV1/VdckMTyfB8DFj62ogFob9VZCDJMmQccz9Yo4h+DwlV+16a1CEy",
+	"c0KjDJCZCf67KVZZ1O4pRmBRtHy5vwXtGU3L6CxGyxpTAIljuVDUtcAUfRheXjQQ+DYQnknC0STj6Jho",
+	"d8FmL4htSc3XB9lPYZ4jxs4xXZtdJp5Ppd3QH/hLX14T7C42MivG0BLTdbxXRAON1CSVLEUBloR/z13b",
+	"VVglyOZ0QSss0MKXsQ1WgH5SQ5MPbHrKIirh+WT/RLG7hdrvKyzG1GOUbFkjcCElfqC8G+i7rt8NxZFc",
+	"MO7/81sETTeSi1xPdhUvkgtCpekzUb/U5pDsjoDwMfZpLTFyGUfkIfS/sxZ4EXtEXE48BRMOBFoRrrYp",
+	"lYB9mYAVj48GbK62rFbdHMBeIijPiefjETCC52LR2psVk6e6f6QYD3oBXDUMsE9f/HD5DRxIET+MomDA",
+	"Ak2Kk5w0gN2bntXAXaX6GC7RdXWHRU77cYGlYmsb1aQG+lnp32rpIiLQXrvZPt7voEn37PJqdDvsvT/v",
+	"XYxuz7qj7qQ2poXHw178Ck26g/77C/hj+Oni9HZ03b0YDrqjHjy6GV3eDn6B704Hve717egcuju9PL/q",
+	"XvduuxfdwachfHt6eTHqX9xc3gxvlb2w6VWh0XWvO+rdXl1ffuidjqDrs96gN+rBQGjS++3q8np0q4aD",
+	"p+/6g17m+ej8t/yv27efbn+56V1/gq56v42uu6ejWwX6Re/sdnQ+VJ+rTm7fDS4/3p5eXvzaux71rm/7",
+	"56qL/NvzkQI3g5Axzbz95aY76I8+3faGo/55d9S/BCS+H1wOh93rT7d6GrlHVzcwgB7qtntxcTmCdkPo",
+	"2TyOZ2h+frh8m/l1/tvg3W3/YnRp0GMej97+lv91O3p7mO3U4Kl/Mexdj7IdqEW8yK1Vce1yCzam8DtH",
+	"I5o6fune/nqo/ri5OlMrmllyMwXzYnh5c33ayzzQfjolidWeAoNxztlK2YhyRQhFnAQECyJOENecW3sX",
+	"seuSUCKmZL0wbn8aLZ3OZ6e8B5yaY98B6oXaAOr/PP2rJ4b8nZoTU7/6M0/78MRK+oU3+SY5wndqTkL2",
+	"Ts2xUX36eHT+W+5HQvPwtETxTs3ZTPC5lwV6z70rU7tTcwrEnn1ydaP6LpN6+tBMKqXz9EeWzNOno7e/",
+	"5X4oIs88AKzkKdypOXkCVw/yC5RflRxxOzUHlh5I26k5VspOn2vCTn9runa+5KJAudFoFBhzRgd48qpz",
+	"zXmokwdJqPCnAan/Rdt/0fa/HW0/1nLKzJlkVpvRpsQ0UF+iBRZo5lNfLIiHVgtC0QTr/rTmNYl1OLVV",
+	"GpYtE3IWEi59HffEiTKFg+By5nQ+b9fyLIrY45eaTRPL+CS0v2YPU8RCQkFgdZAgBJV7097j3IyeDJxu",
+	"pjBbBu0ntspBRqhHvBNAFlot/IAgHzzcOnDAI0p9OgeYjIP27bo6PDeC8GsyI8ryIxZgkpjSasGQkJjH",
+	"8YmsL8fDkpzqsauPrEMgZ1iSkb8k1iUiNIcIpZSbKebD8O1m+2W91aq3X49arzrNw06r/fdms9kEbjtn",
+	"dcOC07FqzqZMADPWC4H8wiBvms1W+3Ang9e5B7Fp9GSCtZMEOF2hV+uuA2vO0IfGGTfhF0rQnok1rbgv",
+	"iUARFUTq4KhQlo1qtt9A/9mnM8I58Tr/mcO5VPskXXdfIEaJsvSRCbtoQKdEQDMdjp2SNYOsD4EoXmqH",
+	"mvEZP4E+dINdxJnN14iBnpKA0blAkmkrzawQmwIEBfaWDmAlCKupBljxl8oA1fOOI3df2VT8v+Zom33w",
+	"T2Bv/023tLY2FANd+XKBJu97I3SAQ799cN86AMQd/IkzKOl7j5PnsYEtZJcyf2tG1ib/AMgBtDcpsItG",
+	"XrbWdgiK/SrkqWww4g3JfKnWF5x8dljBVSnMd9q9FLfOoa1Zc2aML7F0Oo5P5WF7MwJ9Ksmc8H8hEca6",
+	"yg4KbDd3UWDG1VVE1pDIhDmnA2v/YG7YPnCVd/CmirBJfGcWHQ1lfsf5bWrMiOtMu5CwMCBojzJJ0CTp",
+	"SdEQk5kHpovJfh7UETD8gCCXRYEHbabEsEU9rarQS+wHojwB86IAuurYl2QpKrn7dB8gVjfCgznHa/V+",
+	"hbnaIxZQPpo3MSyJ+vODYLGxj0IfJRgvqRLH6rWCEtM4x4AjjMzMFLyFzc71dLHn+aofHFxl3mvQCmTF",
+	"55He7wYXeswamq6NuN84uXQurnWXdNESuwufkrpi06oDpD7MD5QnwvP+cNi/eH/7rt8bnFUhuSURAs/J",
+	"ru2S7o/8eBKS4gZY0QJ4rAzZk2Uo143nyYW8X9oqxMArzWaI3BO+Ngtrch3TFKbR+RDthZw9+EQnb5gv",
+	"jpvtg+Pm4cFx80jLPQj3+VRIgr39Mk1s4WMbVqiGdmTqFYJFNWtAqRhkiZ/1daTkNI1kFITyxqzG6uwz",
+	"meLzyGJnruT3ZobwcQ2xmSQU4akg9F/LjPreFsW5i3j8UnEFPUVjUeVJbZPSliZkJz15SI+eR/yrV45t",
+	"j6Vp1p/VGF+2z2DA6Hz7LCRDWBvCistFS8J990kTUm1fiELTZBqtZvsoryK9PHLKKlG1iamtBlrTNVky",
+	"Sd75gV3ZVPNTH2ghLhmaEekukFxwFs0XCCOXUUpcyXh5msmrEbsj1D7l5JsXQscZG6ibCUeeIKq4GQrY",
+	"HPmFVW26La9NDmf1I3w8rb90X3n11+TNrI6b05bb9g7J0ezYySAsxEKsGPecsr8V7N5LGqxj2k60t7q4",
+	"88M6C7XYq4dM4Znrz0BEUenTiEWWzajxi9JPdAIcpE1ook0Qm0mfmDIWEAwJcTxZmgs4JGDDnxKm6S5I",
+	"OtSHLxAn8yjAEDvmRKcaa19bvutrMicP4HFT08pjeQUTrrt4GWJ/Thsecx8cC2Oy9GiBWKGkOPoEYWGF",
+	"dStWWODZjquAvgnvLFjJz+xgifkdkZoCtnOHAiWXlmbHDtvsIgWDHMgiTQHH1EMLtgJ2IoQ/B3tgadHK",
+	"4OUyPtDjFfP77n0ImYWEI5mXPA2kaF2xGy2rtHtEJMdvVozfzQK2Eic6yLbyBRlTERLXn60BGp2iTtAk",
+	"/nRIpMKkmMQMGMJylSRNAuoV4QMDofNYVrxdHART7N7d8MDua54KFkSSoIWU4Z7YRzfXA+2FMarP1eVw",
+	"pCjtw/DyQitLkqUGl82eHlNj94mTuBOdJC1QRKUfKONZ608CtZvN4hEkBYjoHBwsGLsTDfO84bLlQQid",
+	"HaiVt20mLyI2WjGQJkeOvOhZS4nilfSloo6x0vFCtaLl1WygG0FQf3iJXr9stuAYF9IMtThXbQq3680W",
+	"mMLNTrP5e5b7qqZ1qYxgy3y1PRiPuotgbvyMXvFYc76y6RUn9z5ZXWH3Ds9hX+qPntoVZdKfrWOK3NX6",
+	"Ive1UZPgXNc2vqQ+MI7QgGjfC+PEQxFVb83GSo5+ZHGcMKwDhe0DzZqdmrPEDwNC52rc9vGxzdvMyYhj",
+	"KgIsiY1XkLqMX2coDBKy9NLUUAQHZvIJ3WGmoZItwizgLnG2C68blJPHmiPIElPpu+eY30VheSqKWuNv",
+	"0BI+UvC6RJ/3gc2uZxTPZrP4zVhx9vWURX2+cIxHbci9+C2YQAKJyF1AspBHJkpGT0J5O+WT/RpSJg5i",
+	"1M1Lqc+Op3bMjCsZk7DToo5WgATGatg22tKnfd1Jq8xgI0GMQ11hvF/akx6Z4SiQTmeGA1Ey+fX3KWGD",
+	"EZmnF03w+ruEVtB5JPWJGfLgBpHw703bSZ4rTOyrVGRZFqMoIsC4RA1lRCaIWdjuJmVLS8q4O6R4Yq3M",
+	"U1OGWtmS+hhDKEl4yujMn0c6zdwm5B6WQVcIX0hM5RVnswq7Jc/DCppLloi3ainGebXBCDCuIZODKViq",
+	"dBajGnkdxWNL7D8hihFDoZttCGCEmGcPZSkoYvhctiRGxbYEMnK96xiGkh2Yy74nNtmYiTWt1bTcYNQl",
+	"nOYpoYi5r2yqAdbWXGlH7nI3bnRFJbGcGBxf6OUpO2CFXAcEzSM/dZPFIbGcWxYSGCt5ZR/tpDTwN+i5",
+	"oxh/yflXRdlCq2c5GCKh3qrNKatG1qy6cRr/eF4MbVdM8TkxP01vogp6GCU2zR0Qk+NRldnQB03peXVn",
+	"B/FFaS6uEgkWyJX5Aztk03pmXf0bNwkIhtgv/OQtUsEjr/mWjV9VxV2JSz7LI1ZahA0cYw8njGNfI7UQ",
+	"BS15Wja6IT4uiDkUATSm2ET6+ZatnpGxPzjGpqD6nkFeBe5ZRH4UqL4Aw2uX9bMLSkXztJJf5yubvhBx",
+	"LkXZj7HBQ7PTlRzvzO0kA1tzgYUuXxC3QXugAxoreCOnjq3n/Wp09pVNu6ChEa+3xH4wIsswNlmqreTl",
+	"dFc+SJcaDwVaLZggcZZLoTQJ8pgLASy0J9S8lcb+5+ME2G+SEJMYjEaDhPO99zjo03M4omLZjOZFkuGc",
+	"V0AlU3JZO0NOUL2l7RXI0FFmIpFKqdHeBmX+A4dlkRKVDNag2Wi0jo6a4EwzZ1vxGqqr5KOyh88LtSew",
+	"2Uk2eW3UbJLA9ZVNG0/1Bj1JTum9Ycz+neVbduyn4ezl4sPru0Hzn7+13V+PplX2kpBYauZbjU4/sOlQ",
+	"N7FrFwZE+MSmySbtNRWmWv5G3eKFKHkBc7MGM3PnPKNN6NUjRMWEuA/TIz56vb5p+5cvw25LVBojVAx8",
+	"CMtz9qTd/yQ+npKAkj0BFhLpkb9dAMUK2oDck8COr0C9yhNkTq1De63kSOzM50Lmd3DrWRt4lbFEn2CT",
+	"ZVrt0ootMzFZqT7V5z016y14JxsbtaVhsrEsZ0n19mAzBNpS/lxUB00ueh8hOnx62rsa9c7U32e900H/",
+	"Qv993fvQO02eD/q/9q7VjzGd9M67/YF+EWer6x/di9PeQL1pZKtzYM8zg1Y/qHLR++jUnBg0yJTXkDk1",
+	"JwZM589ruJyaY6AyufoAlPo7hil/3kD3/6xzBj8CtMeaM2Bzn1qNw0zMXkmMQJ8vVDRi03S9DRqTXLH6",
+	"DLuScYTzRyx18oHaTdh1WUSlsVMiQUpBxVb78Oj4pWPN2DXhw22h2/ij6lFMl3FOXFlfMC5IfYqlJHxd",
+	"FxKHcEL9h0YvFdCbQ4txNNqYZSnIXzElDY+RnWGzpP8M9mxOKCCNrTmP6elYrLDoUyjFo/0EWo+DNEZL",
+	"mgqcWhU/QoZkj8UKtNc+QgsW8dhvDlBCGJZgHviQHU8oEjq0qRU4c7pXyZz9DULnTWWhoyRYP+mwGwRD",
+	"M9QV4YqKvr/thoNEghlaSWYHWZ4gUzNztE+x2Ro1X1czmeTmPILuVV8vyElcTRB09q7JEwJG0EHd0IcI",
+	"LtKlD6CBLn0wqb5j33QXonl2eH/1x8//fD2iR9fTVx8fPpH2YPnyndu6mVfScYSOLv2AAxgBm89NGUKr",
+	"UC0HrSz2H1sqTkzqygozzhNKVqbgVByghryi8pb7niZRDTUVIMqq2W3BLPGDv1QyTH0OsQ79s2nThRif",
+	"Y2oIo2RsbluM/hZv++ZObWyvaKw+LcOykHj0LWbtfqV0zAJTsCXBxTFe1XH+SIlizzSOlXfSiDLEVDC6",
+	"GZ0iNpspExdE8wLO1iOXBYzWxlQnDm7SxCcNNALHq0j7nUY66/L63Sk6PDx8AwUXY+NZV+EbU4+4geLD",
+	"E01KnXQCk07SMlHpOJlpjQHtvWcvBJqoDxsKF5MT9AHf4xdiTCeXMIsYS40Qc0i4h8pqerYfzn5GrVf7",
+	"uuRDCAJf8VIFn7f0jeM4GV2BJsZ0b/J3YJFKDf19UkMzrg+IGPVX11zd17NMiuyA31Djn/jg0RESr4Uu",
+	"+tAY08lDXSci1JOJd5AvmMJgXS/HBOS/ObjD+BLUqDmhhGPJuFGkljhUaIH8N9XTmEJJBi0bfI6UVr4n",
+	"QuIeXPe6Z+e9xtKDFebE9UMi9k8QoEkz7TGdrNfrdf38vO55L0Yvfvqps1x2hPjciOf8Ze/3//r7YrFc",
+	"qn87y+X+pIHi0ivojpDQtqD2fAWrWVc6+aDXyOk4/+dzs/7my59Hj3X9Rzv9YxT/0Sn9sTceN+Dvv+//",
+	"Y+/3//r89/qX5Jt/xH/t/4dj088tglA9Li6b4m25dYMNWzwdZdmySZkuk5gNzN2Y8dtPgGz2XaYB37Lu",
+	"+BE0UBQ7K7/J55COU/I7WIruPiOiVfZF2TEIH6E9k/wJmXf3hHqM7yu06vIt0VMSQeM+LUcMj9pVcCZN",
+	"CZYqnjYosLIDzzE0JUT/Sg/vruVr8cuqNQibvz9UQnQuQK3eftmC/LiaTBmuO5+CTy+Gr+QAuBn2rhXD",
+	"/LV3cXZ5Xc1oH9MtVrvq0Kk5ur+8wW2eVbSxCx1lppvLgtvlZ1V7VWzwuIJkYJTY3H62RELiKTVTWHNq",
+	"uEizEWvl7OZKjt1iKrUl+WGLg/lX2E8CdlIenm/zLBdB2OVJLcZj5YIIks8r0QenTgD3bIYmmRSMicXn",
+	"WoEP5TI8diXSR0lNZMmQwPfKFsin3NTAEwcJcyjUGXM6zKMLtv92PoAJQQ6Kojb1znICJKrgat+RmN8X",
+	"x398JK/4aP0m6rNWuNujsCGdPW8hWVCkiGa3TCNKZ9/qDYlNIs/jRAi7X+R/ZzI9qzBr8O/u9MPAVxaJ",
+	"+gHTSq77HYcOioy91WwfVelWGfk7YQdPQBn0M1YJcs4C8kRjWbXYbCe/EEj1aQusxK11XCXagbSSOLx5",
+	"eLV4vzx++H36y+Hp6nrewldBe1rVI1DJFwcauDLyIeeHbnTNPUPfSVC3DQaFuZKk7Z6d93UVrJveEGpd",
+	"DfoX72/6+u+ry+tRd3B73jt/qwQy1JKCCjG3592L7nstpIc3b8/7o5H58Wl4m/SZ/LhV5sNGMT6m1atE",
+	"nfeh0osC1qk5MaxQSCUDKtROyQHq1JwETvV3DFn2b4CyWP2n2MszKwD9C+B+rDn5LDx75lkhCQ9bUvBK",
+	"VDIcfRr03t/0z3qlRRzTp0ZQ0s7yuM48fyaasz0rbGzM37Sd4JbxCWAl/kuZWt/rBIeJDULy+BNywKoe",
+	"tdh+/kANGZfzTo4hbDwn8B1PCew8B1jCdyZLZqbWr2XNL/vWpP+CkpJdVpuyYg+oWqeWjwknkc6diswm",
+	"VJmlK4qtV5Uk/R+4R9UXWzKGAp/OI19I30V/RDjw5VqpkhHHVJdTJrqDJLQdr9Pu3KDN7gYzp7J6MUqP",
+	"JlSZH+MbT5SZIUImfF0fnObI7TuE5qMdK1bSND6KN967w/lPx19/fhX83n54jsSHAxVuxH25Hirq1rQT",
+	"B0msBw0gegL51VAvMlMYJZKLAwh6TWppSdQnxF/0gTE1jC7Tm96NlOsk3cA49H8mwK7eEsxtS9el6FI1",
+	"Ru1GE0SJMIdMN0Oou7LBFxfHBrrUAyagLKQMda1Yn85YnJGJdSkjM4vkDCHUwVeSVWKfKmO35kQ8yBwX",
+	"m/tyEU3hnJggxKvjNy+b3kt8dJDrwrFUal5g6tVX3JdSzXGGfbmYRUGxxIeSTG4meJetDACRQh6s0TlZ",
+	"6vSYfdS96oPOllvv+FTEwZ/p1VWPcKAtBXOExd1Ex4vMUHLFzM0jGLmBrxbBxVQ741mcFtLZQltoTzKk",
+	"JCHWK7kPvVeq0TOmqu2MBYEpnrY5hTu5/wJkHJS2ggvGxvRvf0P5As5j2oNyC4DQaSRNeNrFHI4JPmEH",
+	"oD2c3V/ppPcR42NamVLBrNF0n6V5E3AIyBy7azT5Bzz8XxP0R6TAT+5CQ74Y0ylRk+dEKpEGGDbV+OJK",
+	"Xh5aEE4aqGumq+EO/HsiUBoIpx7yFBIIVhQVn7Qc02K0uBALT85aYnEnDJnow1XYXegoAfXiNBFd9ZzR",
+	"YI0YRRgdNVvxQp3FyoQY07jHOAKUvIojUBBqqgcKXWkwKi5Z0W62Xtabr+rt1qjV6hy+7rRfFSJPY7ox",
+	"9NSxqrRTJhdoonvRNGwCPAeT3yc66pOJaizxGtCGMF3n1SyYxUkcHMtrVvpItxIieAbpuIwvY+S852yl",
+	"FlkpvWJMe+DRM3moPkXJrXJo7yubmlSrWursVoyvpncQ0lGZWmIB6EM/Ne0NV+bi/pjOOVslId7kKK0u",
+	"7wuEuQYqCPT9PD5Fk5JqrtGUUGAtRvSYugETcXRtAp92IAdWYT2HdFMyG/Z4nEGrh4zRcm2O98JQka7n",
+	"rehnlNbLQ75HliGTUAf/jqzVLrBdmqMjkpxoUaMPU8r0vhyua5roHWEidi6Ob4jLnDha+W5SJN+XCakf",
+	"td8AlMfNwxpaLXx3gQpErq/aGVO1PnReQwvF6aDKRvEmBJg6VFoRY/qy1mw2k7sFwPowNy+GOiNiTry6",
+	"T/Xy7ikwYGeTB5cQj3j7J7mLAlwcCgVuSKjn0/mYaprJda/D5gKor4GGhHpwH5MRWvcETW4E4fXunFBp",
+	"FIXAd4kphGPk63l/VJKkLCRUS7EG4/MD00gcqG+VOuRLbZ6nAjAnu5Tkc2rOPeFCS9h2o9logq4YEopD",
+	"3+k4h41m49DRx35BfdohhtQnc2IplXZNsCc2FXZLaqZSFqc9QoS/oyiiVEt1TLcUU00OV8V3DyB/Vii+",
+	"2kiK+0xM4nkDXbEg0JWFxnRGVvEtn3rTTbF7x2YzvTTJNTp9z+k474nMHqty8tdufrapvBPfm8QKg1VG",
+	"m+smsphtmDYYpcfQ9jdU5bNcv5lfpCddwfmlcAVnu9l82uUHcaXHfNHgcu1Ye8W9ZuF4zraadJmaTUAJ",
+	"2cJwuQemvNDnL9nDVZ+/FMvHGnf5Jsd3xq8de6mVlRO7llPPsXEEaz+vxXUFxtFm32rqOk39n4870ZLG",
+	"+6H3hDriyqwaIZmSpIZUyhFsDV4p5PxY+c6JUnFX+60T9rKuyc5nXO1x8FsfaRq0jZnQ6kHmqlBo0trd",
+	"JHe7CTQ63N0ovRYTWhztbpFcXQYNjnc3KF34Bg1f725YuBdLNWtVQB3cbggfH1dBmuVCE9W4/WZ34+LN",
+	"Qo8157jK4touLoS2rUroz16YBs3alegpvnsYmlQgDculXNC0Ao0U7iqFzRYtl5ivtdCx7hZlsWPgZbrO",
+	"aqxgO19Ue4u9qeAImbCI696Du8B0rlRFrQkl2TNxqrOyw7xC3rkuirApU72G8Ji6zCP7uhVN01q1Ppk3",
+	"sBroFAyiNBlZDc+JzlI7KVtIYwqaGtbGaqwmKotJK13+85w2eYEPydxGghIh3zJv/TR5mCba70qO38D4",
+	"qzHd5DzClltyX4js1UiNkl7w+K2yP0lP35bxXSWze1s6tUmbrpK4HOcl/ztL9qetcK6OfnmlB3G29Elh",
+	"G+lSMTLO7/9LrP4lVv+nilUTItD2QCpk9T1wWZGaE2YFmVrVX7xZ4mpdHi4X0MURLGHRvVJ9jP1CRa34",
+	"2kpdzxIcQUrmplUoc3pD/vJaqH0J9dXj5wrivjfZh4M+pudMwcExVVqB9mel5a8m2hNrCu8GvjA53zqg",
+	"WrXyCVwnvjyJHdpPKlefVK8TG65dGVO4d2VMx/SCydTjJTvZmyOKnjBIPweHl6fLa6W32ZYdYJCuEXvA",
+	"UFUHmMX7ZVNCNK18YNN3nC1B1TvLrFjZCWHbFOkn8T0TN77atttD0BVJKT6lEZB8ST9jX4+prmEki+6Q",
+	"pJxzbizdUTKCUu/2iwnvx7PXbnvaIm+8I/zKPZzGjhDw/6eekDxlO9s8H7VqFU9j76SanjlhnVZdzJzC",
+	"R0ahbmyALFPkJH9Pbb4qWTF0rB00z9BFQaODQ0QYcgJTzjdasVLxtxrCyDOVxpyaA55mAC/akveQKzGX",
+	"KfX2WCqXlw5uquXEvMhSiTc7fLmyola5SpmXpRGL1Xur1tvN1qIxS1IsZLupZIm1hmy+D1P2NVu89XE7",
+	"HmNpUMRi9ix6XmQUCsWFcG6GhFm05mqRVq7zqUtDbizjmK/SaPyOhYKHMZGXJvxlV/0+3V+5XN7nQh7S",
+	"51JC+GedT6KUe7WZMlnanxOmkKS/a/IqHQtQDbO51QpkSNDctj2gqzRxp5yns+Oo4WFzxzk/GODVK2UY",
+	"fHmsbljYSvtabAtLcV/tDtD80MJBNlb+3WV2tp7oci6WR7O6oJ/lQE1qnH3+08YKKveZFHHaVlspraG0",
+	"iaWkRY4MAFtqDO0u56MIKk/+MHU4k/OEjVAoV2OrOBMXlDHVGIpbJ+7eUl+lXD5lG5oLpUpa5SIheo84",
+	"+fwvg0yD+3yilcmjasUwljKVQCSXS8sVog1p8ch8Sme2YuNn5/j4WLG+pEri8+odPn55yt6PqxxucBzB",
+	"jocD8EaZOzHHIM0xjDkDIya2S6zhvr+8DX95G/6nO/FPk1LK2rJOrZ3NdlXGG/GBTR0j1FMHRja78fMX",
+	"ZcHEuYOfvwBnBkzbAtNpjkAN9W6Umo+RS6jkBO0ZEwTizfkEBDdgkddYxrl0oBOuyNRiRWb7vxlm+y/3",
+	"GonGxo6/JBj4s+zqBJ5j8ucywYVGPtcy48PZaOMBk8vWdMr0oTBfbvhO+yls7E4kt0dO1zrXXycJZuHK",
+	"hWsevzz+3wAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

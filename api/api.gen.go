@@ -813,6 +813,9 @@ type NotFound = ErrorResponse
 // NotImplemented The body of every error answer of Phrase TMS (proxies may answer 502/503/504 with HTML instead).
 type NotImplemented = ErrorResponse
 
+// PayloadTooLarge The body of every error answer of Phrase TMS (proxies may answer 502/503/504 with HTML instead).
+type PayloadTooLarge = ErrorResponse
+
 // RequestTimeout The body of every error answer of Phrase TMS (proxies may answer 502/503/504 with HTML instead).
 type RequestTimeout = ErrorResponse
 
@@ -1394,6 +1397,8 @@ type GetAsyncRequestResponse struct {
 	JSON408 *RequestTimeout
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *Gone
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -1448,6 +1453,11 @@ func (r GetAsyncRequestResponse) GetJSON408() *RequestTimeout {
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
 func (r GetAsyncRequestResponse) GetJSON410() *Gone {
 	return r.JSON410
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetAsyncRequestResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
@@ -1533,6 +1543,8 @@ type LoginResponse struct {
 	JSON408 *RequestTimeout
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *Gone
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -1587,6 +1599,11 @@ func (r LoginResponse) GetJSON408() *RequestTimeout {
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
 func (r LoginResponse) GetJSON410() *Gone {
 	return r.JSON410
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r LoginResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
@@ -1672,6 +1689,8 @@ type CreateJobFromAsyncDownloadTaskResponse struct {
 	JSON408 *RequestTimeout
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *Gone
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -1726,6 +1745,11 @@ func (r CreateJobFromAsyncDownloadTaskResponse) GetJSON408() *RequestTimeout {
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
 func (r CreateJobFromAsyncDownloadTaskResponse) GetJSON410() *Gone {
 	return r.JSON410
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateJobFromAsyncDownloadTaskResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
@@ -1947,6 +1971,13 @@ func ParseGetAsyncRequestResponse(rsp *http.Response) (*GetAsyncRequestResponse,
 		}
 		response.JSON410 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -1981,6 +2012,9 @@ func ParseGetAsyncRequestResponse(rsp *http.Response) (*GetAsyncRequestResponse,
 			return nil, err
 		}
 		response.JSON503 = &dest
+
+	case rsp.StatusCode == 413:
+	// Content-type (text/html) unsupported
 
 	case rsp.StatusCode == 503:
 		// Content-type (text/html) unsupported
@@ -2083,6 +2117,13 @@ func ParseLoginResponse(rsp *http.Response) (*LoginResponse, error) {
 		}
 		response.JSON410 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2117,6 +2158,9 @@ func ParseLoginResponse(rsp *http.Response) (*LoginResponse, error) {
 			return nil, err
 		}
 		response.JSON503 = &dest
+
+	case rsp.StatusCode == 413:
+	// Content-type (text/html) unsupported
 
 	case rsp.StatusCode == 503:
 		// Content-type (text/html) unsupported
@@ -2219,6 +2263,13 @@ func ParseCreateJobFromAsyncDownloadTaskResponse(rsp *http.Response) (*CreateJob
 		}
 		response.JSON410 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2253,6 +2304,9 @@ func ParseCreateJobFromAsyncDownloadTaskResponse(rsp *http.Response) (*CreateJob
 			return nil, err
 		}
 		response.JSON503 = &dest
+
+	case rsp.StatusCode == 413:
+	// Content-type (text/html) unsupported
 
 	case rsp.StatusCode == 503:
 		// Content-type (text/html) unsupported
@@ -2534,157 +2588,160 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rdxq5tuBf0apz14p9D2DAdh54zTpDbJImjR9tcKfTIWNElYCKC6laUhlz+vq/z9KW6i2g7CRnztzb",
-	"XxJTVZK2trb2W1t/Oi5bhowSKoXT+dNZEOwRDn9eE8nX9e5MEq5+ekS43A+lz6jTcX5iKxQwOkeSoRX2",
-	"JZqSGeMESb726RzhOfZpB2FEo+WUcMRmSBCXUU/UEOMIU/TTaHSFPCxJA10tOBYEeYwIRJkcUxys8Fog",
-	"QaiHfHmCVr5csEgiX9bQFLt3iM1maA9P1TOMlj6NJEEzxpHLqBtxTqi7RoG/9KXYb4ypU3PIA16GAXE6",
-	"zmHTqTnCXZAlVrOS61A9FZL7dO48Pj7WnBBzvCTSYOGKs6/ElTe+V0bCaEFQ5HtqdnJBUKg/hb+/sqlA",
-	"mBPkcoIl8ZBPGzk4rnh71Tvio5frm9f+ZTN0ao6v+gyxXDg1h+Kl+ipMR685nPwR+Zx4TkfyiOyYBSci",
-	"ZFQQmMRb7L3HkqzwWv1yGZWESmhIHuTBQi4D9SMFbhw1m4eueg5/Ef17yrx19veipX8dN9voLfaQGUK/",
-	"PIjfmp/Fxgdp77kFyWO4qwjlfIAI54yjEM8JmnG2RFgh+2GtUGqZe6EP/S3yqWpLpVouQ3JzJhFl6B4H",
-	"vocwFSvCdf+K6tQyKqiRL1AkIhwEa0245wOApDGm7xiPV7sOC61o/+pyOIKnLJIuWxJoT+8oW9FOShtL",
-	"vEYLfE/QlBAaU0kNCYYCX8gxzRDUC6GbWLZYAw3xjCAXB4FAe+97o33oeEoQJ5L7xFPk/1hTBHBN/oiI",
-	"kAUCwGEY+C5WqDr4KhS+MnTwpwN4P2WewvDF5ej25qL/y03vdtS9ft8b3Q66F+8VUauPzvI7A/M5kSjA",
-	"dB7hORFoGQnFI1BE/T8i0lAwpWv+H5zMnI7zt4OUFx3ot+Kgpzq/NsRsW161Cbmem8K0T/Vq7pHGvIEm",
-	"dqAnNYTRzCeBhyRjwMhqwEmEUKiFN/sA5DvGp77nEfp8vKVdWFH1iUXIY4rxaXoICQc4GFW8VROGXn+f",
-	"IrnwRUwW3xuJkSAcqEeB4jEYC8Yw+3rkLwmL5I/hIEcx90BqmDqL5P9PbEStWxSCIAT6YbwaB0HvGNdb",
-	"vToHMWOqhRLSDwJNNbGYifmL4iRjqlgJ+r6c5D2j5Pl7AVrbOQZsY8Ei7sJ8qd6WhCN8j/0AT4MfwDXM",
-	"cOTBFwp50whYyJxRYvgHRh4JiHpnMKi5Qp9KwikOhoTfEw6DPR8ncWe6GytyuhRFlDyExFWgaCpmLqg6",
-	"3vfGioA5oRn2A+IBhT5RxJXF25ga8jxBT6FITXDnRC6Yd8FkNwjYinjPR3SpJyuujZxES/hak6JEIgpD",
-	"xuX3R3d+GKwhQyxm9VguYMQLJt+xiH7D7I0im3Rknbz5CGCZqc++93TNsteQx1Y0YNhDEos7sAnEmroL",
-	"ziiLRCLQY5tAb9EYE301vyWh8luoodDPBqbkC8RCwqHHH04LZuslkzYDaVIwKIExDY3aJfITcFDoZwtj",
-	"1ssh/aUizkj+oJkn/edEqUwhgHEV1/VdckMTyfB8DFj62ogFob9VZCDJMmQccz9Yo4h+DwlV+16a1CEy",
-	"c0KjDJCZCf67KVZZ1O4pRmBRtHy5vwXtGU3L6CxGyxpTAIljuVDUtcAUfRheXjQQ+DYQnknC0STj6Jho",
-	"d8FmL4htSc3XB9lPYZ4jxs4xXZtdJp5Ppd3QH/hLX14T7C42MivG0BLTdbxXRAON1CSVLEUBloR/z13b",
-	"VVglyOZ0QSss0MKXsQ1WgH5SQ5MPbHrKIirh+WT/RLG7hdrvKyzG1GOUbFkjcCElfqC8G+i7rt8NxZFc",
-	"MO7/81sETTeSi1xPdhUvkgtCpekzUb/U5pDsjoDwMfZpLTFyGUfkIfS/sxZ4EXtEXE48BRMOBFoRrrYp",
-	"lYB9mYAVj48GbK62rFbdHMBeIijPiefjETCC52LR2psVk6e6f6QYD3oBXDUMsE9f/HD5DRxIET+MomDA",
-	"Ak2Kk5w0gN2bntXAXaX6GC7RdXWHRU77cYGlYmsb1aQG+lnp32rpIiLQXrvZPt7voEn37PJqdDvsvT/v",
-	"XYxuz7qj7qQ2poXHw178Ck26g/77C/hj+Oni9HZ03b0YDrqjHjy6GV3eDn6B704Hve717egcuju9PL/q",
-	"XvduuxfdwachfHt6eTHqX9xc3gxvlb2w6VWh0XWvO+rdXl1ffuidjqDrs96gN+rBQGjS++3q8np0q4aD",
-	"p+/6g17m+ej8t/yv27efbn+56V1/gq56v42uu6ejWwX6Re/sdnQ+VJ+rTm7fDS4/3p5eXvzaux71rm/7",
-	"56qL/NvzkQI3g5Axzbz95aY76I8+3faGo/55d9S/BCS+H1wOh93rT7d6GrlHVzcwgB7qtntxcTmCdkPo",
-	"2TyOZ2h+frh8m/l1/tvg3W3/YnRp0GMej97+lv91O3p7mO3U4Kl/Mexdj7IdqEW8yK1Vce1yCzam8DtH",
-	"I5o6fune/nqo/ri5OlMrmllyMwXzYnh5c33ayzzQfjolidWeAoNxztlK2YhyRQhFnAQECyJOENecW3sX",
-	"seuSUCKmZL0wbn8aLZ3OZ6e8B5yaY98B6oXaAOr/PP2rJ4b8nZoTU7/6M0/78MRK+oU3+SY5wndqTkL2",
-	"Ts2xUX36eHT+W+5HQvPwtETxTs3ZTPC5lwV6z70rU7tTcwrEnn1ydaP6LpN6+tBMKqXz9EeWzNOno7e/",
-	"5X4oIs88AKzkKdypOXkCVw/yC5RflRxxOzUHlh5I26k5VspOn2vCTn9runa+5KJAudFoFBhzRgd48qpz",
-	"zXmokwdJqPCnAan/Rdt/0fa/HW0/1nLKzJlkVpvRpsQ0UF+iBRZo5lNfLIiHVgtC0QTr/rTmNYl1OLVV",
-	"GpYtE3IWEi59HffEiTKFg+By5nQ+b9fyLIrY45eaTRPL+CS0v2YPU8RCQkFgdZAgBJV7097j3IyeDJxu",
-	"pjBbBu0ntspBRqhHvBNAFlot/IAgHzzcOnDAI0p9OgeYjIP27bo6PDeC8GsyI8ryIxZgkpjSasGQkJjH",
-	"8YmsL8fDkpzqsauPrEMgZ1iSkb8k1iUiNIcIpZSbKebD8O1m+2W91aq3X49arzrNw06r/fdms9kEbjtn",
-	"dcOC07FqzqZMADPWC4H8wiBvms1W+3Ang9e5B7Fp9GSCtZMEOF2hV+uuA2vO0IfGGTfhF0rQnok1rbgv",
-	"iUARFUTq4KhQlo1qtt9A/9mnM8I58Tr/mcO5VPskXXdfIEaJsvSRCbtoQKdEQDMdjp2SNYOsD4EoXmqH",
-	"mvEZP4E+dINdxJnN14iBnpKA0blAkmkrzawQmwIEBfaWDmAlCKupBljxl8oA1fOOI3df2VT8v+Zom33w",
-	"T2Bv/023tLY2FANd+XKBJu97I3SAQ799cN86AMQd/IkzKOl7j5PnsYEtZJcyf2tG1ib/AMgBtDcpsItG",
-	"XrbWdgiK/SrkqWww4g3JfKnWF5x8dljBVSnMd9q9FLfOoa1Zc2aML7F0Oo5P5WF7MwJ9Ksmc8H8hEca6",
-	"yg4KbDd3UWDG1VVE1pDIhDmnA2v/YG7YPnCVd/CmirBJfGcWHQ1lfsf5bWrMiOtMu5CwMCBojzJJ0CTp",
-	"SdEQk5kHpovJfh7UETD8gCCXRYEHbabEsEU9rarQS+wHojwB86IAuurYl2QpKrn7dB8gVjfCgznHa/V+",
-	"hbnaIxZQPpo3MSyJ+vODYLGxj0IfJRgvqRLH6rWCEtM4x4AjjMzMFLyFzc71dLHn+aofHFxl3mvQCmTF",
-	"55He7wYXeswamq6NuN84uXQurnWXdNESuwufkrpi06oDpD7MD5QnwvP+cNi/eH/7rt8bnFUhuSURAs/J",
-	"ru2S7o/8eBKS4gZY0QJ4rAzZk2Uo143nyYW8X9oqxMArzWaI3BO+Ngtrch3TFKbR+RDthZw9+EQnb5gv",
-	"jpvtg+Pm4cFx80jLPQj3+VRIgr39Mk1s4WMbVqiGdmTqFYJFNWtAqRhkiZ/1daTkNI1kFITyxqzG6uwz",
-	"meLzyGJnruT3ZobwcQ2xmSQU4akg9F/LjPreFsW5i3j8UnEFPUVjUeVJbZPSliZkJz15SI+eR/yrV45t",
-	"j6Vp1p/VGF+2z2DA6Hz7LCRDWBvCistFS8J990kTUm1fiELTZBqtZvsoryK9PHLKKlG1iamtBlrTNVky",
-	"Sd75gV3ZVPNTH2ghLhmaEekukFxwFs0XCCOXUUpcyXh5msmrEbsj1D7l5JsXQscZG6ibCUeeIKq4GQrY",
-	"HPmFVW26La9NDmf1I3w8rb90X3n11+TNrI6b05bb9g7J0ezYySAsxEKsGPecsr8V7N5LGqxj2k60t7q4",
-	"88M6C7XYq4dM4Znrz0BEUenTiEWWzajxi9JPdAIcpE1ook0Qm0mfmDIWEAwJcTxZmgs4JGDDnxKm6S5I",
-	"OtSHLxAn8yjAEDvmRKcaa19bvutrMicP4HFT08pjeQUTrrt4GWJ/Thsecx8cC2Oy9GiBWKGkOPoEYWGF",
-	"dStWWODZjquAvgnvLFjJz+xgifkdkZoCtnOHAiWXlmbHDtvsIgWDHMgiTQHH1EMLtgJ2IoQ/B3tgadHK",
-	"4OUyPtDjFfP77n0ImYWEI5mXPA2kaF2xGy2rtHtEJMdvVozfzQK2Eic6yLbyBRlTERLXn60BGp2iTtAk",
-	"/nRIpMKkmMQMGMJylSRNAuoV4QMDofNYVrxdHART7N7d8MDua54KFkSSoIWU4Z7YRzfXA+2FMarP1eVw",
-	"pCjtw/DyQitLkqUGl82eHlNj94mTuBOdJC1QRKUfKONZ608CtZvN4hEkBYjoHBwsGLsTDfO84bLlQQid",
-	"HaiVt20mLyI2WjGQJkeOvOhZS4nilfSloo6x0vFCtaLl1WygG0FQf3iJXr9stuAYF9IMtThXbQq3680W",
-	"mMLNTrP5e5b7qqZ1qYxgy3y1PRiPuotgbvyMXvFYc76y6RUn9z5ZXWH3Ds9hX+qPntoVZdKfrWOK3NX6",
-	"Ive1UZPgXNc2vqQ+MI7QgGjfC+PEQxFVb83GSo5+ZHGcMKwDhe0DzZqdmrPEDwNC52rc9vGxzdvMyYhj",
-	"KgIsiY1XkLqMX2coDBKy9NLUUAQHZvIJ3WGmoZItwizgLnG2C68blJPHmiPIElPpu+eY30VheSqKWuNv",
-	"0BI+UvC6RJ/3gc2uZxTPZrP4zVhx9vWURX2+cIxHbci9+C2YQAKJyF1AspBHJkpGT0J5O+WT/RpSJg5i",
-	"1M1Lqc+Op3bMjCsZk7DToo5WgATGatg22tKnfd1Jq8xgI0GMQ11hvF/akx6Z4SiQTmeGA1Ey+fX3KWGD",
-	"EZmnF03w+ruEVtB5JPWJGfLgBpHw703bSZ4rTOyrVGRZFqMoIsC4RA1lRCaIWdjuJmVLS8q4O6R4Yq3M",
-	"U1OGWtmS+hhDKEl4yujMn0c6zdwm5B6WQVcIX0hM5RVnswq7Jc/DCppLloi3ainGebXBCDCuIZODKViq",
-	"dBajGnkdxWNL7D8hihFDoZttCGCEmGcPZSkoYvhctiRGxbYEMnK96xiGkh2Yy74nNtmYiTWt1bTcYNQl",
-	"nOYpoYi5r2yqAdbWXGlH7nI3bnRFJbGcGBxf6OUpO2CFXAcEzSM/dZPFIbGcWxYSGCt5ZR/tpDTwN+i5",
-	"oxh/yflXRdlCq2c5GCKh3qrNKatG1qy6cRr/eF4MbVdM8TkxP01vogp6GCU2zR0Qk+NRldnQB03peXVn",
-	"B/FFaS6uEgkWyJX5Aztk03pmXf0bNwkIhtgv/OQtUsEjr/mWjV9VxV2JSz7LI1ZahA0cYw8njGNfI7UQ",
-	"BS15Wja6IT4uiDkUATSm2ET6+ZatnpGxPzjGpqD6nkFeBe5ZRH4UqL4Aw2uX9bMLSkXztJJf5yubvhBx",
-	"LkXZj7HBQ7PTlRzvzO0kA1tzgYUuXxC3QXugAxoreCOnjq3n/Wp09pVNu6ChEa+3xH4wIsswNlmqreTl",
-	"dFc+SJcaDwVaLZggcZZLoTQJ8pgLASy0J9S8lcb+5+ME2G+SEJMYjEaDhPO99zjo03M4omLZjOZFkuGc",
-	"V0AlU3JZO0NOUL2l7RXI0FFmIpFKqdHeBmX+A4dlkRKVDNag2Wi0jo6a4EwzZ1vxGqqr5KOyh88LtSew",
-	"2Uk2eW3UbJLA9ZVNG0/1Bj1JTum9Ycz+neVbduyn4ezl4sPru0Hzn7+13V+PplX2kpBYauZbjU4/sOlQ",
-	"N7FrFwZE+MSmySbtNRWmWv5G3eKFKHkBc7MGM3PnPKNN6NUjRMWEuA/TIz56vb5p+5cvw25LVBojVAx8",
-	"CMtz9qTd/yQ+npKAkj0BFhLpkb9dAMUK2oDck8COr0C9yhNkTq1De63kSOzM50Lmd3DrWRt4lbFEn2CT",
-	"ZVrt0ootMzFZqT7V5z016y14JxsbtaVhsrEsZ0n19mAzBNpS/lxUB00ueh8hOnx62rsa9c7U32e900H/",
-	"Qv993fvQO02eD/q/9q7VjzGd9M67/YF+EWer6x/di9PeQL1pZKtzYM8zg1Y/qHLR++jUnBg0yJTXkDk1",
-	"JwZM589ruJyaY6AyufoAlPo7hil/3kD3/6xzBj8CtMeaM2Bzn1qNw0zMXkmMQJ8vVDRi03S9DRqTXLH6",
-	"DLuScYTzRyx18oHaTdh1WUSlsVMiQUpBxVb78Oj4pWPN2DXhw22h2/ij6lFMl3FOXFlfMC5IfYqlJHxd",
-	"FxKHcEL9h0YvFdCbQ4txNNqYZSnIXzElDY+RnWGzpP8M9mxOKCCNrTmP6elYrLDoUyjFo/0EWo+DNEZL",
-	"mgqcWhU/QoZkj8UKtNc+QgsW8dhvDlBCGJZgHviQHU8oEjq0qRU4c7pXyZz9DULnTWWhoyRYP+mwGwRD",
-	"M9QV4YqKvr/thoNEghlaSWYHWZ4gUzNztE+x2Ro1X1czmeTmPILuVV8vyElcTRB09q7JEwJG0EHd0IcI",
-	"LtKlD6CBLn0wqb5j33QXonl2eH/1x8//fD2iR9fTVx8fPpH2YPnyndu6mVfScYSOLv2AAxgBm89NGUKr",
-	"UC0HrSz2H1sqTkzqygozzhNKVqbgVByghryi8pb7niZRDTUVIMqq2W3BLPGDv1QyTH0OsQ79s2nThRif",
-	"Y2oIo2RsbluM/hZv++ZObWyvaKw+LcOykHj0LWbtfqV0zAJTsCXBxTFe1XH+SIlizzSOlXfSiDLEVDC6",
-	"GZ0iNpspExdE8wLO1iOXBYzWxlQnDm7SxCcNNALHq0j7nUY66/L63Sk6PDx8AwUXY+NZV+EbU4+4geLD",
-	"E01KnXQCk07SMlHpOJlpjQHtvWcvBJqoDxsKF5MT9AHf4xdiTCeXMIsYS40Qc0i4h8pqerYfzn5GrVf7",
-	"uuRDCAJf8VIFn7f0jeM4GV2BJsZ0b/J3YJFKDf19UkMzrg+IGPVX11zd17NMiuyA31Djn/jg0RESr4Uu",
-	"+tAY08lDXSci1JOJd5AvmMJgXS/HBOS/ObjD+BLUqDmhhGPJuFGkljhUaIH8N9XTmEJJBi0bfI6UVr4n",
-	"QuIeXPe6Z+e9xtKDFebE9UMi9k8QoEkz7TGdrNfrdf38vO55L0Yvfvqps1x2hPjciOf8Ze/3//r7YrFc",
-	"qn87y+X+pIHi0ivojpDQtqD2fAWrWVc6+aDXyOk4/+dzs/7my59Hj3X9Rzv9YxT/0Sn9sTceN+Dvv+//",
-	"Y+/3//r89/qX5Jt/xH/t/4dj088tglA9Li6b4m25dYMNWzwdZdmySZkuk5gNzN2Y8dtPgGz2XaYB37Lu",
-	"+BE0UBQ7K7/J55COU/I7WIruPiOiVfZF2TEIH6E9k/wJmXf3hHqM7yu06vIt0VMSQeM+LUcMj9pVcCZN",
-	"CZYqnjYosLIDzzE0JUT/Sg/vruVr8cuqNQibvz9UQnQuQK3eftmC/LiaTBmuO5+CTy+Gr+QAuBn2rhXD",
-	"/LV3cXZ5Xc1oH9MtVrvq0Kk5ur+8wW2eVbSxCx1lppvLgtvlZ1V7VWzwuIJkYJTY3H62RELiKTVTWHNq",
-	"uEizEWvl7OZKjt1iKrUl+WGLg/lX2E8CdlIenm/zLBdB2OVJLcZj5YIIks8r0QenTgD3bIYmmRSMicXn",
-	"WoEP5TI8diXSR0lNZMmQwPfKFsin3NTAEwcJcyjUGXM6zKMLtv92PoAJQQ6Kojb1znICJKrgat+RmN8X",
-	"x398JK/4aP0m6rNWuNujsCGdPW8hWVCkiGa3TCNKZ9/qDYlNIs/jRAi7X+R/ZzI9qzBr8O/u9MPAVxaJ",
-	"+gHTSq77HYcOioy91WwfVelWGfk7YQdPQBn0M1YJcs4C8kRjWbXYbCe/EEj1aQusxK11XCXagbSSOLx5",
-	"eLV4vzx++H36y+Hp6nrewldBe1rVI1DJFwcauDLyIeeHbnTNPUPfSVC3DQaFuZKk7Z6d93UVrJveEGpd",
-	"DfoX72/6+u+ry+tRd3B73jt/qwQy1JKCCjG3592L7nstpIc3b8/7o5H58Wl4m/SZ/LhV5sNGMT6m1atE",
-	"nfeh0osC1qk5MaxQSCUDKtROyQHq1JwETvV3DFn2b4CyWP2n2MszKwD9C+B+rDn5LDx75lkhCQ9bUvBK",
-	"VDIcfRr03t/0z3qlRRzTp0ZQ0s7yuM48fyaasz0rbGzM37Sd4JbxCWAl/kuZWt/rBIeJDULy+BNywKoe",
-	"tdh+/kANGZfzTo4hbDwn8B1PCew8B1jCdyZLZqbWr2XNL/vWpP+CkpJdVpuyYg+oWqeWjwknkc6diswm",
-	"VJmlK4qtV5Uk/R+4R9UXWzKGAp/OI19I30V/RDjw5VqpkhHHVJdTJrqDJLQdr9Pu3KDN7gYzp7J6MUqP",
-	"JlSZH+MbT5SZIUImfF0fnObI7TuE5qMdK1bSND6KN967w/lPx19/fhX83n54jsSHAxVuxH25Hirq1rQT",
-	"B0msBw0gegL51VAvMlMYJZKLAwh6TWppSdQnxF/0gTE1jC7Tm96NlOsk3cA49H8mwK7eEsxtS9el6FI1",
-	"Ru1GE0SJMIdMN0Oou7LBFxfHBrrUAyagLKQMda1Yn85YnJGJdSkjM4vkDCHUwVeSVWKfKmO35kQ8yBwX",
-	"m/tyEU3hnJggxKvjNy+b3kt8dJDrwrFUal5g6tVX3JdSzXGGfbmYRUGxxIeSTG4meJetDACRQh6s0TlZ",
-	"6vSYfdS96oPOllvv+FTEwZ/p1VWPcKAtBXOExd1Ex4vMUHLFzM0jGLmBrxbBxVQ741mcFtLZQltoTzKk",
-	"JCHWK7kPvVeq0TOmqu2MBYEpnrY5hTu5/wJkHJS2ggvGxvRvf0P5As5j2oNyC4DQaSRNeNrFHI4JPmEH",
-	"oD2c3V/ppPcR42NamVLBrNF0n6V5E3AIyBy7azT5Bzz8XxP0R6TAT+5CQ74Y0ylRk+dEKpEGGDbV+OJK",
-	"Xh5aEE4aqGumq+EO/HsiUBoIpx7yFBIIVhQVn7Qc02K0uBALT85aYnEnDJnow1XYXegoAfXiNBFd9ZzR",
-	"YI0YRRgdNVvxQp3FyoQY07jHOAKUvIojUBBqqgcKXWkwKi5Z0W62Xtabr+rt1qjV6hy+7rRfFSJPY7ox",
-	"9NSxqrRTJhdoonvRNGwCPAeT3yc66pOJaizxGtCGMF3n1SyYxUkcHMtrVvpItxIieAbpuIwvY+S852yl",
-	"FlkpvWJMe+DRM3moPkXJrXJo7yubmlSrWursVoyvpncQ0lGZWmIB6EM/Ne0NV+bi/pjOOVslId7kKK0u",
-	"7wuEuQYqCPT9PD5Fk5JqrtGUUGAtRvSYugETcXRtAp92IAdWYT2HdFMyG/Z4nEGrh4zRcm2O98JQka7n",
-	"rehnlNbLQ75HliGTUAf/jqzVLrBdmqMjkpxoUaMPU8r0vhyua5roHWEidi6Ob4jLnDha+W5SJN+XCakf",
-	"td8AlMfNwxpaLXx3gQpErq/aGVO1PnReQwvF6aDKRvEmBJg6VFoRY/qy1mw2k7sFwPowNy+GOiNiTry6",
-	"T/Xy7ikwYGeTB5cQj3j7J7mLAlwcCgVuSKjn0/mYaprJda/D5gKor4GGhHpwH5MRWvcETW4E4fXunFBp",
-	"FIXAd4kphGPk63l/VJKkLCRUS7EG4/MD00gcqG+VOuRLbZ6nAjAnu5Tkc2rOPeFCS9h2o9logq4YEopD",
-	"3+k4h41m49DRx35BfdohhtQnc2IplXZNsCc2FXZLaqZSFqc9QoS/oyiiVEt1TLcUU00OV8V3DyB/Vii+",
-	"2kiK+0xM4nkDXbEg0JWFxnRGVvEtn3rTTbF7x2YzvTTJNTp9z+k474nMHqty8tdufrapvBPfm8QKg1VG",
-	"m+smsphtmDYYpcfQ9jdU5bNcv5lfpCddwfmlcAVnu9l82uUHcaXHfNHgcu1Ye8W9ZuF4zraadJmaTUAJ",
-	"2cJwuQemvNDnL9nDVZ+/FMvHGnf5Jsd3xq8de6mVlRO7llPPsXEEaz+vxXUFxtFm32rqOk39n4870ZLG",
-	"+6H3hDriyqwaIZmSpIZUyhFsDV4p5PxY+c6JUnFX+60T9rKuyc5nXO1x8FsfaRq0jZnQ6kHmqlBo0trd",
-	"JHe7CTQ63N0ovRYTWhztbpFcXQYNjnc3KF34Bg1f725YuBdLNWtVQB3cbggfH1dBmuVCE9W4/WZ34+LN",
-	"Qo8157jK4touLoS2rUroz16YBs3alegpvnsYmlQgDculXNC0Ao0U7iqFzRYtl5ivtdCx7hZlsWPgZbrO",
-	"aqxgO19Ue4u9qeAImbCI696Du8B0rlRFrQkl2TNxqrOyw7xC3rkuirApU72G8Ji6zCP7uhVN01q1Ppk3",
-	"sBroFAyiNBlZDc+JzlI7KVtIYwqaGtbGaqwmKotJK13+85w2eYEPydxGghIh3zJv/TR5mCba70qO38D4",
-	"qzHd5DzClltyX4js1UiNkl7w+K2yP0lP35bxXSWze1s6tUmbrpK4HOcl/ztL9qetcK6OfnmlB3G29Elh",
-	"G+lSMTLO7/9LrP4lVv+nilUTItD2QCpk9T1wWZGaE2YFmVrVX7xZ4mpdHi4X0MURLGHRvVJ9jP1CRa34",
-	"2kpdzxIcQUrmplUoc3pD/vJaqH0J9dXj5wrivjfZh4M+pudMwcExVVqB9mel5a8m2hNrCu8GvjA53zqg",
-	"WrXyCVwnvjyJHdpPKlefVK8TG65dGVO4d2VMx/SCydTjJTvZmyOKnjBIPweHl6fLa6W32ZYdYJCuEXvA",
-	"UFUHmMX7ZVNCNK18YNN3nC1B1TvLrFjZCWHbFOkn8T0TN77atttD0BVJKT6lEZB8ST9jX4+prmEki+6Q",
-	"pJxzbizdUTKCUu/2iwnvx7PXbnvaIm+8I/zKPZzGjhDw/6eekDxlO9s8H7VqFU9j76SanjlhnVZdzJzC",
-	"R0ahbmyALFPkJH9Pbb4qWTF0rB00z9BFQaODQ0QYcgJTzjdasVLxtxrCyDOVxpyaA55mAC/akveQKzGX",
-	"KfX2WCqXlw5uquXEvMhSiTc7fLmyola5SpmXpRGL1Xur1tvN1qIxS1IsZLupZIm1hmy+D1P2NVu89XE7",
-	"HmNpUMRi9ix6XmQUCsWFcG6GhFm05mqRVq7zqUtDbizjmK/SaPyOhYKHMZGXJvxlV/0+3V+5XN7nQh7S",
-	"51JC+GedT6KUe7WZMlnanxOmkKS/a/IqHQtQDbO51QpkSNDctj2gqzRxp5yns+Oo4WFzxzk/GODVK2UY",
-	"fHmsbljYSvtabAtLcV/tDtD80MJBNlb+3WV2tp7oci6WR7O6oJ/lQE1qnH3+08YKKveZFHHaVlspraG0",
-	"iaWkRY4MAFtqDO0u56MIKk/+MHU4k/OEjVAoV2OrOBMXlDHVGIpbJ+7eUl+lXD5lG5oLpUpa5SIheo84",
-	"+fwvg0yD+3yilcmjasUwljKVQCSXS8sVog1p8ch8Sme2YuNn5/j4WLG+pEri8+odPn55yt6PqxxucBzB",
-	"jocD8EaZOzHHIM0xjDkDIya2S6zhvr+8DX95G/6nO/FPk1LK2rJOrZ3NdlXGG/GBTR0j1FMHRja78fMX",
-	"ZcHEuYOfvwBnBkzbAtNpjkAN9W6Umo+RS6jkBO0ZEwTizfkEBDdgkddYxrl0oBOuyNRiRWb7vxlm+y/3",
-	"GonGxo6/JBj4s+zqBJ5j8ucywYVGPtcy48PZaOMBk8vWdMr0oTBfbvhO+yls7E4kt0dO1zrXXycJZuHK",
-	"hWsevzz+3wAAAP//",
+	"7L17c9s4sij+VVDcUxX7LCVLsp2HXb/an2IrGWXlx1jyZGaiXAsiIYkxBWgIMLJ2jr/7rW6Ab+hhJ9m7",
+	"99b8k1gkATQajX6j8afjiflCcMaVdE7+dGaM+izCP2+Yila19kSxCH76THpRsFCB4M6J85NYklDwKVGC",
+	"LGmgyJhNRMSIilYBnxI6pQE/IZTweD5mERETIpknuC9dIiJCOflpMLgmPlWsTq5nEZWM+IJJwoUachou",
+	"6UoSybhPAnVKloGaiViRQLlkTL17IiYTskfH8IySecBjxchERMQT3IujiHFvRcJgHii5Xx9yx3XYA50v",
+	"QuacOIcNx3WkN2NzCrNSqwU8lSoK+NR5fHx0nQWN6Jwpg4XrSHxhnroN/CoSBjNG4sCH2akZIwv9Kf79",
+	"RYwloREjXsSoYj4JeL0Ax3XUWnaOosHL1e3r4KqxcFwngD4XVM0c1+F0Dl8tstFdJ2J/xEHEfOdERTHb",
+	"MouIyYXgkuEk3lL/PVVsSVfwyxNcMa6wIXtQBzM1D+FHBtwwbjQOPXiOfzH9eyz8Vf73rKl/HTda5C31",
+	"iRlCvzxI3pqf5cYHWe+FBSliuA2EctEjLIpERBZ0ysgkEnNCAdkPK0CpZe6lPvS3JODQlitYLkNyU6EI",
+	"F+QrDQOfUC6XLNL9A9XBMgLUJJAkljENw5Um3IseQlIf8nciSla7hgsNtH991R/gUxErT8wZtuf3XCz5",
+	"SUYbc7oiM/qVkTFjPKESl0hBwkCqIc8R1Aupm1i2WJ306YQRj4ahJHvvO4N97HjMSMRUFDAfyP/RBQK4",
+	"YX/ETKoSAdDFIgw8Cqg6+CIBXzk6+NNBvJ8JHzB8eTW4u73s/nzbuRu0b953Bne99uV7IGr46Ly4M2g0",
+	"ZYqElE9jOmWSzGMJPILEPPgjZnWAKVvz/4rYxDlx/naQ8aID/VYedKDzG0PMtuWFTRjpuQGmA65Xc4/V",
+	"p3UysgM9cgklk4CFPlFCICNzkZNICajFN/sI5DsRjQPfZ/z5eMu6sKLqNxETXwDj0/SwYBHCITjwVk0Y",
+	"ev0DTtQskAlZfG8kxpJFSD0Aii9wLBzD7OtBMGciVj+Ggxwl3IPAMDURq/+b2AisW7xAQYj0I6LdOAh5",
+	"JyK91XfnIGZMWCipgjDUVJOImYS/ACcZcmAl5PtykveCs+fvBWxt5xi4jaWIIw/ny/W2ZBGhX2kQ0nH4",
+	"A7iGGY49BBKQN46RhUwFZ4Z/UOKzkME7g0HNFbpcsYjTsM+iryzCwZ6Pk6Qz3Y0VOW1OYs4eFswDUDQV",
+	"Cw9VHf97Y0XinMiEBiHzkUKfKOKq4m3IDXmekqdQpCa4C6Zmwr8Uqh2GYsn85yO60pMV10ZOkjl+rUlR",
+	"ERkvFiJS3x/dxWGohoyIhNVTNcMRL4V6J2L+DbM3imzakXXy5iOEZQKffe/pmmV3iS+WPBTUJ4rKe7QJ",
+	"5Ip7s0hwEctUoCc2gd6iCSa6ML854+pbqKHUzxqmFEgiFizCHn84LZitl07aDKRJwaAEx7ymK8DdQIge",
+	"KFrPR4Ih9rSjDaxZL0gizkL4HDgD5bidDejU89hCyW9AjPt9NIqj5iFJdnKHq0CtyEAIgrP8T9Msno7f",
+	"UyCPGXDKJZXEF5zVyX93+YSBQDj5b6MjvJBD7gsvBgrXBOwzL6QRUhc5ah6eaitc9y0J5SjmHgImE2Mo",
+	"UKCEUk4EfBH8C4Sk8FcufDvkUmhazWulLySZ0HuW0472PvSvLl0ySuluREYluhvt14nRrwDoZHBZtreA",
+	"rJKmVm30GaRv+tlK+SqYA2OO1Q/a9Wn/BTVSZRDguKBxBB675alW9HwMWPpaiwWpv4U1UWy+EBGNgnBF",
+	"Yv49tDP3e1kRh8TMiQxyQOYm+J+49RPU7oEQtBgZgdrfgPaclWH0dbNnhhxBiqiaJYwENmKdoF+P0Ili",
+	"EWzE1Mk30q6y9R5A25Karw/yn+I8B0JcUL4yu0w+n0rbi6AXzAN1w6g3WyuohSBzylfJXpF1MoBJgh5J",
+	"QqpY9D13bRuwyojN4YgMeRaoxP9Qgn7kktEHMT4TMVf4fLRf4OXAsIGZr10jdJ+mPtCiC/S7rt8tp7Ga",
+	"iQh4/jcsXqxmhZ7s5k2sZowr02dqesDmUOKeoeJlfDNu6uAREWEPi+A7W0CXiTfQi5gPMNFQkiWLYJty",
+	"hdhXKVjJ+KQnprBltdniIPZSJfGC+QEdICN4LhatvVkxeab7J8B4yAvkqouQBvzFD9ddkQMB8eMoAAOV",
+	"ZFSe5KiO7N70DAO3Qe03XKLt6Q7LnPbjjCpga2tNhDr5J9iesHQxk2Sv1Wgd75+QUfv86npw1++8v+hc",
+	"Du7O24P2yB3y0uN+J3lFRu1e9/0l/tH/7fLsbnDTvuz32oMOProdXN31fsbvznqd9s3d4AK7O7u6uG7f",
+	"dO7al+3eb3389uzqctC9vL267d+BrbzuVanRTac96Nxd31x96JwNsOvzTq8z6OBAZNT59frqZnAHw+HT",
+	"d91eJ/d8cPFr8dfd29/ufr7t3PyGXXV+Hdy0zwZ3APpl5/xucNGHz6GTu3e9q493Z1eXv3RuBp2bu+4F",
+	"dFF8ezEAcHMIGfLc259v273u4Le7Tn/QvWgPuleIxPe9q36/ffPbnZ5G4dH1LQ6gh7prX15eDbBdH3s2",
+	"j5MZmp8frt7mfl382nt3170cXBn0mMeDt78Wf90N3h7mOzV46l72OzeDfAewiJeFtSqvXWHBhhx/F2hE",
+	"U8fP7btfDuGP2+tzWNHckpspmBf9q9ubs07ugfZRgySGPYXOkmkklpKMmVoyxknEQkYlk6ck0pxbe9a1",
+	"XUAEyHppQl48njsnn5zqHnBcx74D4AVsAPi/SP/wxJC/4zoJ9cOfRdrHJ1bSL70pNikQvuM6Kdk7rmOj",
+	"+uzx4OLXwo+U5vFpheId11lP8IWXJXovvKtSu+M6JWLPP7m+hb6rpJ49NJPK6Dz7kSfz7Ong7a+FH0Dk",
+	"uQeIlSKFO65TJHB4UFyg4qoUiNtxHVx6JG3HdayUnT3XhJ391nTtfC5EQAuj8Tg05owObhZVZ9d5qLEH",
+	"xbgMxiGr/UXbf9H2fxxtP7oFZeZcCavNaFNi6qSryIxKMgl4IGfMJ8sZ42REdX9a8xolOhxslbplyywi",
+	"sWCRCnTMn6bKFA3Dq4lz8mmzlmdRxB4/uzZNLOeT0P6fPcqJWDCOAuuESMZItTcdOSnM6MnA6WaA2Spo",
+	"P4llATLGfeafIrLIchaEjAQY3dFBsyjmPOBThMkEJ96udofnVrLohk0YWH7MAkwaT13OBJGKRklsLu/L",
+	"8aliZ3rs3UfWTrVzqtggmDPrEjFeQAQo5WaKxRSUVqP1stZs1lqvB81XJ43Dk2br741Go4HcdipqhgVn",
+	"Y7nOuiwYM9YLSYLSIG8ajWbrcCuD13k3iWn0ZIK1kwQGHLBX665Da87Qh8ZZZEKPnJE9471cRoFiksRc",
+	"MqUTAyRYNtBsv+h0zeNcwT7J1j2QRHAGlj4xIUcN6Bidp8ykIozZSmDGkySczrVDzXhVn0AfusE24szn",
+	"KqW+ZxYKPpVECW2lmRUSY4SgxN6yAawEYTXVECvBHAxQPe8kav1FjOX/aY62Pv70BPb2/+iW1tYGMNBl",
+	"oGZk9L4zIAd0EbQOvjYPEHEHf9IcSrr+4+h5bGAD2WXM35qNuM4/gHKA7I1K7KJelK3uFkGxvwt5gg3G",
+	"/D6bzmF90clnhxVdldJ8p91LSesC2hquMxHRnCrnxAm4OmytR2DAFZuy6N9IhImusoUCW41tFJhzdZWR",
+	"1WcqZc7ZwNo/WBi2i1zlHb7ZRdikvjOLjkZyv5PcThgzjnSW6YKJRcjIHheKmbAW9AQ0JFTugelitF8E",
+	"dYAMP2TEE3HoY5sxM2xRT2tX6BUNQlmdgHlRAh06DhSby53cfboPFKtr4aFRRFfwfkkj2CMWUD6aNwks",
+	"qfrzg2CxsY9SHxUYrziIY3gNUFKe5NdEhBIzM4C3tNkjPV3q+wH0Q8Pr3HsNWomsomms97vBhR7TJeOV",
+	"EfdrJ5fNxbPukjaZU28WcFYDNg0dEPiwOFCRCC+6/X738v3du26nd74Lyc2ZlHTKtm2XbH8Ux1OYENqj",
+	"QAvosTJkz+YLtao/Ty4U/dJWIYZeaTEh7CuLVmZhTXQ5C1APLvpkLwl8z+kq+eK40To4bhweHDeOtNzD",
+	"cF/ApWLU36/SxAY+tmaFXLIlS7UULHKtAaVykCV51tWRkrMsklESymszendnn+kUn0cWW/OEvzczxI9d",
+	"IiaKcULHkvF/LzPq+hsU5zaJkpfAFfQUjUVVJLV1Slt2GCHtySd69CLiX71ybHssO2LwCcb4vHkGPcGn",
+	"m2ehBKHaEAYuF89ZFHhPmhC0fSFLTdNpNButo6KK9PLIqapEu00MthpqTTdsLhR7F4R2ZRPmBx9oIa4E",
+	"mTDlzYiaRSKezgglnuCceUpE1WmmrwbinnH7lNNvXkgdZ6yTdi4ceUo4cDMSiikJSqva8Jp+ix1Oakf0",
+	"eFx76b3ya6/Zm0mNNsZNr+UfsqPJsZND2IJKuRSR71T9rWj3XvFwldB2qr3V5H2wqImFFnu1hQA8R/oz",
+	"FFFcBTwWsWUzavyS7BOd/IlpE5poU8Tm0ifGQoSMYvJPlC7NJR6QseEPhGm2C9IO9cEjErFpHFKMHUdM",
+	"p9lrX1ux6xs2ZQ/ocYNpFbG8xAnXPDpf0GDK677wHhwLY7L0aIEYUFIefUSotMK6ESsi9G1HtVDfxHcW",
+	"rBRndjCn0T1TmgI2c4cSJVeWZssOW+8iRYMcySI7/kC5T2ZiiexEymCK9sDcopXhy3lymM0v57Z+DTBk",
+	"tmARUUXJUydA68ButKzS7hGZHj1biuh+EoqlPNVBtmUg2ZDLBfOCyQqh0cczGBkln/aZAkzKUcKAMSy3",
+	"k6RJQb1mUc9A6DxWFW+PhuGYeve3UWj3NY+lCGPFyEypxZ7cJ7c3Pe2FMarP9VV/AJT2oX91qZUlJTKD",
+	"y2ZPD7mx++Rp0ok+ICBJzFUQgvGs9SdJWo1G+fgdACJPDg5mQtzLunle98T8YIGdHcDK2zaTHzMbrRhI",
+	"0+N2fvyspSTJSgYKqGMIOt4CVrS6mnVyKxnp9q/I65eNJh5hJJqhlueqTeFWrdFEU7hx0mj8nue+0LSm",
+	"wAi2zFfbg8mo2wjmNsjpFY+u80WMryP2NWDLa+rd0ynuS/3RU7viQgWTVUKR21pfFr42ahKeadzEl+AD",
+	"4wgNmfa9iIj5JObw1mys9NhTHscpwzoAbB9o1uy4zpw+9Bifwrit42Obtzlig4hyGVLFbLyC1VTyOkdh",
+	"mJCll8YlMR4WKx5mWOQagmyRZgG3ibNteF2jnDy6jmRzylXgXdDoPl5UpwLUmnxD5vgRwOsxfdYNN7ue",
+	"UTKb9eI3Z8XZ11OV9fnSETbYkHvJWzSBJJGxN8NkIZ+NQEaPFupuHI32XQImDhHcK0qpT44PO2YSgYxJ",
+	"2WlZRytBgmPVbRttHvCu7qRZZbCxZMahDhjvVvakzyY0DpVzMqGhrJj8+vuMsNGILNKLJnj9XUor5CJW",
+	"+rQYe/DCWAZfTdtRkSuM7KtUZlkWoyhmyLikS3IiE8UsbneTsqUlZdIdAZ7oVnlqxlB3tqQ+JhAqtjgT",
+	"fBJMY33EwibkHuZhW8pAKsrVdSQmO+yWIg8raS55It6opRjn1RojwLiGTA6mFJnSWY5qFHUUX8xp8IQo",
+	"RgKFbrYmgLGgUf5AIkCRwOeJOTMqtiWQUehdxzBAdtBIdX25zsZMrWmtphUG4x6LeJESypj7IsYaYG3N",
+	"VXbkNnfjWldUGstJwAmkXp6qA1aqVcjINA4yN1kSEiu4ZTGBcSev7KOdlHrBGj13kOAvPfsNlC21elaA",
+	"IZbwFjan2jWyZtWNs/jH82Jo22KKz4n5aXqTu6BHcGbT3BExBR61Mxv6oCm9qO5sIb44y8UFkWCBHMwf",
+	"3CHr1jPv6l+7SVAwJH7hJ2+RHTzymm/Z+NWuuKtwyWd5xCqLsIZj7NGUcexrpJaioBVPy1o3xMcZM4ci",
+	"kMaATWSfb9jqORn7g2NsANX3DPICuOcx+1GgBhINr23WzzYogeb5Tn6dL2L8Qia5FFU/xhoPzVZXcrIz",
+	"N5MMbs0Zlbp0R9KG7KEOaKzgtZw6sZ73d6OzL2LcRg2N+Z05DcIBmy8Sk2W3lbwab8sHaXPjoSDLmZAs",
+	"yXIpleUhyVFCsidh3qCx//k4QvabJsSkBqPRIPFs+1cadvkFHlGxbEbzIs1wLiqgSoBc1s6QU1JransF",
+	"M3TATGQKlBrtbQDzHzmsiEFUClyDRr3ePDpqoDPNnOumK6wsVIzKHj4v1J7CZifZ9LVRs1kK1xcxrj/V",
+	"G/QkOaX3hjH7t5Yu2rKf+pOXsw+v73uNf/3a8n45Gu+yl6SiSjPf3ej0gxj3dRO7dmFAxE9smmzaXlNh",
+	"puWv1S1eyIoXsDBrNDO3zjNeh149QlxOiPswPooGr1e3reDq5aLdlDuNsQAG3sflOX/S7n8SH89IAGRP",
+	"SKUieuRvF0CJgtZjX1lox1cIr4oEWVDryF4zPRI7CSKpiju4+awNvMxZok+wyXKttmnFlpmYrNSA6/Oe",
+	"mvWWvJP1tdpSP91YlrOkenuICUFtqXgu6oSMLjsfMTp8dta5HnTO4e/zzlmve6n/vul86Jylz3vdXzo3",
+	"8GPIR52LdrenXyTZ6vpH+/Ks04M39XxlGur7ZtDdD6pcdj46rpOAhpnyGjLHdRLAdP68hstxHQOVydVH",
+	"oODvBKbieQPd/7POGfwI0B5dpyemAbcah7mYPUiMUJ8vBBqxabr+Go1JLUVtQj0lIkKLRyx18gHsJup5",
+	"IubK2CmxZJWgYrN1eHT80rFm7Jrw4abQbfLR7lFMT0QR81RtJiLJamOqFItWNanoAk+o/9DoJQC9PrSY",
+	"RKONWZaB/IVyVvcF2xo2S/vPYc/mhELS2JjzmJ2OpYDFgGMZKu0n0HocpjFa0lTw1Kr8ETIkfyxWkr3W",
+	"EZmJOEr85gglhmEZjcIAs+MZJ1KHNrUCZ073gszZXyN03uwsdECCddMO22HYN0Ndswio6PvbbjRMJZih",
+	"lXR2mOWJMjU3R/sUG81B4/VuJpNan0fQvu7qBTlNKmmizt42eULICE5IexFgBJfo0gfYQJc+GO2+Y9+0",
+	"Z7Jxfvj1+o9//uv1gB/djF99fPiNtXrzl++85u10Jx1H6ujSDziAEYrp1JTgtArVatDKYv+JOXBiVgMr",
+	"zDhPOFuaYmtJgBrziqpb7nuaRC5pACBg1Wy3YOb0IZiDDIPPMdahfzZsupCIppQbwqgYm5sWo7vB276+",
+	"UxvbKxurT8uwLCUefYtZu79TOmaJKdiS4JIYL3RcPFIC7JknsfKTLKKMMRVKbgdnREwmYOKiaJ7h2Xri",
+	"iVBwd8h14uA6TXxUJwN0vMqs33Gssy5v3p2Rw8PDN1hsNDGedQXKITcVgshIk9JJNoHRSdoyVekiNtEa",
+	"A9l7L15IMoIP64CL0Sn5QL/SF3LIR1c4iwRL9QWNMOEeqwrq2X44/ydpvtrXJR8WKPCBlwJ8/jwwjuN0",
+	"dABNDvne6O/IIkEN/X3kkkmkD4gY9VfXG97Xs0yL7KDfUOOfBejRkYqupC76UB/y0UNNJyLU0omfkEAK",
+	"wGBNL8cI5b85uCOiOapRU8ZZRJWIjCI1p4ukeBKicMixJIOWDUFEQCvfkwvmHdx02ucXnfrcxxWOmBcs",
+	"mNw/JYgmzbSHfLRarVa1i4ua778YvPjpp5P5/ETKT/Vkzp/3fv+fv89m8zn8ezKf74/qSfkrSe4ZW9gW",
+	"1J6vYDXrKicf9Bo5J87/+tSovfn859FjTf/Ryv4YJH+cVP7YGw7r+Pff9/+x9/v/fPp77XP6zT+Sv/b/",
+	"y7Hp5xZBCI/Lywa8rbBuuGHLp6MsWzYtUWcSs5G5GzN+8wmQ9b7LLOBb1R0/ogZKEmflN/kcsnEqfgdL",
+	"welnRLSqvig7BvEjsmeSPzHz7ivjvoj2Aa26fEv8lETQpE/LEcOj1i44U6YEyy6eNiywsgXPCTQVRP/C",
+	"D+9v1Gv587LZWzR+f9gJ0YUANbz9vAH5STWZKlz3AUefXgJfxQFw2+/cAMP8pXN5fnWzm9E+5BusdujQ",
+	"cR3dX9HgNs92tLFLHeWmW8iC2+Znhb0q13hcUTIIzmxuP1siIfNBzZTWnJpIZtmIbjW7eSfHbjmV2pL8",
+	"sMHB/AvuJ4k7qQjPt3mWyyBs86SW47FqxiQr5pXog1OniHsxIaNcCsbI4nPdgQ8VMjy2JdLHaT1wJYik",
+	"X8EWKKbcuOiJw4Q5stAZczrMoy8r+PWihxPCHBSgNnhnOQES7+Bq35KY35XHf3xkr6LB6k3cFc3Fdo/C",
+	"mnT2ooVkQREQzXaZxkBn3+gNSUwi34+YlHa/yP+fy/TchVmjf3erHwa/skjUD5Tv5LrfcuigzNibjdbR",
+	"Lt2Ckb8VdvQEVEE/FztBHomQPdFYhhbr7eQXkkCftsBK0lrHVeItSKuIw9uHV7P38+OH38c/H54tb6ZN",
+	"eh22xrt6BHbyxaEGDkY+5vzwta65Z+g7Keo2wQCYq0ja9vlFV1fBuu30sdZVr3v5/rar/76+uhm0e3cX",
+	"nYu3IJCxlhRWiLm7aF+232sh3b99e9EdDMyP3/p3aZ/pjzswH9aK8SHfvUrURRcrvQCwjusksGIhlRyo",
+	"WDulAKjjOimc8HcCWf5vhLJc/afcyzMrAP0b4H50nWIWnj3zrJSERy0peBUq6Q9+63Xe33bPO5VFHPKn",
+	"RlCyzoq4zj1/JprzPQM21uZv2k5wq+QEMIj/SqbW9zrBYWKDmDz+hBywXY9abD5/AEMmpezTYwhrzwl8",
+	"x1MCW88BVvCdy5KZwPo1rfll35r0X1JS8stqU1bsAVXr1Iox4TTSuVWRWYcqs3RlsfVqJ0n/B+1w+GJD",
+	"xlAY8GkcSBV45I+YhoFagSoZR5TrcspMd5CGtpN12p4btN7dYOZUVS8G2dGEXeYnorUnyswQCyEDXRuf",
+	"F8jtO4Tm4y0rVtE0Pso3/rvD6U/HX/75Kvy99fAciY8HKrw4CtSqD9StaScJklgPGmD0BPOrsV5krjBK",
+	"rGYHGPQauVlJ1CfEX/SBMRhGl+nN7gUrdJJtYLoI/smQXb1lNLItXZuTK2hMWvUGihJpDpmuh1B3ZYMv",
+	"KY6NdKkHTEGZKbXQtWIDPhFJRibVpYzMLNIzhHgHBEhWRQMOxq7rxFGYOy42DdQsHuM5McmYX6NvXjb8",
+	"l/TooNCFY6nUPKPcry2jQCmY44QGajaJw3KJD5BMXi54l68MgJHCKFyRCzbX6TH7pH3dRZ2tsN7JqYiD",
+	"P7Nr2x7xQFsG5oDK+5GOF5mh1FKYW3co8cIAFsGjXDvjRZIWcrKBtsieEgQkIdUruY+971SjZ8ih7USE",
+	"oSmetj6FO737BWUclrbCy/WG/G9/I8UCzkPewXILiNBxrEx42qMRHhN8wg4gezS/v7JJ7xMRDfnOlIpm",
+	"jab7PM2bgEPIptRbkdE/8OH/NyJ/xAB+eg8gCeSQjxlMPmIKRBpi2FTjSyp5+WTGIlYnbTNdDXcYfGWS",
+	"ZIFw7hMfkMAoUFRy0nLIy9HiUiw8PWtJ5b00ZKIPV1FvpqME3E/SRHTVc8HDFRGcUHLUaCYLdZ4oE3LI",
+	"kx6TCFD6KolAYaipFgK6smBUUrKi1Wi+rDVe1VrNQbN5cvj6pPWqFHka8rWhpxOrSjsWakZGuhdNwybA",
+	"czD6faSjPrmoxpyuEG2E8lVRzcJZnCbBsaJmpY90gxChE0zHFdE8Qc77SCxhkUHplUPeQY+eyUMNOElv",
+	"VCR7X8TYpFq5mbMbGJ+rdxDRURk3tQD0oR9Xe8PBXNwf8mkklmmINz1Kq8v7ImGukApCfTdVwMmooppr",
+	"NKUU6CaIHnIvFDKJro3w0xPMgQWsF5BuSmbjHk8yaPWQCVpuzPFeHCrW9byBfgZZvTwS+Gy+EArr4N+z",
+	"FewC24VROiIZMS1q9GFKld0VFemaJnpHmIidR5PbEXMnjpaBlxbJD1RK6ketNwjlcePQJctZ4M1Iicj1",
+	"NVNDDuvDpy6ZAafDKhvlmxBw6lhpRQ75S7fRaKR3C6D1YW4dXeiMiCnzawHXy7sHYODOZg8eYz7z908L",
+	"FwV4dCEB3AXjfsCnQ65pptC9DptLpL466TPu411kRmh9ZWR0K1lUa08ZV0ZRCAOPmUI4Rr5edAcVSSoW",
+	"jGspVhfR9MA0kgfwLahDgdLmeSYAC7ILJJ/jOngbDErYVr1Rb6CuuGCcLgLnxDmsN+qHjj72i+rTFjEE",
+	"n0yZpVTaDaO+XFfYLa2ZykWS9ogR/hOgiEot1SHfUEw1PVyV3D1Agkmp+Go9d3uNTjyvk2sRhrqy0JBP",
+	"2DK54VZvujH17sVkopcmvUKq6zsnznum8seqnOKVs59sKu8o8EeJwmCV0ea6iTxm66YNJdkxtP01Vfks",
+	"V88WF+lJ189+Ll0/22o0nnb5QVLpsVg0uFo71l5xr1E6nrOpJl2uZhNSQr4wXOGBKS/06XP+cNWnz+Xy",
+	"scZdvs7xnfNrJ15qsHIS13LmOTaOYO3ntbiu0Dha71vNXKeZ//NxK1qyeD/2nlJHUplVIyRXktSQSjWC",
+	"rcGrhJwfd75zolLc1X7rhL2sa7rzRQR7HP3WR5oGbWOmtHqQuyYXmzS3NyncboKNDrc3yq6ExRZH21uk",
+	"1/Zhg+PtDSqXHWLD19sblu7FgmbNHVCHN3vixzvMv3x/HbY73gXZlotQoHHrzfbG5RuJHl3neBeisF32",
+	"iW2bOy1b/pJBbNbaiQ6T+7qxyQ4otVzmhU13oK3S/b64SeP5nEYrLaysuwwsfYo8UNdnTRRz5zO0t9ip",
+	"AMdCSIuY7zx4M8qnoGJqDSrNuklSpMF+80v56rqYwroMd5fQIfeEz/Z1K56lw2o9tGiY1ckZGlJZEjMM",
+	"HzGd3XZatayGHDU8qo3cRL0ES0sra8HznD1FRQGTwI3kZVK9Ff7qaXI0S9DfllS/RmDsxqzTcwwbbpZ+",
+	"IfNXKtUr+sTjt+oMaVr7pkzxXTLCN6Vhm3TrXRKek3zm/2SN4GkrXKi/X13pXpJlfVraRrrEjErOBfwl",
+	"jv8Sx3+J46eJYxOS0PZHJpz1vXN5UVwQgiVZvKt/er2k1rYDXmagizFYwrB7lXoc+6UKXsk1mbp+Jjqe",
+	"QFZnVS8L+kbxomistYn13JPnAHHXH+3jwSLTc67A4ZCDNqH9Z1m5rZH2/JpCv2EgTY65DuDuWmkFr+6f",
+	"nyYO9CeVx0+r5ck117wMOd7zMuRDfilU5mFTJ/mbKsqeN0x3Rwebr8t5ZTdHVx1umB6SeNzIrg43i7fN",
+	"prxoWvkgxu8iMUcV8Ty3YlWnh21TZJ8k91rcBrBtN4e8dySl5FRIyIolBI09P+S6ZpIqu1/S8tGFsXRH",
+	"6QigFu6XE+yPJ6+91rjJ3vhH9JV3OE4cLxhvyDwvRcp2Nnla3N0qrCbeUJieOdGdVXnMnfonRhGvr4Es",
+	"V1SleC9usQpaOVStHULP0GFRE8RDSxRzEDPON1iKSrE5l1Dim8pmjuugZxvBizfkWRRK2uVKyz1WyvNl",
+	"g5vqPAkvslT+zQ9freSoVbVKpmdlxHK14F3r++Zr35glKRfOXVcixVqzttiHKTObLxb7uBmPiTQoYzF/",
+	"9r0oMkqF6RZ4Toct8mgt1D7dua6oLkW5tmxksSqk8XOWCiwmRF6Z8Odt9QJ1f9XyfJ9KeU+fKgnon3T+",
+	"ChgFsJlyWeGfUqaQpttr8qocQ4CG+VxuABkTQjdtD+wqSxSq5gVtOdp42NhyrhAHePUKDIrPj7sbJLZS",
+	"whabxFJMWLsRND+0cJC1lYa3mavNJ7q4y+XYrC7vZzls05pqn/60sYKd+0yLRm2q5ZTVbFrHUrKiSgaA",
+	"DTWNtpcPAoIqkj9OHc8APWEjlMrj2CrcJAVsTPWH8tZJurfUc6mWa9mE5lJplGa1KIneI04x38wg0+C+",
+	"mNhl8raaCYyVzCgUydVSdqXoRlassphCmq8Q+ck5Pj4G1pdWZXxefcXHz0/Z+0lVxTUOJ9zxeODeKHOn",
+	"5tilOfYxFWjEJHaJNbz4l5fiLy/FX16K5wUNztKSz9oiz6yk9fZYzovxQYwdowxkjo98Fuanz2D5JDmO",
+	"nz4jR0dM2wLoWS6DSzq3YB5Q4jGuIkb2jOmCcfFiooQXitivz5OcP9Qll2xssT7z/d/28/1Xe41lfW3H",
+	"n1MM/Fl1rSKvMnl+uWBGvZgTmvP9rLUNkTnma0/l+gDMVxu+0/4NG5uU6S2X45U+k6CTGfNwFcJDj58f",
+	"/3cAAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

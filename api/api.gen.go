@@ -321,7 +321,7 @@ type AsyncResponseDto struct {
 	// Example: 2026-11-28T17:03:20+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
-	// ErrorCode Set when the request failed.
+	// ErrorCode Set when the request failed. *Illustrative:* the example code is not one Phrase documents.
 	//
 	// Example: ImportFailed
 	ErrorCode *string `json:"errorCode,omitempty"`
@@ -343,12 +343,12 @@ type ErrorDetailDto struct {
 	// Args Arguments of the detail, by name.
 	Args *map[string]interface{} `json:"args,omitempty"`
 
-	// Code A machine-readable code of the detail.
+	// Code A machine-readable code of the detail. *Illustrative:* the example code is not one Phrase documents.
 	//
 	// Example: MISSING_FIELD
 	Code *string `json:"code,omitempty"`
 
-	// Message A description for people.
+	// Message A description for people. *Illustrative:* the example message is not one Phrase documents.
 	//
 	// Example: targetLangs must not be empty.
 	Message *string `json:"message,omitempty"`
@@ -393,15 +393,15 @@ type JobCreateRemoteFileDto struct {
 	// Example: 0c1d2e3f-4a5b-6c7d-8e9f-a0b1c2d3e4f5
 	ConnectorToken string `json:"connectorToken,omitempty"`
 
-	// Continuous Create continuous jobs from the remote file.
+	// Continuous *Inferred:* create continuous jobs from the remote file.
 	Continuous *bool `json:"continuous,omitempty"`
 
-	// RemoteFileName The name of the remote file, or a regular expression when `remoteFileNameRegex` is true.
+	// RemoteFileName The name of the remote file. *Inferred:* a regular expression when `remoteFileNameRegex` is true.
 	//
 	// Example: winter-campaign.docx
 	RemoteFileName string `json:"remoteFileName"`
 
-	// RemoteFileNameRegex Treat `remoteFileName` as a regular expression.
+	// RemoteFileNameRegex *Inferred:* treat `remoteFileName` as a regular expression.
 	RemoteFileNameRegex *bool `json:"remoteFileNameRegex,omitempty"`
 
 	// RemoteFolder The folder of the remote file.
@@ -416,8 +416,8 @@ type JobCreateRequestDto struct {
 	// specify them in the `workflowSettings` object.
 	Assignments *[]ProvidersPerLanguage `json:"assignments,omitempty"`
 
-	// CallbackUrl An absolute http(s) URL that Phrase POSTs a JSON body to when the asynchronous request
-	// finishes; Phrase retries until it answers 200.
+	// CallbackUrl A URL that Phrase POSTs a JSON body to when the asynchronous request finishes, retrying
+	// while it does not answer 200. *Our client's rule:* an absolute http or https URL.
 	//
 	//
 	// Example: https://hooks.example.com/phrase/jobs
@@ -436,24 +436,27 @@ type JobCreateRequestDto struct {
 	// JobPreviewPackageFileUidRef A reference by uid (e.g. to saved import settings, a preview package file or an XML assistant profile).
 	JobPreviewPackageFileUidRef *UidReference `json:"jobPreviewPackageFileUidRef,omitempty"`
 
-	// NotifyProvider Whom to e-mail about new jobs, and how often.
+	// NotifyProvider Notification of the providers about new jobs. *Inferred:* whom to e-mail (with an e-mail template of the organization) and how often.
 	NotifyProvider *NotifyProviderDto `json:"notifyProvider,omitempty"`
 
-	// Path The folder path the file is stored under in the project.
+	// Path The original destination directory of the file.
 	//
 	// Example: marketing/2026/winter
 	Path *string `json:"path,omitempty"`
 
-	// PreTranslate Pre-translate the jobs after import, using the project's pre-translation settings.
+	// PreTranslate Set a pre-translate job after import.
 	PreTranslate *bool `json:"preTranslate,omitempty"`
 
 	// RemoteFile A remote file to fetch through a connector.
 	RemoteFile *JobCreateRemoteFileDto `json:"remoteFile,omitempty"`
 
-	// SemanticMarkup Use semantic markup processing when importing the file.
+	// SemanticMarkup Set semantic markup processing after import, when it is enabled for the organization.
 	SemanticMarkup *bool `json:"semanticMarkup,omitempty"`
 
-	// TargetLangs The target languages to create jobs for (language codes such as `de` or `pt_br`), each once.
+	// TargetLangs The target languages to create jobs for (language codes such as `de` or `pt_pt`), each
+	// once (*Inferred:* Phrase's `NOT_UNIQUE_TARGET_LANG` otherwise). *Our client's rule:* at least
+	// one (`minItems: 1`); Phrase's documentation says only that the field is required.
+	//
 	//
 	// Example: ["de","fr"]
 	TargetLangs []string `json:"targetLangs"`
@@ -487,7 +490,7 @@ type JobListDto struct {
 	// AsyncRequest The asynchronous request that imports the created jobs.
 	AsyncRequest *AsyncRequestReference `json:"asyncRequest,omitempty"`
 
-	// Jobs The jobs created, one per target language and workflow step.
+	// Jobs The jobs created. *Inferred:* one per target language and workflow step.
 	Jobs *[]JobPartReference `json:"jobs,omitempty"`
 
 	// UnsupportedFiles Names of files that could not be imported.
@@ -517,7 +520,7 @@ type JobPartReference struct {
 	// Example: winter-campaign.docx
 	Filename *string `json:"filename,omitempty"`
 
-	// Imported Whether the file has been imported (false until the asynchronous request finishes).
+	// Imported Whether the file has been imported. *Inferred:* false until the asynchronous request finishes.
 	Imported *bool `json:"imported,omitempty"`
 
 	// JobAssignedEmailTemplate An object whose fields Phrase does not document (seen as `{}` and as null).
@@ -608,7 +611,7 @@ type LoginResponseDto struct {
 	User *UserReference `json:"user,omitempty"`
 }
 
-// NotifyProviderDto Whom to e-mail about new jobs, and how often.
+// NotifyProviderDto Notification of the providers about new jobs. *Inferred:* whom to e-mail (with an e-mail template of the organization) and how often.
 type NotifyProviderDto struct {
 	// NotificationIntervalInMinutes Minutes between notifications, 0 to 1440.
 	//
@@ -759,7 +762,7 @@ type WorkflowStepConfiguration struct {
 	// Example: wfStep1
 	Id *string `json:"id,omitempty"`
 
-	// NotifyProvider Whom to e-mail about new jobs, and how often.
+	// NotifyProvider Notification of the providers about new jobs. *Inferred:* whom to e-mail (with an e-mail template of the organization) and how often.
 	NotifyProvider *NotifyProviderDto `json:"notifyProvider,omitempty"`
 }
 
@@ -833,11 +836,12 @@ type UnsupportedMediaType = ErrorResponse
 
 // CreateJobFromAsyncDownloadTaskParams defines parameters for CreateJobFromAsyncDownloadTask.
 type CreateJobFromAsyncDownloadTaskParams struct {
-	// DownloadTaskId The id of the connector's asynchronous download task whose file the jobs are created
-	// from (the `id` of the answer of the connector file download call).
+	// DownloadTaskId The id of the finished connector download task whose file the jobs are created from.
+	// *Inferred:* the `id` of the answer of the connector call "Download file (async)"
+	// (`POST /api2/v2/connectors/{connectorId}/folders/{folder}/files/{file}`).
 	DownloadTaskId *string `form:"downloadTaskId,omitempty" json:"downloadTaskId,omitempty"`
 
-	// Continuous Create continuous jobs, which are updated when the source file changes.
+	// Continuous Create continuous jobs. *Inferred:* jobs that are updated when the source file changes.
 	Continuous *bool `form:"continuous,omitempty" json:"continuous,omitempty"`
 }
 
@@ -954,14 +958,16 @@ type ClientInterface interface {
 
 	// CreateJobFromAsyncDownloadTaskWithBody Create job from connector asynchronous download task
 	//
-	// Creates one job per target language (and workflow step) in the project from a file that a
-	// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-	// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-	// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-	// null.
+	// Creates jobs in the project from the file of a finished connector download task
+	// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+	// lists the jobs and the asynchronous request that imports them; follow it with
+	// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+	// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+	// fetch instead (it is in Phrase's schema, not in its description).
 	//
 	// Not idempotent: there is no idempotency key, so resending this request after it may have
-	// reached the server can create the jobs twice. Retry only on 429 and 503.
+	// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+	// or 503.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -970,14 +976,16 @@ type ClientInterface interface {
 
 	// CreateJobFromAsyncDownloadTask Create job from connector asynchronous download task
 	//
-	// Creates one job per target language (and workflow step) in the project from a file that a
-	// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-	// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-	// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-	// null.
+	// Creates jobs in the project from the file of a finished connector download task
+	// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+	// lists the jobs and the asynchronous request that imports them; follow it with
+	// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+	// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+	// fetch instead (it is in Phrase's schema, not in its description).
 	//
 	// Not idempotent: there is no idempotency key, so resending this request after it may have
-	// reached the server can create the jobs twice. Retry only on 429 and 503.
+	// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+	// or 503.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1048,14 +1056,16 @@ func (c *Client) Login(ctx context.Context, body LoginJSONRequestBody, reqEditor
 
 // CreateJobFromAsyncDownloadTaskWithBody Create job from connector asynchronous download task
 //
-// Creates one job per target language (and workflow step) in the project from a file that a
-// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-// null.
+// Creates jobs in the project from the file of a finished connector download task
+// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+// lists the jobs and the asynchronous request that imports them; follow it with
+// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+// fetch instead (it is in Phrase's schema, not in its description).
 //
 // Not idempotent: there is no idempotency key, so resending this request after it may have
-// reached the server can create the jobs twice. Retry only on 429 and 503.
+// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+// or 503.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1074,14 +1084,16 @@ func (c *Client) CreateJobFromAsyncDownloadTaskWithBody(ctx context.Context, pro
 
 // CreateJobFromAsyncDownloadTask Create job from connector asynchronous download task
 //
-// Creates one job per target language (and workflow step) in the project from a file that a
-// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-// null.
+// Creates jobs in the project from the file of a finished connector download task
+// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+// lists the jobs and the asynchronous request that imports them; follow it with
+// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+// fetch instead (it is in Phrase's schema, not in its description).
 //
 // Not idempotent: there is no idempotency key, so resending this request after it may have
-// reached the server can create the jobs twice. Retry only on 429 and 503.
+// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+// or 503.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1337,14 +1349,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateJobFromAsyncDownloadTaskWithBodyWithResponse Create job from connector asynchronous download task
 	//
-	// Creates one job per target language (and workflow step) in the project from a file that a
-	// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-	// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-	// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-	// null.
+	// Creates jobs in the project from the file of a finished connector download task
+	// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+	// lists the jobs and the asynchronous request that imports them; follow it with
+	// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+	// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+	// fetch instead (it is in Phrase's schema, not in its description).
 	//
 	// Not idempotent: there is no idempotency key, so resending this request after it may have
-	// reached the server can create the jobs twice. Retry only on 429 and 503.
+	// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+	// or 503.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1353,14 +1367,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateJobFromAsyncDownloadTaskWithResponse Create job from connector asynchronous download task
 	//
-	// Creates one job per target language (and workflow step) in the project from a file that a
-	// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-	// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-	// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-	// null.
+	// Creates jobs in the project from the file of a finished connector download task
+	// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+	// lists the jobs and the asynchronous request that imports them; follow it with
+	// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+	// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+	// fetch instead (it is in Phrase's schema, not in its description).
 	//
 	// Not idempotent: there is no idempotency key, so resending this request after it may have
-	// reached the server can create the jobs twice. Retry only on 429 and 503.
+	// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+	// or 503.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1859,14 +1875,16 @@ func (c *ClientWithResponses) LoginWithResponse(ctx context.Context, body LoginJ
 
 // CreateJobFromAsyncDownloadTaskWithBodyWithResponse Create job from connector asynchronous download task
 //
-// Creates one job per target language (and workflow step) in the project from a file that a
-// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-// null.
+// Creates jobs in the project from the file of a finished connector download task
+// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+// lists the jobs and the asynchronous request that imports them; follow it with
+// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+// fetch instead (it is in Phrase's schema, not in its description).
 //
 // Not idempotent: there is no idempotency key, so resending this request after it may have
-// reached the server can create the jobs twice. Retry only on 429 and 503.
+// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+// or 503.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1881,14 +1899,16 @@ func (c *ClientWithResponses) CreateJobFromAsyncDownloadTaskWithBodyWithResponse
 
 // CreateJobFromAsyncDownloadTaskWithResponse Create job from connector asynchronous download task
 //
-// Creates one job per target language (and workflow step) in the project from a file that a
-// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-// null.
+// Creates jobs in the project from the file of a finished connector download task
+// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+// lists the jobs and the asynchronous request that imports them; follow it with
+// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+// fetch instead (it is in Phrase's schema, not in its description).
 //
 // Not idempotent: there is no idempotency key, so resending this request after it may have
-// reached the server can create the jobs twice. Retry only on 429 and 503.
+// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+// or 503.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2588,160 +2608,170 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17c9s4sij+VVDcUxX7LCVLsp2HXb/an2IrGWXlx1jyZGaiXAsiIYkxBWgIMLJ2jr/7rW6Ab+hhJ9m7",
-	"99b8k1gkATQajX6j8afjiflCcMaVdE7+dGaM+izCP2+Yila19kSxCH76THpRsFCB4M6J85NYklDwKVGC",
-	"LGmgyJhNRMSIilYBnxI6pQE/IZTweD5mERETIpknuC9dIiJCOflpMLgmPlWsTq5nEZWM+IJJwoUachou",
-	"6UoSybhPAnVKloGaiViRQLlkTL17IiYTskfH8IySecBjxchERMQT3IujiHFvRcJgHii5Xx9yx3XYA50v",
-	"QuacOIcNx3WkN2NzCrNSqwU8lSoK+NR5fHx0nQWN6Jwpg4XrSHxhnroN/CoSBjNG4sCH2akZIwv9Kf79",
-	"RYwloREjXsSoYj4JeL0Ax3XUWnaOosHL1e3r4KqxcFwngD4XVM0c1+F0Dl8tstFdJ2J/xEHEfOdERTHb",
-	"MouIyYXgkuEk3lL/PVVsSVfwyxNcMa6wIXtQBzM1D+FHBtwwbjQOPXiOfzH9eyz8Vf73rKl/HTda5C31",
-	"iRlCvzxI3pqf5cYHWe+FBSliuA2EctEjLIpERBZ0ysgkEnNCAdkPK0CpZe6lPvS3JODQlitYLkNyU6EI",
-	"F+QrDQOfUC6XLNL9A9XBMgLUJJAkljENw5Um3IseQlIf8nciSla7hgsNtH991R/gUxErT8wZtuf3XCz5",
-	"SUYbc7oiM/qVkTFjPKESl0hBwkCqIc8R1Aupm1i2WJ306YQRj4ahJHvvO4N97HjMSMRUFDAfyP/RBQK4",
-	"YX/ETKoSAdDFIgw8Cqg6+CIBXzk6+NNBvJ8JHzB8eTW4u73s/nzbuRu0b953Bne99uV7IGr46Ly4M2g0",
-	"ZYqElE9jOmWSzGMJPILEPPgjZnWAKVvz/4rYxDlx/naQ8aID/VYedKDzG0PMtuWFTRjpuQGmA65Xc4/V",
-	"p3UysgM9cgklk4CFPlFCICNzkZNICajFN/sI5DsRjQPfZ/z5eMu6sKLqNxETXwDj0/SwYBHCITjwVk0Y",
-	"ev0DTtQskAlZfG8kxpJFSD0Aii9wLBzD7OtBMGciVj+Ggxwl3IPAMDURq/+b2AisW7xAQYj0I6LdOAh5",
-	"JyK91XfnIGZMWCipgjDUVJOImYS/ACcZcmAl5PtykveCs+fvBWxt5xi4jaWIIw/ny/W2ZBGhX2kQ0nH4",
-	"A7iGGY49BBKQN46RhUwFZ4Z/UOKzkME7g0HNFbpcsYjTsM+iryzCwZ6Pk6Qz3Y0VOW1OYs4eFswDUDQV",
-	"Cw9VHf97Y0XinMiEBiHzkUKfKOKq4m3IDXmekqdQpCa4C6Zmwr8Uqh2GYsn85yO60pMV10ZOkjl+rUlR",
-	"ERkvFiJS3x/dxWGohoyIhNVTNcMRL4V6J2L+DbM3imzakXXy5iOEZQKffe/pmmV3iS+WPBTUJ4rKe7QJ",
-	"5Ip7s0hwEctUoCc2gd6iCSa6ML854+pbqKHUzxqmFEgiFizCHn84LZitl07aDKRJwaAEx7ymK8DdQIge",
-	"KFrPR4Ih9rSjDaxZL0gizkL4HDgD5bidDejU89hCyW9AjPt9NIqj5iFJdnKHq0CtyEAIgrP8T9Msno7f",
-	"UyCPGXDKJZXEF5zVyX93+YSBQDj5b6MjvJBD7gsvBgrXBOwzL6QRUhc5ah6eaitc9y0J5SjmHgImE2Mo",
-	"UKCEUk4EfBH8C4Sk8FcufDvkUmhazWulLySZ0HuW0472PvSvLl0ySuluREYluhvt14nRrwDoZHBZtreA",
-	"rJKmVm30GaRv+tlK+SqYA2OO1Q/a9Wn/BTVSZRDguKBxBB675alW9HwMWPpaiwWpv4U1UWy+EBGNgnBF",
-	"Yv49tDP3e1kRh8TMiQxyQOYm+J+49RPU7oEQtBgZgdrfgPaclWH0dbNnhhxBiqiaJYwENmKdoF+P0Ili",
-	"EWzE1Mk30q6y9R5A25Karw/yn+I8B0JcUL4yu0w+n0rbi6AXzAN1w6g3WyuohSBzylfJXpF1MoBJgh5J",
-	"QqpY9D13bRuwyojN4YgMeRaoxP9Qgn7kktEHMT4TMVf4fLRf4OXAsIGZr10jdJ+mPtCiC/S7rt8tp7Ga",
-	"iQh4/jcsXqxmhZ7s5k2sZowr02dqesDmUOKeoeJlfDNu6uAREWEPi+A7W0CXiTfQi5gPMNFQkiWLYJty",
-	"hdhXKVjJ+KQnprBltdniIPZSJfGC+QEdICN4LhatvVkxeab7J8B4yAvkqouQBvzFD9ddkQMB8eMoAAOV",
-	"ZFSe5KiO7N70DAO3Qe03XKLt6Q7LnPbjjCpga2tNhDr5J9iesHQxk2Sv1Wgd75+QUfv86npw1++8v+hc",
-	"Du7O24P2yB3y0uN+J3lFRu1e9/0l/tH/7fLsbnDTvuz32oMOProdXN31fsbvznqd9s3d4AK7O7u6uG7f",
-	"dO7al+3eb3389uzqctC9vL267d+BrbzuVanRTac96Nxd31x96JwNsOvzTq8z6OBAZNT59frqZnAHw+HT",
-	"d91eJ/d8cPFr8dfd29/ufr7t3PyGXXV+Hdy0zwZ3APpl5/xucNGHz6GTu3e9q493Z1eXv3RuBp2bu+4F",
-	"dFF8ezEAcHMIGfLc259v273u4Le7Tn/QvWgPuleIxPe9q36/ffPbnZ5G4dH1LQ6gh7prX15eDbBdH3s2",
-	"j5MZmp8frt7mfl382nt3170cXBn0mMeDt78Wf90N3h7mOzV46l72OzeDfAewiJeFtSqvXWHBhhx/F2hE",
-	"U8fP7btfDuGP2+tzWNHckpspmBf9q9ubs07ugfZRgySGPYXOkmkklpKMmVoyxknEQkYlk6ck0pxbe9a1",
-	"XUAEyHppQl48njsnn5zqHnBcx74D4AVsAPi/SP/wxJC/4zoJ9cOfRdrHJ1bSL70pNikQvuM6Kdk7rmOj",
-	"+uzx4OLXwo+U5vFpheId11lP8IWXJXovvKtSu+M6JWLPP7m+hb6rpJ49NJPK6Dz7kSfz7Ong7a+FH0Dk",
-	"uQeIlSKFO65TJHB4UFyg4qoUiNtxHVx6JG3HdayUnT3XhJ391nTtfC5EQAuj8Tg05owObhZVZ9d5qLEH",
-	"xbgMxiGr/UXbf9H2fxxtP7oFZeZcCavNaFNi6qSryIxKMgl4IGfMJ8sZ42REdX9a8xolOhxslbplyywi",
-	"sWCRCnTMn6bKFA3Dq4lz8mmzlmdRxB4/uzZNLOeT0P6fPcqJWDCOAuuESMZItTcdOSnM6MnA6WaA2Spo",
-	"P4llATLGfeafIrLIchaEjAQY3dFBsyjmPOBThMkEJ96udofnVrLohk0YWH7MAkwaT13OBJGKRklsLu/L",
-	"8aliZ3rs3UfWTrVzqtggmDPrEjFeQAQo5WaKxRSUVqP1stZs1lqvB81XJ43Dk2br741Go4HcdipqhgVn",
-	"Y7nOuiwYM9YLSYLSIG8ajWbrcCuD13k3iWn0ZIK1kwQGHLBX665Da87Qh8ZZZEKPnJE9471cRoFiksRc",
-	"MqUTAyRYNtBsv+h0zeNcwT7J1j2QRHAGlj4xIUcN6Bidp8ykIozZSmDGkySczrVDzXhVn0AfusE24szn",
-	"KqW+ZxYKPpVECW2lmRUSY4SgxN6yAawEYTXVECvBHAxQPe8kav1FjOX/aY62Pv70BPb2/+iW1tYGMNBl",
-	"oGZk9L4zIAd0EbQOvjYPEHEHf9IcSrr+4+h5bGAD2WXM35qNuM4/gHKA7I1K7KJelK3uFkGxvwt5gg3G",
-	"/D6bzmF90clnhxVdldJ8p91LSesC2hquMxHRnCrnxAm4OmytR2DAFZuy6N9IhImusoUCW41tFJhzdZWR",
-	"1WcqZc7ZwNo/WBi2i1zlHb7ZRdikvjOLjkZyv5PcThgzjnSW6YKJRcjIHheKmbAW9AQ0JFTugelitF8E",
-	"dYAMP2TEE3HoY5sxM2xRT2tX6BUNQlmdgHlRAh06DhSby53cfboPFKtr4aFRRFfwfkkj2CMWUD6aNwks",
-	"qfrzg2CxsY9SHxUYrziIY3gNUFKe5NdEhBIzM4C3tNkjPV3q+wH0Q8Pr3HsNWomsomms97vBhR7TJeOV",
-	"EfdrJ5fNxbPukjaZU28WcFYDNg0dEPiwOFCRCC+6/X738v3du26nd74Lyc2ZlHTKtm2XbH8Ux1OYENqj",
-	"QAvosTJkz+YLtao/Ty4U/dJWIYZeaTEh7CuLVmZhTXQ5C1APLvpkLwl8z+kq+eK40To4bhweHDeOtNzD",
-	"cF/ApWLU36/SxAY+tmaFXLIlS7UULHKtAaVykCV51tWRkrMsklESymszendnn+kUn0cWW/OEvzczxI9d",
-	"IiaKcULHkvF/LzPq+hsU5zaJkpfAFfQUjUVVJLV1Slt2GCHtySd69CLiX71ybHssO2LwCcb4vHkGPcGn",
-	"m2ehBKHaEAYuF89ZFHhPmhC0fSFLTdNpNButo6KK9PLIqapEu00MthpqTTdsLhR7F4R2ZRPmBx9oIa4E",
-	"mTDlzYiaRSKezgglnuCceUpE1WmmrwbinnH7lNNvXkgdZ6yTdi4ceUo4cDMSiikJSqva8Jp+ix1Oakf0",
-	"eFx76b3ya6/Zm0mNNsZNr+UfsqPJsZND2IJKuRSR71T9rWj3XvFwldB2qr3V5H2wqImFFnu1hQA8R/oz",
-	"FFFcBTwWsWUzavyS7BOd/IlpE5poU8Tm0ifGQoSMYvJPlC7NJR6QseEPhGm2C9IO9cEjErFpHFKMHUdM",
-	"p9lrX1ux6xs2ZQ/ocYNpFbG8xAnXPDpf0GDK677wHhwLY7L0aIEYUFIefUSotMK6ESsi9G1HtVDfxHcW",
-	"rBRndjCn0T1TmgI2c4cSJVeWZssOW+8iRYMcySI7/kC5T2ZiiexEymCK9sDcopXhy3lymM0v57Z+DTBk",
-	"tmARUUXJUydA68ButKzS7hGZHj1biuh+EoqlPNVBtmUg2ZDLBfOCyQqh0cczGBkln/aZAkzKUcKAMSy3",
-	"k6RJQb1mUc9A6DxWFW+PhuGYeve3UWj3NY+lCGPFyEypxZ7cJ7c3Pe2FMarP9VV/AJT2oX91qZUlJTKD",
-	"y2ZPD7mx++Rp0ok+ICBJzFUQgvGs9SdJWo1G+fgdACJPDg5mQtzLunle98T8YIGdHcDK2zaTHzMbrRhI",
-	"0+N2fvyspSTJSgYKqGMIOt4CVrS6mnVyKxnp9q/I65eNJh5hJJqhlueqTeFWrdFEU7hx0mj8nue+0LSm",
-	"wAi2zFfbg8mo2wjmNsjpFY+u80WMryP2NWDLa+rd0ynuS/3RU7viQgWTVUKR21pfFr42ahKeadzEl+AD",
-	"4wgNmfa9iIj5JObw1mys9NhTHscpwzoAbB9o1uy4zpw+9Bifwrit42Obtzlig4hyGVLFbLyC1VTyOkdh",
-	"mJCll8YlMR4WKx5mWOQagmyRZgG3ibNteF2jnDy6jmRzylXgXdDoPl5UpwLUmnxD5vgRwOsxfdYNN7ue",
-	"UTKb9eI3Z8XZ11OV9fnSETbYkHvJWzSBJJGxN8NkIZ+NQEaPFupuHI32XQImDhHcK0qpT44PO2YSgYxJ",
-	"2WlZRytBgmPVbRttHvCu7qRZZbCxZMahDhjvVvakzyY0DpVzMqGhrJj8+vuMsNGILNKLJnj9XUor5CJW",
-	"+rQYe/DCWAZfTdtRkSuM7KtUZlkWoyhmyLikS3IiE8UsbneTsqUlZdIdAZ7oVnlqxlB3tqQ+JhAqtjgT",
-	"fBJMY33EwibkHuZhW8pAKsrVdSQmO+yWIg8raS55It6opRjn1RojwLiGTA6mFJnSWY5qFHUUX8xp8IQo",
-	"RgKFbrYmgLGgUf5AIkCRwOeJOTMqtiWQUehdxzBAdtBIdX25zsZMrWmtphUG4x6LeJESypj7IsYaYG3N",
-	"VXbkNnfjWldUGstJwAmkXp6qA1aqVcjINA4yN1kSEiu4ZTGBcSev7KOdlHrBGj13kOAvPfsNlC21elaA",
-	"IZbwFjan2jWyZtWNs/jH82Jo22KKz4n5aXqTu6BHcGbT3BExBR61Mxv6oCm9qO5sIb44y8UFkWCBHMwf",
-	"3CHr1jPv6l+7SVAwJH7hJ2+RHTzymm/Z+NWuuKtwyWd5xCqLsIZj7NGUcexrpJaioBVPy1o3xMcZM4ci",
-	"kMaATWSfb9jqORn7g2NsANX3DPICuOcx+1GgBhINr23WzzYogeb5Tn6dL2L8Qia5FFU/xhoPzVZXcrIz",
-	"N5MMbs0Zlbp0R9KG7KEOaKzgtZw6sZ73d6OzL2LcRg2N+Z05DcIBmy8Sk2W3lbwab8sHaXPjoSDLmZAs",
-	"yXIpleUhyVFCsidh3qCx//k4QvabJsSkBqPRIPFs+1cadvkFHlGxbEbzIs1wLiqgSoBc1s6QU1JransF",
-	"M3TATGQKlBrtbQDzHzmsiEFUClyDRr3ePDpqoDPNnOumK6wsVIzKHj4v1J7CZifZ9LVRs1kK1xcxrj/V",
-	"G/QkOaX3hjH7t5Yu2rKf+pOXsw+v73uNf/3a8n45Gu+yl6SiSjPf3ej0gxj3dRO7dmFAxE9smmzaXlNh",
-	"puWv1S1eyIoXsDBrNDO3zjNeh149QlxOiPswPooGr1e3reDq5aLdlDuNsQAG3sflOX/S7n8SH89IAGRP",
-	"SKUieuRvF0CJgtZjX1lox1cIr4oEWVDryF4zPRI7CSKpiju4+awNvMxZok+wyXKttmnFlpmYrNSA6/Oe",
-	"mvWWvJP1tdpSP91YlrOkenuICUFtqXgu6oSMLjsfMTp8dta5HnTO4e/zzlmve6n/vul86Jylz3vdXzo3",
-	"8GPIR52LdrenXyTZ6vpH+/Ks04M39XxlGur7ZtDdD6pcdj46rpOAhpnyGjLHdRLAdP68hstxHQOVydVH",
-	"oODvBKbieQPd/7POGfwI0B5dpyemAbcah7mYPUiMUJ8vBBqxabr+Go1JLUVtQj0lIkKLRyx18gHsJup5",
-	"IubK2CmxZJWgYrN1eHT80rFm7Jrw4abQbfLR7lFMT0QR81RtJiLJamOqFItWNanoAk+o/9DoJQC9PrSY",
-	"RKONWZaB/IVyVvcF2xo2S/vPYc/mhELS2JjzmJ2OpYDFgGMZKu0n0HocpjFa0lTw1Kr8ETIkfyxWkr3W",
-	"EZmJOEr85gglhmEZjcIAs+MZJ1KHNrUCZ073gszZXyN03uwsdECCddMO22HYN0Ndswio6PvbbjRMJZih",
-	"lXR2mOWJMjU3R/sUG81B4/VuJpNan0fQvu7qBTlNKmmizt42eULICE5IexFgBJfo0gfYQJc+GO2+Y9+0",
-	"Z7Jxfvj1+o9//uv1gB/djF99fPiNtXrzl++85u10Jx1H6ujSDziAEYrp1JTgtArVatDKYv+JOXBiVgMr",
-	"zDhPOFuaYmtJgBrziqpb7nuaRC5pACBg1Wy3YOb0IZiDDIPPMdahfzZsupCIppQbwqgYm5sWo7vB276+",
-	"UxvbKxurT8uwLCUefYtZu79TOmaJKdiS4JIYL3RcPFIC7JknsfKTLKKMMRVKbgdnREwmYOKiaJ7h2Xri",
-	"iVBwd8h14uA6TXxUJwN0vMqs33Gssy5v3p2Rw8PDN1hsNDGedQXKITcVgshIk9JJNoHRSdoyVekiNtEa",
-	"A9l7L15IMoIP64CL0Sn5QL/SF3LIR1c4iwRL9QWNMOEeqwrq2X44/ydpvtrXJR8WKPCBlwJ8/jwwjuN0",
-	"dABNDvne6O/IIkEN/X3kkkmkD4gY9VfXG97Xs0yL7KDfUOOfBejRkYqupC76UB/y0UNNJyLU0omfkEAK",
-	"wGBNL8cI5b85uCOiOapRU8ZZRJWIjCI1p4ukeBKicMixJIOWDUFEQCvfkwvmHdx02ucXnfrcxxWOmBcs",
-	"mNw/JYgmzbSHfLRarVa1i4ua778YvPjpp5P5/ETKT/Vkzp/3fv+fv89m8zn8ezKf74/qSfkrSe4ZW9gW",
-	"1J6vYDXrKicf9Bo5J87/+tSovfn859FjTf/Ryv4YJH+cVP7YGw7r+Pff9/+x9/v/fPp77XP6zT+Sv/b/",
-	"y7Hp5xZBCI/Lywa8rbBuuGHLp6MsWzYtUWcSs5G5GzN+8wmQ9b7LLOBb1R0/ogZKEmflN/kcsnEqfgdL",
-	"welnRLSqvig7BvEjsmeSPzHz7ivjvoj2Aa26fEv8lETQpE/LEcOj1i44U6YEyy6eNiywsgXPCTQVRP/C",
-	"D+9v1Gv587LZWzR+f9gJ0YUANbz9vAH5STWZKlz3AUefXgJfxQFw2+/cAMP8pXN5fnWzm9E+5BusdujQ",
-	"cR3dX9HgNs92tLFLHeWmW8iC2+Znhb0q13hcUTIIzmxuP1siIfNBzZTWnJpIZtmIbjW7eSfHbjmV2pL8",
-	"sMHB/AvuJ4k7qQjPt3mWyyBs86SW47FqxiQr5pXog1OniHsxIaNcCsbI4nPdgQ8VMjy2JdLHaT1wJYik",
-	"X8EWKKbcuOiJw4Q5stAZczrMoy8r+PWihxPCHBSgNnhnOQES7+Bq35KY35XHf3xkr6LB6k3cFc3Fdo/C",
-	"mnT2ooVkQREQzXaZxkBn3+gNSUwi34+YlHa/yP+fy/TchVmjf3erHwa/skjUD5Tv5LrfcuigzNibjdbR",
-	"Lt2Ckb8VdvQEVEE/FztBHomQPdFYhhbr7eQXkkCftsBK0lrHVeItSKuIw9uHV7P38+OH38c/H54tb6ZN",
-	"eh22xrt6BHbyxaEGDkY+5vzwta65Z+g7Keo2wQCYq0ja9vlFV1fBuu30sdZVr3v5/rar/76+uhm0e3cX",
-	"nYu3IJCxlhRWiLm7aF+232sh3b99e9EdDMyP3/p3aZ/pjzswH9aK8SHfvUrURRcrvQCwjusksGIhlRyo",
-	"WDulAKjjOimc8HcCWf5vhLJc/afcyzMrAP0b4H50nWIWnj3zrJSERy0peBUq6Q9+63Xe33bPO5VFHPKn",
-	"RlCyzoq4zj1/JprzPQM21uZv2k5wq+QEMIj/SqbW9zrBYWKDmDz+hBywXY9abD5/AEMmpezTYwhrzwl8",
-	"x1MCW88BVvCdy5KZwPo1rfll35r0X1JS8stqU1bsAVXr1Iox4TTSuVWRWYcqs3RlsfVqJ0n/B+1w+GJD",
-	"xlAY8GkcSBV45I+YhoFagSoZR5TrcspMd5CGtpN12p4btN7dYOZUVS8G2dGEXeYnorUnyswQCyEDXRuf",
-	"F8jtO4Tm4y0rVtE0Pso3/rvD6U/HX/75Kvy99fAciY8HKrw4CtSqD9StaScJklgPGmD0BPOrsV5krjBK",
-	"rGYHGPQauVlJ1CfEX/SBMRhGl+nN7gUrdJJtYLoI/smQXb1lNLItXZuTK2hMWvUGihJpDpmuh1B3ZYMv",
-	"KY6NdKkHTEGZKbXQtWIDPhFJRibVpYzMLNIzhHgHBEhWRQMOxq7rxFGYOy42DdQsHuM5McmYX6NvXjb8",
-	"l/TooNCFY6nUPKPcry2jQCmY44QGajaJw3KJD5BMXi54l68MgJHCKFyRCzbX6TH7pH3dRZ2tsN7JqYiD",
-	"P7Nr2x7xQFsG5oDK+5GOF5mh1FKYW3co8cIAFsGjXDvjRZIWcrKBtsieEgQkIdUruY+971SjZ8ih7USE",
-	"oSmetj6FO737BWUclrbCy/WG/G9/I8UCzkPewXILiNBxrEx42qMRHhN8wg4gezS/v7JJ7xMRDfnOlIpm",
-	"jab7PM2bgEPIptRbkdE/8OH/NyJ/xAB+eg8gCeSQjxlMPmIKRBpi2FTjSyp5+WTGIlYnbTNdDXcYfGWS",
-	"ZIFw7hMfkMAoUFRy0nLIy9HiUiw8PWtJ5b00ZKIPV1FvpqME3E/SRHTVc8HDFRGcUHLUaCYLdZ4oE3LI",
-	"kx6TCFD6KolAYaipFgK6smBUUrKi1Wi+rDVe1VrNQbN5cvj6pPWqFHka8rWhpxOrSjsWakZGuhdNwybA",
-	"czD6faSjPrmoxpyuEG2E8lVRzcJZnCbBsaJmpY90gxChE0zHFdE8Qc77SCxhkUHplUPeQY+eyUMNOElv",
-	"VCR7X8TYpFq5mbMbGJ+rdxDRURk3tQD0oR9Xe8PBXNwf8mkklmmINz1Kq8v7ImGukApCfTdVwMmooppr",
-	"NKUU6CaIHnIvFDKJro3w0xPMgQWsF5BuSmbjHk8yaPWQCVpuzPFeHCrW9byBfgZZvTwS+Gy+EArr4N+z",
-	"FewC24VROiIZMS1q9GFKld0VFemaJnpHmIidR5PbEXMnjpaBlxbJD1RK6ketNwjlcePQJctZ4M1Iicj1",
-	"NVNDDuvDpy6ZAafDKhvlmxBw6lhpRQ75S7fRaKR3C6D1YW4dXeiMiCnzawHXy7sHYODOZg8eYz7z908L",
-	"FwV4dCEB3AXjfsCnQ65pptC9DptLpL466TPu411kRmh9ZWR0K1lUa08ZV0ZRCAOPmUI4Rr5edAcVSSoW",
-	"jGspVhfR9MA0kgfwLahDgdLmeSYAC7ILJJ/jOngbDErYVr1Rb6CuuGCcLgLnxDmsN+qHjj72i+rTFjEE",
-	"n0yZpVTaDaO+XFfYLa2ZykWS9ogR/hOgiEot1SHfUEw1PVyV3D1Agkmp+Go9d3uNTjyvk2sRhrqy0JBP",
-	"2DK54VZvujH17sVkopcmvUKq6zsnznum8seqnOKVs59sKu8o8EeJwmCV0ea6iTxm66YNJdkxtP01Vfks",
-	"V88WF+lJ189+Ll0/22o0nnb5QVLpsVg0uFo71l5xr1E6nrOpJl2uZhNSQr4wXOGBKS/06XP+cNWnz+Xy",
-	"scZdvs7xnfNrJ15qsHIS13LmOTaOYO3ntbiu0Dha71vNXKeZ//NxK1qyeD/2nlJHUplVIyRXktSQSjWC",
-	"rcGrhJwfd75zolLc1X7rhL2sa7rzRQR7HP3WR5oGbWOmtHqQuyYXmzS3NyncboKNDrc3yq6ExRZH21uk",
-	"1/Zhg+PtDSqXHWLD19sblu7FgmbNHVCHN3vixzvMv3x/HbY73gXZlotQoHHrzfbG5RuJHl3neBeisF32",
-	"iW2bOy1b/pJBbNbaiQ6T+7qxyQ4otVzmhU13oK3S/b64SeP5nEYrLaysuwwsfYo8UNdnTRRz5zO0t9ip",
-	"AMdCSIuY7zx4M8qnoGJqDSrNuklSpMF+80v56rqYwroMd5fQIfeEz/Z1K56lw2o9tGiY1ckZGlJZEjMM",
-	"HzGd3XZatayGHDU8qo3cRL0ES0sra8HznD1FRQGTwI3kZVK9Ff7qaXI0S9DfllS/RmDsxqzTcwwbbpZ+",
-	"IfNXKtUr+sTjt+oMaVr7pkzxXTLCN6Vhm3TrXRKek3zm/2SN4GkrXKi/X13pXpJlfVraRrrEjErOBfwl",
-	"jv8Sx3+J46eJYxOS0PZHJpz1vXN5UVwQgiVZvKt/er2k1rYDXmagizFYwrB7lXoc+6UKXsk1mbp+Jjqe",
-	"QFZnVS8L+kbxomistYn13JPnAHHXH+3jwSLTc67A4ZCDNqH9Z1m5rZH2/JpCv2EgTY65DuDuWmkFr+6f",
-	"nyYO9CeVx0+r5ck117wMOd7zMuRDfilU5mFTJ/mbKsqeN0x3Rwebr8t5ZTdHVx1umB6SeNzIrg43i7fN",
-	"prxoWvkgxu8iMUcV8Ty3YlWnh21TZJ8k91rcBrBtN4e8dySl5FRIyIolBI09P+S6ZpIqu1/S8tGFsXRH",
-	"6QigFu6XE+yPJ6+91rjJ3vhH9JV3OE4cLxhvyDwvRcp2Nnla3N0qrCbeUJieOdGdVXnMnfonRhGvr4Es",
-	"V1SleC9usQpaOVStHULP0GFRE8RDSxRzEDPON1iKSrE5l1Dim8pmjuugZxvBizfkWRRK2uVKyz1WyvNl",
-	"g5vqPAkvslT+zQ9freSoVbVKpmdlxHK14F3r++Zr35glKRfOXVcixVqzttiHKTObLxb7uBmPiTQoYzF/",
-	"9r0oMkqF6RZ4Toct8mgt1D7dua6oLkW5tmxksSqk8XOWCiwmRF6Z8Odt9QJ1f9XyfJ9KeU+fKgnon3T+",
-	"ChgFsJlyWeGfUqaQpttr8qocQ4CG+VxuABkTQjdtD+wqSxSq5gVtOdp42NhyrhAHePUKDIrPj7sbJLZS",
-	"whabxFJMWLsRND+0cJC1lYa3mavNJ7q4y+XYrC7vZzls05pqn/60sYKd+0yLRm2q5ZTVbFrHUrKiSgaA",
-	"DTWNtpcPAoIqkj9OHc8APWEjlMrj2CrcJAVsTPWH8tZJurfUc6mWa9mE5lJplGa1KIneI04x38wg0+C+",
-	"mNhl8raaCYyVzCgUydVSdqXoRlassphCmq8Q+ck5Pj4G1pdWZXxefcXHz0/Z+0lVxTUOJ9zxeODeKHOn",
-	"5tilOfYxFWjEJHaJNbz4l5fiLy/FX16K5wUNztKSz9oiz6yk9fZYzovxQYwdowxkjo98Fuanz2D5JDmO",
-	"nz4jR0dM2wLoWS6DSzq3YB5Q4jGuIkb2jOmCcfFiooQXitivz5OcP9Qll2xssT7z/d/28/1Xe41lfW3H",
-	"n1MM/Fl1rSKvMnl+uWBGvZgTmvP9rLUNkTnma0/l+gDMVxu+0/4NG5uU6S2X45U+k6CTGfNwFcJDj58f",
-	"/3cAAAD//w==",
+	"7L15cxs5siD+VRD1XoSlGYoidfig4hfzoyXaTY+ulqh2d5teEawCSVhFgF1AieL46btvZAKom4fU8uzs",
+	"Rv9ji1UFIJFIJPLGd8+X05kUTGjltb57E0YDFuGfV0xHi532SLMIfgZM+RGfaS6F1/J+knMSSjEmWpI5",
+	"5ZoM2UhGjOhowcWY0DHlokUoEfF0yCIiR0QxX4pA1YiMCBXkp17vkgRUM7IFf75SfRGwERccBtiuk3NJ",
+	"lIwjnxFFF4pcTiKqGKHhHH4pJgJFuD4ic64nMtaE6xoZUv+OyNGIbNEhPKNkykWsWV+MZER8Kfw4ipjw",
+	"FyTkU67Vdr0vvJrHHuh0FjKv5e03vJqn/AmbUpixXszgqdIRF2Pv8fGx5s1oRKdMWwxdRvIb8/UND8oI",
+	"6k0YiXkAM9cTRmbmU/z7mxwqQiNG/IhRzQLCRT0Hx2W0N+8cRL3Xi5u3/KIx82oehz5nVE+8mifoFL6a",
+	"paPXvIj9EfOIBV5LRzFbM4uIqZkUiuEk3tPgI9VsThfwy5dCM6GxIXvQuxM9DeFHClw/bjT2fXiOfzHz",
+	"eyiDRfb3pGl+HTb2yHsaEDuEebnr3tqfxca7ae+5BcljuA1EdHZKWBTJiMzomJFRJKeEArIfFoDSirkX",
+	"+jDfEi6grdCwXJbUxlITIck9DXlAqFBzFpn+gexgGQFqwpUh5rNThKDeF3+7iCPih5wJ/UqRKA5Z628E",
+	"CNAu/Q6uOmySy4vrHj6VsfbllEFnsbgTci7IVkIoU7ogE3rP+mLImHA0s10jSpKQK50lr1fKtKnYjEdE",
+	"0REjPg1DRbY+dnrb2POQ9UXEdMRZALvhsQb0cMX+iJnSBXqgs1nIfQqY2/2mAH0Zsvju4TIcywAQfn7R",
+	"u7057/5807ntta8+dnq3p+3zj0Dj8NFJfqPQaMw0CakYx3TMFJnGCtgJiQX/I2Z1gCklgf+O2Mhref+1",
+	"m7KtXfNW7Xag8ytL21WrDXsyMnMDXHNhFneL1cd1MqgGelAjlIw4CwOipUSeV0POohTgFt9sI5AfZDTk",
+	"QcDE8/GWdlGJqt9kTAJJhNRIEWTGIoRDCmDDhjIMAXBB9IQrRxcvjcRYsQjJB0AJJI5VJ3/rhmGsdEQ1",
+	"vweiB8IcJNMbOFZo5w4rAM2lYG7LBdKPpwANwmtZRo9PmYz1j2FOB44xERhmR8b6/yYOBTQQz/D8RVqU",
+	"0b+JOVkAgAKU5mHYF0iP7jxzvOsFmFRfGC5F8kzqoxTs+dsMW1czI+QQVvBAAsUdzyJC7ykP6TD8AQwp",
+	"HW4sBXvxfdQVmkWChtcsumcRwvR81LnOTDeVOGwLEgv2MGM+0IKhfemj7BW8NPIUzomMKA9ZUCcvQt59",
+	"sZU7eEnu3G09hZ5hx73cYhrSP2N6IoNzqdthKOcseP5alnqqXE4rDJApfu0AVPFsJiP98iuaH4YayIh0",
+	"5xnVkxffIOdSf5Cx+BOYtIpA0lElIu1HCMsIPntJ1J27TsnW37pixGCzWcxYMq2RQM5FKGlANFV3qIap",
+	"hfAnkRQyVk4w2v4R6O3Ch/Dkz5BroZ8l/JsrImcswh5/OLFa9hNIlhvI0KpF6Ivj85IuYBV7Up6C6Px8",
+	"hNqdnXS04kQ0LMAJFSF8DkyVCoTcooH6PptZIJ+H5NrLyHUHzX3i2FZHaK4XpCclwVn+p8l3T8fvEZDH",
+	"BM6YOVUksCJDuucN0aBBxdKN2QwB80MaIaWSg+b+kTHBmL5BUAwQas6U03a5BrWCCiLhC/4vFiCENfi2",
+	"L5Q0dJ/VM14pMqJ3LCOjbn26vjiv5ch9UKC7wXadWCkXgHaDl2RXICvXtFIneAbp237WUr7mUziFYv2D",
+	"OEjSf06Y1ykEL85FQBrkPrsRiWD7fGxW9LUUo8p8C/BpNp3JiEY8XJBYvISAXXspvXCf2DmRXgbIzAT/",
+	"E9mIQ+0WHO0VaiPX2yvQfuTavFIZ7bEvki1IIqonji3Btq4TNBETOtIsgm2d2IsHZD5hAhgIR2OtfnFB",
+	"uLbCUl1FMfbr3eyniMaelGdULCxDUM/fBO0ZP+VTrq8Y9SdL5RMpyZSKhdvWqk56gEFQFkhINYteksG0",
+	"YckYqTJ+49kx4doZvwrQD2pk8EkOj2UsND4HJp1Z7b5Yudxo5E/M8XlrfP6wKh1lL7m2N4LGeiIjOLr+",
+	"xMLGepLrqVrrjfWECW37TDRS2Jda3jGURa3RsJZYHmVE2MOMv7BifO6s1n7EAoCJhorMWcTStdEJWG58",
+	"cirHwC2M3uoh9hK5+YwFnPaQBz0Xi5W9VWLy2PRPgOeRV8jQZyHl4tUPF+eR7QEl4igAA1VkUJzk4IXP",
+	"4mQOSO9t0MksN2r7BrjigfF5QjVIR1X6GwpldfJPNNTd0zBmimztNfYOt1tk0D65uOzdXnc+nnXOe7cn",
+	"7V57UOuLwuPrjntFBu3T7sdz/OP6t/Pj295V+/z6tN3r4KOb3sXt6c/43fFpp3112zvD7o4vzi7bV53b",
+	"9nn79Ldr/Pb44rzXPb+5uLm+vby47i17VWh01Wn3OreXVxefOsc97Pqkc9rpdXAgMuj8enlx1buF4fDp",
+	"h+5pJ/O8d/Zr/tft+99uf77pXP2GXXV+7V21j3u3APp55+S2d3YNn0Mntx9OLz7fHl+c/9K56nWubrtn",
+	"0EX+7VkPwM0gpC8yb3++aZ92e7/ddq573bN2r3uBSPx4enF93b767dZMI/fo8gYHMEPdts/PL3rY7hp7",
+	"to/dDO3PTxfvM7/Ofj39cNs9711Y9NjHvfe/5n/d9t7vZzu1eOqeX3euetkOYBHPc2tVXLvcgvUF/s7R",
+	"iKGOn9u3v+zDHzeXJ7CimSW3U7Avri9uro47mQfGETOo9wXsT7S8jSM5V2TI9JwxQSIWMqqYOiKROQWM",
+	"+8ioSkSCwGLlBSbiqdf64pX3gFfzqncAvIANAP/n6R+eWPL3ap6jfvgzT/v4pJL0C2/yTXKE79W8hOy9",
+	"mldF9enj3tmvuR8JzePTEsV7NW85wedeFug9965M7V7NKxB79snlDfRdJvX0oZ1USufpjyyZp09773/N",
+	"/QAizzxArOQp3Kt5eQKHB/kFyq9Kjri9modLj6Tt1bxKyk6fG8JOfxu69r7mvP650UQcWq3MOPTzGkDN",
+	"e9hhD5oJxYch2/mLtv+i7f842n6s5YSZEy0rVd8qIaZOuppMqCIjLriasMAoGANq+jNS3MDJVbBV6hVb",
+	"ZhbJGYs0N3EuNBGmaBhejLzWl9USY4Ug9vi1ViWJZcw0xiS2RQWRMybwwGoRxRgp92aCBnIzejJwphlg",
+	"tgzaT3Keg4yJgAVHiCwyn3AQS42+pnkYkigWgosxwmRdXe8Xm8Nzo1h0xUYMNExWAUwSNDCfSKI0jZyb",
+	"2C04jBtQzY7N2JuPbATqE6pZj09Z5RIxkUMECPh2ivmwq73G3uudZnNn722v+abV2G819/7eaDQayG3H",
+	"csey4HSsmrcs8suO9UoRXhjkXaPR3Ntfy+BNrJlTs55MsNUkAZCZXit3HWqGlj4MziKruwiW+PznEddM",
+	"kVgopk30iwItCZpt51X7LM417JN03bkCZeiIiCTIzwA6RHsys/E2Q7aQIiBcKyLo1NgFraH5CfRhGqwj",
+	"zmx8XmKOZ6EUY0W0NFqaXSE5RAgK7C0doJIgKlU1xAqfgjJr5u0CKL7Jofo/zdGWKpdPYW//j25po20A",
+	"A51zPSGDj50e2aUzvrd739xFxO1+pxmUdIPHwfPYwAqyS5l/ZXTuMvsAngNka1BgF/X82Vpbc1Bsb0Ke",
+	"oIOx4JqN0dSBxsRqWNEkqux3xlTlWufQ1qh5IxlNqfZaHhd6f285ArnQbMyifyMROlllDQXuNdZRYMZs",
+	"VkTWNdMJc04HdtEvFVYpZ4LyZbDGDpUFuos86QP2u8lRlVjxKiQ8kvntDGMAcRwxdHLNmAQAt4TUzogG",
+	"PQEFSp15YLsYbOdB7eFxgTOMwwDbDJllqmYtNoVeUx6q8gTsiwLo0DHXbKo2MjyaPvBQXgoPjSK6gPdz",
+	"GsEOqwDls33jYEmEpx8ESxXzKfRRgvFCwGEOrwFKKlwAWEQosTMDeAusIjLTpUGA8f80vMy8N6AVyCoa",
+	"G8J1uDBj1shwYYWFpZNL5+JX7rE2mVJ/wgXbASYPHZjdkxvoJXfbWff6unv+8fZDt3N6sgnBTplSdMzW",
+	"bbZ0d62G1na3OcAaQ7ZPKZAimtvsrmPTmV7Un3eo5Q30lScwmufliLB7Fi0sXdlogTTgoHd2TbZcIMOU",
+	"LtwXh4293cPG/u5h48Ac2ujX5EJpRoPtMkmuYMJLCKRG1sSRFzxqtUqvW9Hb5J51jcvoOHXpFCSKpTH3",
+	"m3PvZIob01WeFa+L5H9pXowf14gcaSYIHaKj+d/JC7vBCqm/TSL3EpiSmaJVB/OktkziTLOHkp4CYkbP",
+	"I/7NG69qj6U5QV9gjK+rZ3AqxXj1LLQk1GjxwGTjKYu4/6QJQdtXqtA0mUazsXeQl+9eH3hleW6zicFW",
+	"Q5Hvik2lZh94WC0pw/zgAyNDaElGTPsToieRjMcTQokvhWC+llF5msmrnrxjonrKyTevlHG41kk745c9",
+	"IgK4GQnlmPDCqjb8ZrDH9kc7B/RwuPPafxPsvGXvRju0MWz6e8E+OxgdehmEzahScxkFXtlYjEr7hQgX",
+	"jrYT0XNH3fHZjpyZU3dnJgHPkfkMT0ihuYhlXLEZs7q+zT1JPzch0RjGYgg4QXImnGUoZcgoBnZFyTKd",
+	"Y3ZbFS7hXE93RNphzupAScTGcUjRsx4xkx1jrIf5Ma7YmD2gDRHmmkf9HLGw49PpjPKxqAfSf/AquFVF",
+	"j6vxpAFPRUgGhKpKuFeiSoZBVWImysP4rgpVuVnuTml0x7QhkdXso0DqpfVaswWXG4DR3IC0kmYwURGQ",
+	"iZwjv1GKj1HbmVZIjfhy6lJXg2K09T1Hh+CMRUTnj6Y6gc0A/MgcZsb4o5Js0rmM7kahnKsj40Kcc8X6",
+	"Qs2Yz0cLhMZkWDEycJ9eMw2YVAPHodHpuNFRlIB6yaJTC6H3WFYMfBqGQ+rf3URhFSO7uTo1FiUrCV1e",
+	"XPeArj5dX5wb2UnLVHmstA1YFVbVMN1mwcW4LxITQBLlbCWqvUZjScYFxdNYhrFmZKL1DKR/+F8BjMWk",
+	"W3zR2t2dSHmn6vZ53ZfT3RnOYxeoo2rzBTGroic7vyTJNoiftdzErTbXQEF9EBRnsOrlFa+TG8VI9/qC",
+	"vH3daJqkZsOVi3M1xoC9nUYTjQGNVqPxe5aFQ9Mdzaesar5Gp3WjriOqG54RTh5r3jc5vIzYPWfzS+rf",
+	"0THuXfPRU7sSUvPRwlHtutbnua+trIWZzJW8S0Z8zAUNQeLUXNjQZR4h91kkWniJmSW8bBeQvGs4uFfz",
+	"pvThlIkxDLd3eFhlZo9YL6JChVQvMbhQMovYjnYfAWnZmEezJOtOtHUYWiKrPNY8xaZUaO6f0egunlVD",
+	"574hU/wIqNtnJjk1C2QtG6PHBAi6QRJkLKMxFfxfiOzq2WRUvup100Xhv5CRCkNtubeoLymiYn+CIVYY",
+	"MxWRwUzfzvRgu0ZAH+oLCVLnVlVs+1ItK93A28uYkyYho0r3jVtjMOWiC1y6RZqD7aN0hHzwPBYhkMBF",
+	"tDOQGyeFTfTAGLr8bv/iBbCPRxGcjslBUOTaBbwhZupV29/B6bWa5aMhVsw6OoB6uiVOEbARjUPttUY0",
+	"VCVjivk+2VhGP85nuOFzQ0lE2Y7r5CzWMQ3DBWEPfhgrfm/bDvK8alBNU0VGWqHvxQzZqaqRzGGPAgIy",
+	"IRuWZ8541x0BTl0rc/qUzW+sJH52EGo2O5ZixMexySyqOp4fpmFbKa40FfoykqMNdn6esxZkruyWWylf",
+	"WbPgEv3GGt1sFK6SqQxd9DblpatATil/gnfJQWGaLXEszWiUzWAGKBx8vpwyqzFUOJhyvRvfEpxoNNLd",
+	"QC1TnxNDgREwc4MJn0UiTwlFzAGfR4CNolrakesMuUvNdImPzYHDlVmesmlb6UXIyDjmqQHSuSpzBm8M",
+	"Ut3I3v1YTUqnfImE3nP4s+RSQ16gDB/MwRAreAubU2/q8ayU6lO/1PN8m+t8vc/xxRp6U+vRk9dG4Yip",
+	"0D8QSTl+tTFL+mSoPi+QrSHEOI29huOhYhagxOFuWba2WYfK0g2Dh4Szvj95u2zg9zA8rIp3bYq7Esd8",
+	"luGvtAhLuMcWTZjItkFqwVNdMigttbZ8njCbfWMEUK4y1pYV2z5z3v5gPyhA9ZKOeAD3JGY/ClSuUDVc",
+	"p5+tgxJoXmxksvomh6+Ui3cpKzBLbE5rLeZuZ64mGdyaE6pMMYNkN+eYFcqGJBaah+tNBJuR3Dc5bKPg",
+	"xoLOlPKwx6Yzp2httqgXw3XhO21hTS5kPpGKuaCkxIVlrRZOnidbClAAasf3xwFy4iR+KdFurWCJ1S7u",
+	"adgVZ5i7VLEv7YskID0vl2oJx7Wx7hyRnaZRwlDzwFQpDbKOmmMCbsQMs8Usfi1xCRr1evPgoIHWQVuG",
+	"gS6w/FneDb7/vMiIBLZq6k1eW+mbJXB9k8P6U81bTzqyzDaxNoq11dXWbK3r0evJp7d3p41//brn/3Iw",
+	"3GRbKU214cOb0eknObw2TaqFDgsiflIl4CbtDRWmwv9SkeOVKpk1c7NG7XPtPONl6DUjxMX4xU/Dg6j3",
+	"dnGzxy9ez9pNtdEYM+Dl17g8J0/a/U9i6SkJwDEUUqWJGfnPn0VOVjtl9yysxlcIr/IEmZPwyFYzsbeM",
+	"eKR0fgc3n7WB5xkF9QmqWqbVOmG5YiY2iJgLkzFsWG/BlFpfKjhdJxurIoPZbA85Iig45dPYWmRw3vmM",
+	"/vDj485lr3MCf590jk+75+bvq86nznHy/LT7S+cKfvTFoHPW7p6aFy65wPxonx93TuFNnWSKWtEgsINu",
+	"nld03vns1TwHGiY2GMi8mucAM+kOBi6v5lmobGoFAgV/O5jy6SGm/2elhfwI0B5r3qkcc1GpM2aiFODE",
+	"CE1qKdBIldAbLBGe9FzujKivZURoPrvWhFvAbqK+L2OhrcoSK1Zyozb39g8OX3uVAdbWYbrKWe0+2txv",
+	"68soYr7emchIsZ0h1ZpFix2l6QzrIvxQfy0AvdyB6vzvVkNLQf5GBasHkq31Ayb9Z7BXZZtC0lgZopom",
+	"RlPAIhdYzs6YD4wch6bqisAcTFhWP+IMyWZEK7K1d0AmMgbpB+3oCCXGyDMahRyTGZggyvhqjQBnE7ux",
+	"UtiSQ+fdxocOnGDdpMN2GF7boS5ZBFT08mocDZMTzNJKMjsMysUzNTPH6ik2mr3G2820J708cqJ92TUL",
+	"coTyLpADyOxtGxmFjKBF2jOOLmliCm5gA1NwY7D5jn3XnqjGyf795R///Nfbnji4Gr75/PAb2zudvv7g",
+	"N2/GG8k4yrjCfkC+TCjHY1sluPJQLXvYyvadjFaSsSM66R7NKoLNjTklpxTOJ3IKPJztgP5GttCSToX7",
+	"ra1C5zrNepK2E08+RmiVt/JLqlo10gAwQVtarxlN6QOfwtkIn6NrxfxsVMlY2SmVlNhVi9xdYdxf3mkV",
+	"Oy0qwU8LlS2EcP0ZdXl7o7jaArOpCid0jm7oOJ9ZBGxf2BgD1Urd6obwyE3vmMjRCFRnPPInWK6B+DKU",
+	"otYXJgRzmYQ/qJMe2nlV2u8wNvGrVx+Oyf7+/jusWeqUclNtty9s7SwyMKTUSicwaCUtE1ExYiMjiZCt",
+	"j/KVIgP4sA64GByRT/SevlJ9MbjAWTgs1Wc0wrwLLHNqZvvp5J+k+WbbVBGZoSABPBrgC6bc2qmT0QE0",
+	"1Rdbg78j6wXx9vdBjYwikydkxWpTht1UZqVJ+Sk0TRr8M45GI6XpQpk6IvW+GDzsmGiMnWTiLcKVBAzu",
+	"mOUYoFxh87dkNEXxbMwEi6iWkRXQpnTmyoohCvsCq3wY5sEjgtVl1Yz5u1ed9slZpz4NcIUj5vMZU9tH",
+	"BNFkDoO+GCwWi8XO2dlOELzqvfrpp9Z02lLqS93N+evW7//z98lkOoV/W9Pp9qDuCsMpcsfYrGpBq4M2",
+	"KtXFUgKMWSOv5f2vL42dd1+/HzzumD/20j967o9W6Y+tfr+Of/99+x9bv//Pl7/vfE2++Yf7a/u/vSq5",
+	"v+KAhcfFZQPells33LDFJLmKLZuUkbQR9sjcrXlgdSLQcvNo6l8uy6SfUbIlzh76p2wZ6Tgle0ZFrf1n",
+	"ONDKNq5qDOJHZMuG0WJSxD0TgYy2Aa2mIlD8lJBa12dFpunB3iY407aqzyYWPKzZswbPDpoSon8R+3dX",
+	"+q36ed48nTV+f9gI0Tl/OLz9ugL5rkBRGa47LtBW6OArGRZurjtXwDB/6ZyfXFxtZgzoixXWAOjQq3mm",
+	"v7wib59tqLsXOspMNxcuuM5+C3tVLbHk4skgBasyJ1ZFXLIAxNcKAQ0fp2GbtXKc+EYG42JQekWsxQrD",
+	"9S+4nxTupDw8f85iXQRhnYW26PLVE6ZYPozFZMAdIe7liAwyER+DClvuBnwoF1CyLiUhTu4+0JIoeg86",
+	"Rj7Cp2Zi3+45m5OZCRs0niRzh8uvZ6c4IQx5AWqDdxW5NPEGJvw1KQ5ddfjHZ/Ym6i3exV3ZnK23VCxJ",
+	"DMhrXhUoAqJZf6YxkNlXWlmsgkSDIGJKVdtb/v9MuOsmzBrtxmvtO/hVxYn6iYqNXAJr0jeKjL3Z2DvY",
+	"pNuQbgA7WhjKoJ/IjSCPZMieqIRDi+X69ytFoM8qh41rbfw18RqklY7Dm4c3k4/Tw4ffhz/vH8+vxk16",
+	"Ge4NN7U0bGTjQwk8lOMxhhiJpSa/Z8g7CepWwQCYK5207ZOzrimGdtO5xpJnp93zjzdd8/flxVWvfXp7",
+	"1jl7DwcylhTDQkG3Z+3z9kdzSF/fvD/r9nr2x2/Xt0mfyY9bUB+WHuN9sXmxsLMuFvwBYL2a52DFejoZ",
+	"ULGETg5Qr+YlcMLfDrLs3whlsQhUsZdnFoL6N8D9WPPyQX/VgW6FmD9aEfFXopLr3m+nnY833ZNOaRH7",
+	"4qmembSzPK4zz5+J5mzPgI2l4aJVkdvapXLD8V8KBnupVBfrc8T6DU8IM9s0J2V1EgYM6a7HSHIxliZL",
+	"vGCqxNqMyhK+M4E4I1i/ZmUI25/NfCgIKdllrRJWqh21lVPL+5oTD+paQWYZquzSFY+tNxud9H/Qjskw",
+	"WB6UFHIxjrnS3Cd/xDTkegGiZBxRYYqDF1MU3Dqtjzlabm6wcyqLFy4BBD7dYH4yWpp6Z4eYScXNDRQi",
+	"R24v4PKP16xYSdL4rN4FH/bHPx1+++eb8Pe9h+ec+JiL4scR14troG5DO875UpnXgF4ZDOfGsqGZ+jix",
+	"nuyiM21QS6vsPsGvYzLrYBhT+Tm9EjHXSbqB6Yz/kyG7es9oVLV0bUEuoDHZqzfwKFE2XXc5hKarKvhc",
+	"qXekSzNgAspE65kpP8zFSLqgT2oqWtlZJMmWeE8LnKyacgHKbs2LozCTMzfmehIPMVlOMRbs0HevG8Fr",
+	"erCb68KrKAw+oSLYmUdca5jjiHI9GcVhsVYLnEx+ximYrbGAHsgoXJAzNjVhN9ukfdlFmS233i4JY/d7",
+	"emPlI2b1pWD2qLobGOevHUrPpb0HjNoUHuJTYYzx0oWbtFbQFtnSkowxfQtXx3ijNirV1BfQdiTD0NbQ",
+	"Wx4xnlwohWccVjjDe0X74r/+i+RrgvdFBwtXIEKHsbZub59GEWdP2gFki2b3VzrpbSKjvtiYUlGtMXSf",
+	"pXnrcAjZmPoLMvgHPvz/BuSPGMBPrkAlXPXFkMHkI6bhSEMM2yoirqBbQCYsYnXSttM1cIf8nimSOthF",
+	"QAJAAqNAUS5JtS+KXuiCj/0oESrVnbJkYjLPqD8xXgIRuPATU2Qfc7ikIJQcNJpuoU6cMKH6wvXoPEDJ",
+	"K+eBQlfTTgjoSp1RrvjHXqP5eqfxZmev2Ws2W/tvW3tvCp6nvljtenKXs2ZHdrGhle4nPWELYz4hWsLu",
+	"y3nf8P5KW3zCOPwG1ksxcF6kgYEQmNychSEyO+tDMnvm90ENswtZsJknKHGyFOdQAf+RWehCtt1EzhW6",
+	"8fYxoOBNr3HY2m+2Dl8DKCgO0BFGI8to6hbxPA7DZPmWlClkD7OQ+1yTARyBg9yVFiGj94AlTO+WscbV",
+	"MLVmXLxNX5ikP1PZKL2pxp2nDpRTOmSh6gub6MNVjrFiLqEtbrgk3RDv23CcAdbI3REoTBr6rim6el2f",
+	"BhiRYi2IxsYY4uiwi6KkdhvlQasvso59rGCH/AP9djVXDggtp0M2ofdcxlENY/JYgKZcV63xaMlFkvNk",
+	"uqnDxfJu9CvLiARsSvEWaCBJXzvcGzQclW8JoSIpU4Rqn+G6ad3IMTCSOunYb2IOfRtHJJCuTcFC6usL",
+	"nunblfiQsT7K1W0yDW3lfBwNKDdZJ1BT4UHIlbm6ubQgjgg+RnIO9ATKouqLDlrCbVw4F8k+V2Trmxza",
+	"0Mda6iQCgaFmTh5ivJm1RHM2uXk140WKZMi2+2IcyXkSGmF3gauOjgx9kYebDEoqrdnuCeeuOQbVF34o",
+	"lfNKD/DTFsakg/iV07+LeAOuZYZ0aLnCizwtz4/N1QrAd3tpuVHCAzadSY3XldyxBZweVbc3Gk9+xIyI",
+	"ZpKddXpvY2SqKhkGYz3dPnVXOWYSA+fcZ0uyhbk2/QcuW9mMjaeIGZGSg713fYG+vMPGPtmagJiA/DZ3",
+	"R8q2ufkcjh3LOcyuomQUMTUxx2OxgmpSzcHdi6VgNMQdjGWvnATyEONsOVXctMA5Eo6EN573xetao9FI",
+	"bp9Bg4G5lgX/NJFGO1wYytqCsfAwZg8+YwELto9yV8n4dKbgMJ0xEWCxCEOuue5NpIsyueXkmomA0JQd",
+	"3jMyuFEs2mmPmdBWtg+5z2wVMCsSn3V7JeFXzpgw063LaLxrG6ld+BY0GK6NRS2VWXPiJgirXs3Dq81Q",
+	"KN6rN+oNVO9mTNAZ91refr1R3/dMuQLUeNZIjvDJmFUUubxiNFDLSnIm1a6FdBHQeMy0gPpKVbD7YkUZ",
+	"7CT90t1AQ/ioUDa7nrmnxOSg1MmlDENz1PXFiM3dXf1mvw+pfydHI7M0yd2K3cBreR+ZziZeevkL8r9U",
+	"aakDHiT3o1SK1fZCoixm67YNJWmi6vaSeqoVF+XnF+lJl+V/LVyWv9doPO0KHFejN1/uvVz1u7pWaqOQ",
+	"tLeqmmimYB1SQrYoZ+6Bra325Ws25fLL12Lhb+vhWuaryriinGOJB6k3KHX2WN+Ncc1UWJvRnrHcHZJ6",
+	"O1KXxeNatKQhOth7Qh2uprZBSKaYtCWVctCJAa8UJfK48c1DpbLc1XcPVRfkTna+jGCPo6vpwNBg1ZgJ",
+	"re5mbvHHJs31TXJ3XGGj/fWN0hvrscXB+hbJJbnY4HB9g9I1xdjw7fqGhUseoVlzA9Th7eD48QbzL17G",
+	"iu0ON0F2xXVY0Hjv3frGxTvrHmve4SZEUXUTOLZtbrRs2dt3sdneRnRob9g3TTZAacVtkth0A9qyQyUr",
+	"Dps0nk5ptDCHVeUu82qepsgDTWVtp7x6X6F9hWkJ4JhJVXHMdx78CRWobxgJKgmUc9kSZIuKoJC6Ysqt",
+	"LEt2qRHaF6CYbJtWIo2MNwJi3pZSJ8do+0jzGWD4iJmA1KOyMaQvUMKjxi6VSJmNphXW+PPss3lBAfNB",
+	"7MnLlH4vg8XTztE0V2ddfs2SA2MzZp2kNC3h0tYelblYr16SJx7/rMyQZLisShrZJDlkVUaGzbzYJPfB",
+	"pTb8J0sET1vh3M0p5ZU+dQkXR4Vt5Epo2RX66zj+6zj+6zh+2nFsvYhG/0gPZ3P7aPYozh2ChbN4U5fS",
+	"8pPa6A42NME6aV0uc1K11oQ6gt6ZyOFJ9ySQcwG0RjRVd32xNXAPYOBuYO3UxmiZVC20vfS9E9cax9hC",
+	"uWS772Fn1v9ijuK+CLmyqR4mjuJJ9ZWOnBvL3lXSFxt5wGwVEPQOrLh0K29RlsJUVqmKQtkqVTzaPsrW",
+	"wXXZI9QVYu4LU4nZVmgnW8aQzUVqijUs3dwTwQUCm1lk44U7h3fOmqhb2UuNilZG530xtixjx3Z4LRkX",
+	"MYTMWRfJM42LZrCsMdGZEg8b+1VilKHaT3L4IZJTFFZPMkRXNr9Ubc/0E3c30g0HBrI6XmbdBkiSyUKW",
+	"L7/qCjVhmFeeXnTRHJTU8tfZytlGMF26ZWDrZZ3AeykLULvfk7+7weOuqYusdr+bPx53sdrV7nf473Gw",
+	"XUz8ORy99feGTfYuOKBv/P2hsy6hHzQ1L+X3vbfKnFSrZkPFutl5K7AtXmcN6raiRVrIN1P1hFjto74E",
+	"0kx9qfxt9PnikMWQGmMFe4bgjuIvJldSjJVO2X1vLksVQ2uEksAWfPRqHnJOBC9eEQ+Wq0uaqbj5WKrA",
+	"mg5uC5Uhf8ENXKr1nh2+XHbXyKeliPTSiMX68JtWdM+WAbNLUiyPvqxaVGVB8nwftm54tvr342o8OrZd",
+	"xGK29keetxfqdc4wn5DNsmjNFbPeuAi0qRu8tNhvvpavNe4Waug6Ii9N+Ou6Mqqmv3LV0i+F+MwvpUSZ",
+	"LybODjQh2EyZ7JUvCZNI0oIMeZXSpaBhNucEQMbA9VXbA7tKAxrL8YtrUrD3G2vyn3GAN29Ai/r6uLkW",
+	"VlUbvkIRq6gOb2wn8wn3J1UcpLp0fJaf9oV2d8lkaveSIfOpsZGofCIO4TaceJ2W33yiZ6BY57LSU/As",
+	"O3dSrPLL9ypmsnGfSQW+VYXx0gJ4y5hSWqHOArCiKtz6AmxAkvkNhFPHbMcnbKVCgbGqGmGuBJitn1Pc",
+	"fK77iopY5YJXq9BcKC7VLJd1MrvMy0fWWmRa3OdDWG2EatPBWIoBxUO9XBe04BRKqwDng+WzpXe/eIeH",
+	"h8A8k3K3zytc+/j1KdzDlatdYqdDnoElS6z8eWQTzG2C2xjDUZLw3Eqv7F/Gnb+MO38Zd57nazlOKv8b",
+	"a0qqzOW2Wk6FzBh/PsmhZ8WJ1F6UjTf/8hV0KRfN/eUrcnTEdFXcQRoCUiOdG1AwKPGZ0BEjW1b5wXCC",
+	"fHyJH8o4qE9ddDNKo3M2rFCVs/3fXGf7L/caq/rSjr8mGPhetkgjr7IRzRkfUD0f/Z4xmS3VNp3NK6ne",
+	"l+kDMF9u+MHYkKrYpEqudR4uTPaVCdvOwpXzqj1+ffzfAQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

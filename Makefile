@@ -124,6 +124,17 @@ spec-conformance: npm-deps
 	PHRASETEST_RECORD_DIR=$(CURDIR)/$(RECORDED) $(GO) test -count=1 -run '^TestSpecConformance$$' ./wrapper/phrasetest/
 	node spec/validate-answers.mjs openapi.yaml $(RECORDED)
 
+## ts-fetch-client: the second TypeScript route: openapi-typescript types + openapi-fetch, tsc --strict,
+## run against the fake (log in, create with the minimal body, poll); see clients/typescript-fetch
+ts-fetch-client: npm-deps
+	rm -rf clients/typescript-fetch/generated build/ts-fetch-client
+	$(NODE_QUIET) $(NODE_BIN)/openapi-typescript openapi.yaml --default-non-nullable false \
+	  -o clients/typescript-fetch/generated/schema.d.ts
+	$(NODE_BIN)/tsc -p clients/typescript-fetch/tsconfig.json --strict --noEmitOnError
+	$(GO) build -o build/ts-fetch-client/fakeserver ./clients/typescript/fakeserver
+	node clients/typescript/run.mjs build/ts-fetch-client/fakeserver build/ts-fetch-client/src/main.js
+	node clients/typescript/run.mjs build/ts-fetch-client/fakeserver build/ts-fetch-client/src/main.js -unknown-enums
+
 ## breaking: fail when openapi.yaml breaks clients of the last released spec (spec/CHANGELOG.md)
 breaking:
 	$(BREAKING) $(BASELINE) openapi.yaml

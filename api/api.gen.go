@@ -321,7 +321,7 @@ type AsyncResponseDto struct {
 	// Example: 2026-11-28T17:03:20+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
-	// ErrorCode Set when the request failed. *Illustrative:* the example code is not one Phrase documents.
+	// ErrorCode A code when the request failed (*Inferred:* absent or null when it succeeded). *Illustrative:* the example code is not one Phrase documents.
 	//
 	// Example: ImportFailed
 	ErrorCode *string `json:"errorCode,omitempty"`
@@ -493,7 +493,7 @@ type JobListDto struct {
 	// Jobs The jobs created. *Inferred:* one per target language and workflow step.
 	Jobs *[]JobPartReference `json:"jobs,omitempty"`
 
-	// UnsupportedFiles Names of files that could not be imported.
+	// UnsupportedFiles Names of files that could not be used. *Inferred:* from the field's name.
 	UnsupportedFiles *[]string `json:"unsupportedFiles,omitempty"`
 
 	// Warnings Warnings about the created jobs.
@@ -928,8 +928,8 @@ type ClientInterface interface {
 	// GetAsyncRequest Get asynchronous request
 	//
 	// Reads an asynchronous request. It has no status field: it has finished when
-	// `asyncResponse` is not null, and then failed if `asyncResponse.errorCode` is set. Poll every
-	// few seconds with backoff.
+	// `asyncResponse` is not null. *Inferred:* it failed when `asyncResponse.errorCode` is set.
+	// Poll every few seconds (peers poll every 2 to 5 seconds).
 	//
 	// Corresponds with GET /api2/v1/async/{asyncRequestId} (the `GetAsyncRequest` operationId).
 	GetAsyncRequest(ctx context.Context, asyncRequestId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -996,8 +996,8 @@ type ClientInterface interface {
 // GetAsyncRequest Get asynchronous request
 //
 // Reads an asynchronous request. It has no status field: it has finished when
-// `asyncResponse` is not null, and then failed if `asyncResponse.errorCode` is set. Poll every
-// few seconds with backoff.
+// `asyncResponse` is not null. *Inferred:* it failed when `asyncResponse.errorCode` is set.
+// Poll every few seconds (peers poll every 2 to 5 seconds).
 //
 // Corresponds with GET /api2/v1/async/{asyncRequestId} (the `GetAsyncRequest` operationId).
 func (c *Client) GetAsyncRequest(ctx context.Context, asyncRequestId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1317,8 +1317,8 @@ type ClientWithResponsesInterface interface {
 	// GetAsyncRequestWithResponse Get asynchronous request
 	//
 	// Reads an asynchronous request. It has no status field: it has finished when
-	// `asyncResponse` is not null, and then failed if `asyncResponse.errorCode` is set. Poll every
-	// few seconds with backoff.
+	// `asyncResponse` is not null. *Inferred:* it failed when `asyncResponse.errorCode` is set.
+	// Poll every few seconds (peers poll every 2 to 5 seconds).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1825,8 +1825,8 @@ func (r CreateJobFromAsyncDownloadTaskResponse) ContentType() string {
 // GetAsyncRequestWithResponse Get asynchronous request
 //
 // Reads an asynchronous request. It has no status field: it has finished when
-// `asyncResponse` is not null, and then failed if `asyncResponse.errorCode` is set. Poll every
-// few seconds with backoff.
+// `asyncResponse` is not null. *Inferred:* it failed when `asyncResponse.errorCode` is set.
+// Poll every few seconds (peers poll every 2 to 5 seconds).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -2656,122 +2656,123 @@ var swaggerSpec = []string{
 	"zmx8XmKOZ6EUY0W0NFqaXSE5RAgK7C0doJIgKlU1xAqfgjJr5u0CKL7Jofo/zdGWKpdPYW//j25po20A",
 	"A51zPSGDj50e2aUzvrd739xFxO1+pxmUdIPHwfPYwAqyS5l/ZXTuMvsAngNka1BgF/X82Vpbc1Bsb0Ke",
 	"oIOx4JqN0dSBxsRqWNEkqux3xlTlWufQ1qh5IxlNqfZaHhd6f285ArnQbMyifyMROlllDQXuNdZRYMZs",
-	"VkTWNdMJc04HdtEvFVYpZ4LyZbDGDpUFuos86QP2u8lRlVjxKiQ8kvntDGMAcRwxdHLNmAQAt4TUzogG",
-	"PQEFSp15YLsYbOdB7eFxgTOMwwDbDJllqmYtNoVeUx6q8gTsiwLo0DHXbKo2MjyaPvBQXgoPjSK6gPdz",
-	"GsEOqwDls33jYEmEpx8ESxXzKfRRgvFCwGEOrwFKKlwAWEQosTMDeAusIjLTpUGA8f80vMy8N6AVyCoa",
-	"G8J1uDBj1shwYYWFpZNL5+JX7rE2mVJ/wgXbASYPHZjdkxvoJXfbWff6unv+8fZDt3N6sgnBTplSdMzW",
-	"bbZ0d62G1na3OcAaQ7ZPKZAimtvsrmPTmV7Un3eo5Q30lScwmufliLB7Fi0sXdlogTTgoHd2TbZcIMOU",
-	"LtwXh4293cPG/u5h48Ac2ujX5EJpRoPtMkmuYMJLCKRG1sSRFzxqtUqvW9Hb5J51jcvoOHXpFCSKpTH3",
-	"m3PvZIob01WeFa+L5H9pXowf14gcaSYIHaKj+d/JC7vBCqm/TSL3EpiSmaJVB/OktkziTLOHkp4CYkbP",
-	"I/7NG69qj6U5QV9gjK+rZ3AqxXj1LLQk1GjxwGTjKYu4/6QJQdtXqtA0mUazsXeQl+9eH3hleW6zicFW",
-	"Q5Hvik2lZh94WC0pw/zgAyNDaElGTPsToieRjMcTQokvhWC+llF5msmrnrxjonrKyTevlHG41kk745c9",
-	"IgK4GQnlmPDCqjb8ZrDH9kc7B/RwuPPafxPsvGXvRju0MWz6e8E+OxgdehmEzahScxkFXtlYjEr7hQgX",
-	"jrYT0XNH3fHZjpyZU3dnJgHPkfkMT0ihuYhlXLEZs7q+zT1JPzch0RjGYgg4QXImnGUoZcgoBnZFyTKd",
-	"Y3ZbFS7hXE93RNphzupAScTGcUjRsx4xkx1jrIf5Ma7YmD2gDRHmmkf9HLGw49PpjPKxqAfSf/AquFVF",
-	"j6vxpAFPRUgGhKpKuFeiSoZBVWImysP4rgpVuVnuTml0x7QhkdXso0DqpfVaswWXG4DR3IC0kmYwURGQ",
-	"iZwjv1GKj1HbmVZIjfhy6lJXg2K09T1Hh+CMRUTnj6Y6gc0A/MgcZsb4o5Js0rmM7kahnKsj40Kcc8X6",
-	"Qs2Yz0cLhMZkWDEycJ9eMw2YVAPHodHpuNFRlIB6yaJTC6H3WFYMfBqGQ+rf3URhFSO7uTo1FiUrCV1e",
-	"XPeArj5dX5wb2UnLVHmstA1YFVbVMN1mwcW4LxITQBLlbCWqvUZjScYFxdNYhrFmZKL1DKR/+F8BjMWk",
-	"W3zR2t2dSHmn6vZ53ZfT3RnOYxeoo2rzBTGroic7vyTJNoiftdzErTbXQEF9EBRnsOrlFa+TG8VI9/qC",
-	"vH3daJqkZsOVi3M1xoC9nUYTjQGNVqPxe5aFQ9Mdzaesar5Gp3WjriOqG54RTh5r3jc5vIzYPWfzS+rf",
-	"0THuXfPRU7sSUvPRwlHtutbnua+trIWZzJW8S0Z8zAUNQeLUXNjQZR4h91kkWniJmSW8bBeQvGs4uFfz",
-	"pvThlIkxDLd3eFhlZo9YL6JChVQvMbhQMovYjnYfAWnZmEezJOtOtHUYWiKrPNY8xaZUaO6f0egunlVD",
-	"574hU/wIqNtnJjk1C2QtG6PHBAi6QRJkLKMxFfxfiOzq2WRUvup100Xhv5CRCkNtubeoLymiYn+CIVYY",
-	"MxWRwUzfzvRgu0ZAH+oLCVLnVlVs+1ItK93A28uYkyYho0r3jVtjMOWiC1y6RZqD7aN0hHzwPBYhkMBF",
-	"tDOQGyeFTfTAGLr8bv/iBbCPRxGcjslBUOTaBbwhZupV29/B6bWa5aMhVsw6OoB6uiVOEbARjUPttUY0",
-	"VCVjivk+2VhGP85nuOFzQ0lE2Y7r5CzWMQ3DBWEPfhgrfm/bDvK8alBNU0VGWqHvxQzZqaqRzGGPAgIy",
-	"IRuWZ8541x0BTl0rc/qUzW+sJH52EGo2O5ZixMexySyqOp4fpmFbKa40FfoykqMNdn6esxZkruyWWylf",
-	"WbPgEv3GGt1sFK6SqQxd9DblpatATil/gnfJQWGaLXEszWiUzWAGKBx8vpwyqzFUOJhyvRvfEpxoNNLd",
-	"QC1TnxNDgREwc4MJn0UiTwlFzAGfR4CNolrakesMuUvNdImPzYHDlVmesmlb6UXIyDjmqQHSuSpzBm8M",
-	"Ut3I3v1YTUqnfImE3nP4s+RSQ16gDB/MwRAreAubU2/q8ayU6lO/1PN8m+t8vc/xxRp6U+vRk9dG4Yip",
-	"0D8QSTl+tTFL+mSoPi+QrSHEOI29huOhYhagxOFuWba2WYfK0g2Dh4Szvj95u2zg9zA8rIp3bYq7Esd8",
-	"luGvtAhLuMcWTZjItkFqwVNdMigttbZ8njCbfWMEUK4y1pYV2z5z3v5gPyhA9ZKOeAD3JGY/ClSuUDVc",
-	"p5+tgxJoXmxksvomh6+Ui3cpKzBLbE5rLeZuZ64mGdyaE6pMMYNkN+eYFcqGJBaah+tNBJuR3Dc5bKPg",
-	"xoLOlPKwx6Yzp2httqgXw3XhO21hTS5kPpGKuaCkxIVlrRZOnidbClAAasf3xwFy4iR+KdFurWCJ1S7u",
-	"adgVZ5i7VLEv7YskID0vl2oJx7Wx7hyRnaZRwlDzwFQpDbKOmmMCbsQMs8Usfi1xCRr1evPgoIHWQVuG",
-	"gS6w/FneDb7/vMiIBLZq6k1eW+mbJXB9k8P6U81bTzqyzDaxNoq11dXWbK3r0evJp7d3p41//brn/3Iw",
-	"3GRbKU214cOb0eknObw2TaqFDgsiflIl4CbtDRWmwv9SkeOVKpk1c7NG7XPtPONl6DUjxMX4xU/Dg6j3",
-	"dnGzxy9ez9pNtdEYM+Dl17g8J0/a/U9i6SkJwDEUUqWJGfnPn0VOVjtl9yysxlcIr/IEmZPwyFYzsbeM",
-	"eKR0fgc3n7WB5xkF9QmqWqbVOmG5YiY2iJgLkzFsWG/BlFpfKjhdJxurIoPZbA85Iig45dPYWmRw3vmM",
-	"/vDj485lr3MCf590jk+75+bvq86nznHy/LT7S+cKfvTFoHPW7p6aFy65wPxonx93TuFNnWSKWtEgsINu",
-	"nld03vns1TwHGiY2GMi8mucAM+kOBi6v5lmobGoFAgV/O5jy6SGm/2elhfwI0B5r3qkcc1GpM2aiFODE",
-	"CE1qKdBIldAbLBGe9FzujKivZURoPrvWhFvAbqK+L2OhrcoSK1Zyozb39g8OX3uVAdbWYbrKWe0+2txv",
-	"68soYr7emchIsZ0h1ZpFix2l6QzrIvxQfy0AvdyB6vzvVkNLQf5GBasHkq31Ayb9Z7BXZZtC0lgZopom",
-	"RlPAIhdYzs6YD4wch6bqisAcTFhWP+IMyWZEK7K1d0AmMgbpB+3oCCXGyDMahRyTGZggyvhqjQBnE7ux",
-	"UtiSQ+fdxocOnGDdpMN2GF7boS5ZBFT08mocDZMTzNJKMjsMysUzNTPH6ik2mr3G2820J708cqJ92TUL",
-	"coTyLpADyOxtGxmFjKBF2jOOLmliCm5gA1NwY7D5jn3XnqjGyf795R///Nfbnji4Gr75/PAb2zudvv7g",
-	"N2/GG8k4yrjCfkC+TCjHY1sluPJQLXvYyvadjFaSsSM66R7NKoLNjTklpxTOJ3IKPJztgP5GttCSToX7",
-	"ra1C5zrNepK2E08+RmiVt/JLqlo10gAwQVtarxlN6QOfwtkIn6NrxfxsVMlY2SmVlNhVi9xdYdxf3mkV",
-	"Oy0qwU8LlS2EcP0ZdXl7o7jaArOpCid0jm7oOJ9ZBGxf2BgD1Urd6obwyE3vmMjRCFRnPPInWK6B+DKU",
-	"otYXJgRzmYQ/qJMe2nlV2u8wNvGrVx+Oyf7+/jusWeqUclNtty9s7SwyMKTUSicwaCUtE1ExYiMjiZCt",
-	"j/KVIgP4sA64GByRT/SevlJ9MbjAWTgs1Wc0wrwLLHNqZvvp5J+k+WbbVBGZoSABPBrgC6bc2qmT0QE0",
-	"1Rdbg78j6wXx9vdBjYwikydkxWpTht1UZqVJ+Sk0TRr8M45GI6XpQpk6IvW+GDzsmGiMnWTiLcKVBAzu",
-	"mOUYoFxh87dkNEXxbMwEi6iWkRXQpnTmyoohCvsCq3wY5sEjgtVl1Yz5u1ed9slZpz4NcIUj5vMZU9tH",
-	"BNFkDoO+GCwWi8XO2dlOELzqvfrpp9Z02lLqS93N+evW7//z98lkOoV/W9Pp9qDuCsMpcsfYrGpBq4M2",
-	"KtXFUgKMWSOv5f2vL42dd1+/HzzumD/20j967o9W6Y+tfr+Of/99+x9bv//Pl7/vfE2++Yf7a/u/vSq5",
-	"v+KAhcfFZQPells33LDFJLmKLZuUkbQR9sjcrXlgdSLQcvNo6l8uy6SfUbIlzh76p2wZ6Tgle0ZFrf1n",
-	"ONDKNq5qDOJHZMuG0WJSxD0TgYy2Aa2mIlD8lJBa12dFpunB3iY407aqzyYWPKzZswbPDpoSon8R+3dX",
-	"+q36ed48nTV+f9gI0Tl/OLz9ugL5rkBRGa47LtBW6OArGRZurjtXwDB/6ZyfXFxtZgzoixXWAOjQq3mm",
-	"v7wib59tqLsXOspMNxcuuM5+C3tVLbHk4skgBasyJ1ZFXLIAxNcKAQ0fp2GbtXKc+EYG42JQekWsxQrD",
-	"9S+4nxTupDw8f85iXQRhnYW26PLVE6ZYPozFZMAdIe7liAwyER+DClvuBnwoF1CyLiUhTu4+0JIoeg86",
-	"Rj7Cp2Zi3+45m5OZCRs0niRzh8uvZ6c4IQx5AWqDdxW5NPEGJvw1KQ5ddfjHZ/Ym6i3exV3ZnK23VCxJ",
-	"DMhrXhUoAqJZf6YxkNlXWlmsgkSDIGJKVdtb/v9MuOsmzBrtxmvtO/hVxYn6iYqNXAJr0jeKjL3Z2DvY",
-	"pNuQbgA7WhjKoJ/IjSCPZMieqIRDi+X69ytFoM8qh41rbfw18RqklY7Dm4c3k4/Tw4ffhz/vH8+vxk16",
-	"Ge4NN7U0bGTjQwk8lOMxhhiJpSa/Z8g7CepWwQCYK5207ZOzrimGdtO5xpJnp93zjzdd8/flxVWvfXp7",
-	"1jl7DwcylhTDQkG3Z+3z9kdzSF/fvD/r9nr2x2/Xt0mfyY9bUB+WHuN9sXmxsLMuFvwBYL2a52DFejoZ",
-	"ULGETg5Qr+YlcMLfDrLs3whlsQhUsZdnFoL6N8D9WPPyQX/VgW6FmD9aEfFXopLr3m+nnY833ZNOaRH7",
-	"4qmembSzPK4zz5+J5mzPgI2l4aJVkdvapXLD8V8KBnupVBfrc8T6DU8IM9s0J2V1EgYM6a7HSHIxliZL",
-	"vGCqxNqMyhK+M4E4I1i/ZmUI25/NfCgIKdllrRJWqh21lVPL+5oTD+paQWYZquzSFY+tNxud9H/Qjskw",
-	"WB6UFHIxjrnS3Cd/xDTkegGiZBxRYYqDF1MU3Dqtjzlabm6wcyqLFy4BBD7dYH4yWpp6Z4eYScXNDRQi",
-	"R24v4PKP16xYSdL4rN4FH/bHPx1+++eb8Pe9h+ec+JiL4scR14troG5DO875UpnXgF4ZDOfGsqGZ+jix",
-	"nuyiM21QS6vsPsGvYzLrYBhT+Tm9EjHXSbqB6Yz/kyG7es9oVLV0bUEuoDHZqzfwKFE2XXc5hKarKvhc",
-	"qXekSzNgAspE65kpP8zFSLqgT2oqWtlZJMmWeE8LnKyacgHKbs2LozCTMzfmehIPMVlOMRbs0HevG8Fr",
-	"erCb68KrKAw+oSLYmUdca5jjiHI9GcVhsVYLnEx+ximYrbGAHsgoXJAzNjVhN9ukfdlFmS233i4JY/d7",
-	"emPlI2b1pWD2qLobGOevHUrPpb0HjNoUHuJTYYzx0oWbtFbQFtnSkowxfQtXx3ijNirV1BfQdiTD0NbQ",
-	"Wx4xnlwohWccVjjDe0X74r/+i+RrgvdFBwtXIEKHsbZub59GEWdP2gFki2b3VzrpbSKjvtiYUlGtMXSf",
-	"pXnrcAjZmPoLMvgHPvz/BuSPGMBPrkAlXPXFkMHkI6bhSEMM2yoirqBbQCYsYnXSttM1cIf8nimSOthF",
-	"QAJAAqNAUS5JtS+KXuiCj/0oESrVnbJkYjLPqD8xXgIRuPATU2Qfc7ikIJQcNJpuoU6cMKH6wvXoPEDJ",
-	"K+eBQlfTTgjoSp1RrvjHXqP5eqfxZmev2Ws2W/tvW3tvCp6nvljtenKXs2ZHdrGhle4nPWELYz4hWsLu",
-	"y3nf8P5KW3zCOPwG1ksxcF6kgYEQmNychSEyO+tDMnvm90ENswtZsJknKHGyFOdQAf+RWehCtt1EzhW6",
-	"8fYxoOBNr3HY2m+2Dl8DKCgO0BFGI8to6hbxPA7DZPmWlClkD7OQ+1yTARyBg9yVFiGj94AlTO+WscbV",
-	"MLVmXLxNX5ikP1PZKL2pxp2nDpRTOmSh6gub6MNVjrFiLqEtbrgk3RDv23CcAdbI3REoTBr6rim6el2f",
-	"BhiRYi2IxsYY4uiwi6KkdhvlQasvso59rGCH/AP9djVXDggtp0M2ofdcxlENY/JYgKZcV63xaMlFkvNk",
-	"uqnDxfJu9CvLiARsSvEWaCBJXzvcGzQclW8JoSIpU4Rqn+G6ad3IMTCSOunYb2IOfRtHJJCuTcFC6usL",
-	"nunblfiQsT7K1W0yDW3lfBwNKDdZJ1BT4UHIlbm6ubQgjgg+RnIO9ATKouqLDlrCbVw4F8k+V2Trmxza",
-	"0Mda6iQCgaFmTh5ivJm1RHM2uXk140WKZMi2+2IcyXkSGmF3gauOjgx9kYebDEoqrdnuCeeuOQbVF34o",
-	"lfNKD/DTFsakg/iV07+LeAOuZYZ0aLnCizwtz4/N1QrAd3tpuVHCAzadSY3XldyxBZweVbc3Gk9+xIyI",
-	"ZpKddXpvY2SqKhkGYz3dPnVXOWYSA+fcZ0uyhbk2/QcuW9mMjaeIGZGSg713fYG+vMPGPtmagJiA/DZ3",
-	"R8q2ufkcjh3LOcyuomQUMTUxx2OxgmpSzcHdi6VgNMQdjGWvnATyEONsOVXctMA5Eo6EN573xetao9FI",
-	"bp9Bg4G5lgX/NJFGO1wYytqCsfAwZg8+YwELto9yV8n4dKbgMJ0xEWCxCEOuue5NpIsyueXkmomA0JQd",
-	"3jMyuFEs2mmPmdBWtg+5z2wVMCsSn3V7JeFXzpgw063LaLxrG6ld+BY0GK6NRS2VWXPiJgirXs3Dq81Q",
-	"KN6rN+oNVO9mTNAZ91refr1R3/dMuQLUeNZIjvDJmFUUubxiNFDLSnIm1a6FdBHQeMy0gPpKVbD7YkUZ",
-	"7CT90t1AQ/ioUDa7nrmnxOSg1MmlDENz1PXFiM3dXf1mvw+pfydHI7M0yd2K3cBreR+ZziZeevkL8r9U",
-	"aakDHiT3o1SK1fZCoixm67YNJWmi6vaSeqoVF+XnF+lJl+V/LVyWv9doPO0KHFejN1/uvVz1u7pWaqOQ",
-	"tLeqmmimYB1SQrYoZ+6Bra325Ws25fLL12Lhb+vhWuaryriinGOJB6k3KHX2WN+Ncc1UWJvRnrHcHZJ6",
-	"O1KXxeNatKQhOth7Qh2uprZBSKaYtCWVctCJAa8UJfK48c1DpbLc1XcPVRfkTna+jGCPo6vpwNBg1ZgJ",
-	"re5mbvHHJs31TXJ3XGGj/fWN0hvrscXB+hbJJbnY4HB9g9I1xdjw7fqGhUseoVlzA9Th7eD48QbzL17G",
-	"iu0ON0F2xXVY0Hjv3frGxTvrHmve4SZEUXUTOLZtbrRs2dt3sdneRnRob9g3TTZAacVtkth0A9qyQyUr",
-	"Dps0nk5ptDCHVeUu82qepsgDTWVtp7x6X6F9hWkJ4JhJVXHMdx78CRWobxgJKgmUc9kSZIuKoJC6Ysqt",
-	"LEt2qRHaF6CYbJtWIo2MNwJi3pZSJ8do+0jzGWD4iJmA1KOyMaQvUMKjxi6VSJmNphXW+PPss3lBAfNB",
-	"7MnLlH4vg8XTztE0V2ddfs2SA2MzZp2kNC3h0tYelblYr16SJx7/rMyQZLisShrZJDlkVUaGzbzYJPfB",
-	"pTb8J0sET1vh3M0p5ZU+dQkXR4Vt5Epo2RX66zj+6zj+6zh+2nFsvYhG/0gPZ3P7aPYozh2ChbN4U5fS",
-	"8pPa6A42NME6aV0uc1K11oQ6gt6ZyOFJ9ySQcwG0RjRVd32xNXAPYOBuYO3UxmiZVC20vfS9E9cax9hC",
-	"uWS772Fn1v9ijuK+CLmyqR4mjuJJ9ZWOnBvL3lXSFxt5wGwVEPQOrLh0K29RlsJUVqmKQtkqVTzaPsrW",
-	"wXXZI9QVYu4LU4nZVmgnW8aQzUVqijUs3dwTwQUCm1lk44U7h3fOmqhb2UuNilZG530xtixjx3Z4LRkX",
-	"MYTMWRfJM42LZrCsMdGZEg8b+1VilKHaT3L4IZJTFFZPMkRXNr9Ubc/0E3c30g0HBrI6XmbdBkiSyUKW",
-	"L7/qCjVhmFeeXnTRHJTU8tfZytlGMF26ZWDrZZ3AeykLULvfk7+7weOuqYusdr+bPx53sdrV7nf473Gw",
-	"XUz8ORy99feGTfYuOKBv/P2hsy6hHzQ1L+X3vbfKnFSrZkPFutl5K7AtXmcN6raiRVrIN1P1hFjto74E",
-	"0kx9qfxt9PnikMWQGmMFe4bgjuIvJldSjJVO2X1vLksVQ2uEksAWfPRqHnJOBC9eEQ+Wq0uaqbj5WKrA",
-	"mg5uC5Uhf8ENXKr1nh2+XHbXyKeliPTSiMX68JtWdM+WAbNLUiyPvqxaVGVB8nwftm54tvr342o8OrZd",
-	"xGK29keetxfqdc4wn5DNsmjNFbPeuAi0qRu8tNhvvpavNe4Waug6Ii9N+Ou6Mqqmv3LV0i+F+MwvpUSZ",
-	"LybODjQh2EyZ7JUvCZNI0oIMeZXSpaBhNucEQMbA9VXbA7tKAxrL8YtrUrD3G2vyn3GAN29Ai/r6uLkW",
-	"VlUbvkIRq6gOb2wn8wn3J1UcpLp0fJaf9oV2d8lkaveSIfOpsZGofCIO4TaceJ2W33yiZ6BY57LSU/As",
-	"O3dSrPLL9ypmsnGfSQW+VYXx0gJ4y5hSWqHOArCiKtz6AmxAkvkNhFPHbMcnbKVCgbGqGmGuBJitn1Pc",
-	"fK77iopY5YJXq9BcKC7VLJd1MrvMy0fWWmRa3OdDWG2EatPBWIoBxUO9XBe04BRKqwDng+WzpXe/eIeH",
-	"h8A8k3K3zytc+/j1KdzDlatdYqdDnoElS6z8eWQTzG2C2xjDUZLw3Eqv7F/Gnb+MO38Zd57nazlOKv8b",
-	"a0qqzOW2Wk6FzBh/PsmhZ8WJ1F6UjTf/8hV0KRfN/eUrcnTEdFXcQRoCUiOdG1AwKPGZ0BEjW1b5wXCC",
-	"fHyJH8o4qE9ddDNKo3M2rFCVs/3fXGf7L/caq/rSjr8mGPhetkgjr7IRzRkfUD0f/Z4xmS3VNp3NK6ne",
-	"l+kDMF9u+MHYkKrYpEqudR4uTPaVCdvOwpXzqj1+ffzfAQAA//8=",
+	"VpKXiC8DlvDndGw0N+Z9/3SIJqwcT+eaqNj3GQtYsMTT74xWONBKy1V2ml3kYh8QjE0Ot8TuVzXHzG9n",
+	"SoMJxhFDt9iMSQBwS0jtzG7QE9Cs1JkHtovBdh7UHh4wOMM4DLDNkFk2bFZvU+g15aEqT8C+KIAOHXPN",
+	"pmojU6XpA4/xpfDQKKILeD+nEezJClA+2zcOlkTc+kGwVLGrQh8lGC8EHP/wGqCkwoWMRYQSOzOAt8Bc",
+	"IjNdGgSYMUDDy8x7A1qBrKKxIVyHCzNmjQwXVrxYOrl0Lv6SXTml/oQLtgPHAnRgdk9uoJfcbWfd6+vu",
+	"+cfbD93O6ckmBDtlStExW7fZ0t21Glrb3eYAawzyPqVAimigs7uOTWd6UX/eMZg36Vee2WjQlyPC7lm0",
+	"sHRl4wvSEIXe2TXZcqEPU7pwXxw29nYPG/u7h40Dc8yjJ5QLpRkNtsskuZJtVxJIjayJPC/44GqVfrqi",
+	"f8o96xon03HqBCrIIEuj9Dfn3skUN6arPCteF/v/0rwYP64ROdJM2APy38oLu8EKPaFNIvcSmJKZolUg",
+	"86S2TEZN842SngJiRs8j/s0br2qPpVlEX2CMr6tncCrFePUstCTU6P3AZOMpi7j/pAlB21eq0DSZRrOx",
+	"d5CXCF8feGUJcLOJwVZDIfGKTaVmH3hYLVvD/OADI0NoSUZM+xOiJ5GMxxNCiS+FYL6WUXmayauevGOi",
+	"esrJN6+UcdHWSTvjyT0iArgZCeWY8MKqNvxmsMf2RzsH9HC489p/E+y8Ze9GO7QxbPp7wT47GB16GYTN",
+	"qFJzGQVe2byMav6FCBeOthNhdUfd8dmOnJlTd2cmAc+R+QxPSKG5iGVcsRmz0qnNVkk/N0HUGPhiCDhB",
+	"ciYAZihlyCiGgkXJMp1jPlwVLuFcT3dE2mHOTkFJxMZxSNEXHzGTT2PsjfkxrtiYPaDVEeaaR/0csbDj",
+	"0+mM8rGoB9J/8Cq4VUWPq/GkAU9FSAaEqkq4V6JKhkFVKifKw/iuClW5We5OaXTHtCGR1eyjQOql9Vqz",
+	"BZebjNFAgbSS5jxREZCJnCO/UYqPUTmaVkiN+HLqkl2DYnz2PUcX4oxFROePpjqBzQD8yBxmxlykkvzT",
+	"uYzuRqGcqyPjdJxzxfpCzZjPRwuExuRkMTJwn14zDZhUA8eh0U250VGUgHrJolMLofdYVgx8GoZD6t/d",
+	"RGEVI7u5OjU2KCsJXV5c94CuPl1fnBvZSctU16y0JlilV9UwQWfBxbgvEqNBEhdtJaq9RmNJjgbF01iG",
+	"sWZkovUMpH/4XwGMxTRdfNHa3Z1Ieafq9nndl9PdGc5jF6ijavMFMauiJzu/JC03iJ+13MStNtdAQX0Q",
+	"FGew6uUVr5MbxUj3+oK8fd1omjRow5WLczXmg72dRhPNB41Wo/F7loVD0x3Np6xqvkandaOuI6obnhFO",
+	"HmveNzm8jNg9Z/NL6t/RMe5d89FTuxJS89HCUe261ue5r62shbnPlbxLRnzMBQ1B4tRc2GBnHiH3WSRa",
+	"eImZJbxsF5C8azi4V/Om9OGUiTEMt3d4WGWYj1gvokKFVFfQ0zXTGEnJdrT7CEjLRkmaJVl3oq3D0BJZ",
+	"5bHmKTalQnP/jEZ38awaOvcNmeJHQN0+M+msWSBr2ag+JkDQDZKwZBmNqeD/QmRXzyaj8lWvmy4K/4Uc",
+	"Vhhqy71FfUkRFfsTDMrCKKuIDGb6dqYH2zUC+lBfSJA6t6qi4ZdqWekG3l7GnDQJGVW6bxwhgykXXeDS",
+	"LdIcbB+lI+TD7bFsgQQuop1J3bg1bGoIRt3ld/sXL4B9PIrgdEwOgiLXLuANMVOv2v4OTq/VLB8NsWLW",
+	"NQLU0y1xioCNaBxqrzWioSoZU8z3ycYy+nE+Jw6fG0oiynZcJ2exjmkYLgh78MNY8XvbdpDnVYNqmioy",
+	"0gp9L2bITlWNZA57FBCQCdlAPnPGu+4IcOpamdOnbH5jJfGzg1Cz2bEUIz6OTS5S1fH8MA3bSnGlqdCX",
+	"kRxtsPPznLUgc2W33Er5ypoFl+g31uhm43aVTGXoon8qL10Fckr5E/xRDgrTbIkrakajbM4zQOHg8+WU",
+	"WY2hwiWV6914o+BEo5HuBmqZ+pwYCoyAmRtM+CwSeUooYg74PAJsFNXSjlxnyF1qpku8cg4crszylE3b",
+	"Si9CRsYxTw2QzrmZM3hjWOtG9u7HalI65Usk9J7DnyWXGvICZfhgDoZYwVvYnHpTH2mlVJ96sp7nDV3n",
+	"HX6O99bQm1qPnrw2CkdMhf6BSMrxq41Z0idD9XmBbA0hxmm0NhwPFbMAJQ53y6q1zU8t0e3xHHylErP7",
+	"0v2EZ4j76sm7aQO3iGFxVaxtU9SWGOqz7IKlNVrCXLZowmO2Dc4Lru+SvWmpMebzhNl0HiOfcpUxxqzg",
+	"Cpnj+Ac7VgGql/TsA7gnMftRoHKFmuM69W0dlEDzYiOL1jc5fKVcAE1Zv1liklprUHee0NUkg1tzQpWp",
+	"jpB4T/MbHkRHEgvNw/UWhM1I7psctlGuY0FnSnnYY9OZ08M2W9SL4bp4oLawFhkyn0jFXJRT4uGyRg0n",
+	"7pMtBSgAreT74wAZdRIQlSi/Vu7E8hn3NOyKM0yGqtiX9kUS4Z4XW7WE09wYf47ITtPoaKiYYO6VBlFI",
+	"zTGjN2KGF2NZAC1xCRr1evPgoIHGQ1vXgS6wnlreS77/vFCLBLZq6k1eW+GcJXB9k8P6U61fTzrRzDax",
+	"Joy15drWbK3r0evJp7d3p41//brn/3Iw3GRbKU214cOb0eknObw2TaplEgsiflIl/ybtDRWmusFSieSV",
+	"Klk9c7NG5XTtPONl6DUjxMWAyE/Dg6j3dnGzxy9ez9pNtdEYM+Dl17g8J0/a/U9i6SkJwDEUUqWJGfnP",
+	"n0VOlDtl9yysxlcIr/IEmRMAyVYzMceMeKR0fgc3n7WB5xn99QmaXKbVOlm6YiY2KpkLk4JsWG/B0lpf",
+	"KjhdJxurIiXabA85Iig45fPiWmRw3vmM7vLj485lr3MCf590jk+75+bvq86nznHy/LT7S+cKfvTFoHPW",
+	"7p6aFy5bwfxonx93TuFNnWSqZNEgsINunqh03vns1TwHGmZKGMi8mucAM/kTBi6v5lmobK4GAgV/O5jy",
+	"+Sam/2flmfwI0B5r3qkcc1GpUmaCGODECE2uKtBIldAbLBGe9FzujKivZURoPl3XRGPAbqK+L2OhrUYT",
+	"K1bysjb39g8OX3uVEdvWn7rKl+0+2tyt68soYr7emchIsZ0h1ZpFix2l6QwLLfxQdy4Avdy/6tzzVkNL",
+	"Qf5GBasHkq11Eyb9Z7BXZbpC0lgZ85pmWlPAIhdYH89YF4wch5bsirgdzIBWP+IMyaZYK7K1d0AmMgbp",
+	"B83sCCUG3TMahRyzI5ggyrhyjQBnM8Wx9NiSQ+fdxocOnGDdpMN2GF7boS5ZBFT08mocDZMTzNJKMjuM",
+	"8sUzNTPH6ik2mr3G2820J708sKJ92TULcoTyLpADyOxtGziFjKBF2jOOHmtiKnhgA1PBY7D5jn3XnqjG",
+	"yf795R///Nfbnji4Gr75/PAb2zudvv7gN2/GG8k4ynjKfkACTijHY1t2uPJQLTvgyuafjFaSMTM66R7N",
+	"KoLNjTklpxTOJ3IKPJztgP5GttDQToX7ra1C5zrNOpq2E0c/BnCVt/JLqlo10gAwQVtarxlN6QOfwtkI",
+	"n6PnxfxsVMlY2SmVlNhVi9xdYftf3mkVOy0qwU+LpC1EeP0ZdXl7o7DbArOpijZ0fnDoOJ+qBGxf2BAE",
+	"1Uq97obwyE3vmMjRCFRnPPInWP+B+DKUotYXJkJzmYQ/qJMemoFV2u8wNuGtVx+Oyf7+/jssguqUclO+",
+	"ty9sMS4yMKTUSicwaCUtE1ExYiMjiZCtj/KVIgP4sA64GByRT/SevlJ9MbjAWTgs1Wc0wkQOrJtqZvvp",
+	"5J+k+WbblCWZoSABPBrgC6bcmrGT0QE01Rdbg78j6wXx9vdBjYwik3hkxWpT192UeqVJPSs0TRr8M45G",
+	"I6XpQpnCJPW+GDzsmGCNnWTiLcKVBAzumOUYoFxhE8JkNEXxbMwEi6iWkRXQpnTm6pQhCvsCy4YY5sEj",
+	"guVq1Yz5u1ed9slZpz4NcIUj5vMZU9tHBNFkDoO+GCwWi8XO2dlOELzqvfrpp9Z02lLqS93N+evW7//z",
+	"98lkOoV/W9Pp9qDuKs0pcsfYrGpBq2M6KtXFUkaNWSOv5f2vL42dd1+/HzzumD/20j967o9W6Y+tfr+O",
+	"f/99+x9bv//Pl7/vfE2++Yf7a/u/vSq5v+KAhcfFZQPells33LDFrLuKLZvUpbQB+MjcrXlgdWbRcvNo",
+	"6n4uy6SfUbIlzh76p2wZ6Tgle0ZF8f5n+NfKNq5qDOJHZMtG2WLOxD0TgYy2Aa2mxFD8lIhb12dF6urB",
+	"3iY407ZM0CYWPCwCtAbPDpoSon8R+3dX+q36ed48nTV+f9gI0Tl3Obz9ugL5ruJRGa47LtBW6OArGRZu",
+	"rjtXwDB/6ZyfXFxtZgzoixXWAOjQq3mmv7wib59tqLsXOspMNxdNuM5+C3tVLbHk4skgBasyJ1YFZLIA",
+	"xNcKAQ0fp1GdtXIY+UYG42LMekUoxgrD9S+4nxTupDw8f85iXQRhnYW26BHWE6ZYPsrFJMgdIe7liAwy",
+	"ASGDClvuBnwoF2+yLmMhTi5T0JIoeg86Rj4AqGZC4+45m5OZiSo0niRzKcyvZ6c4IYyIAWqDdxWpNvEG",
+	"Jvw1GRBddfjHZ/Ym6i3exV3ZnK23VCzJG8hrXhUoAqJZf6YxkNlXWlmsgkSDIGJKVdtb/v9MNOwmzBrt",
+	"xmvtO/hVxYn6iYqNXAJrsjuKjL3Z2DvYpNuQbgA7WhjKoJ/IjSCPZMieqIRDi+X69ytFoM8qh41rbfw1",
+	"8RqklY7Dm4c3k4/Tw4ffhz/vH8+vxk16Ge4NN7U0bGTjQwk8lOMxRiCJpSa/Z8g7CepWwQCYK5207ZOz",
+	"rqmudtO5xhpqp93zjzdd8/flxVWvfXp71jl7Dwcy1ijDykO3Z+3z9kdzSF/fvD/r9nr2x2/Xt0mfyY9b",
+	"UB+WHuN9sXn1sbMuVhACYL2a52DFAj0ZULEmTw5Qr+YlcMLfDrLs3whlsapUsZdnVpb6N8D9WPPyMYHV",
+	"cXCFkEBaERBYopLr3m+nnY833ZNOaRH74qmembSzPK4zz5+J5mzPgI2l0aRVgd3aZXrD8V+KFXupTBjr",
+	"c8SCEE+IQts0ZWV1jgYM6e7bSFI1luZSvGAmxdqEyxK+M4E4I1i/ZmUI259NjCgIKdllrRJWqh21lVPL",
+	"+5oTD+paQWYZquzSFY+tNxud9H/QjklAWB6UFHIxjrnS3Cd/xDTkegGiZBxRYaqNFzMY3Dqtjzlabm6w",
+	"cyqLFy4/BD7dYH4yWpqZZ4eYScXNlRYiR24v4PKP16xYSdL4rN4FH/bHPx1+++eb8Pe9h+ec+Jiq4scR",
+	"14troG5DO875Upn2gF4ZjCHFOqSZgjuxnuyiM21QS8v2PsGvYxLvYBhTSjq9YzHXSbqB6Yz/kyG7es9o",
+	"VLV0bUEuoDHZqzfwKFE2m3c5hKarKvhc7XikSzNgAspE65mpZ8zFSLqgT2pKZNlZJLmYePELnKyacgHK",
+	"bs2LozCTUjfmehIPMZdOMRbs0HevG8FrerCb68KrqDQ+oSLYmUdca5jjiHI9GcVhsZQLnEx+ximYLcGA",
+	"HsgoXJAzNjVhN9ukfdlFmS233i5HY/d7egXmIyb9pWD2qLobGOevHUrPpb1YjNoMH+JTYYzx0oWbtFbQ",
+	"FtnSkowxuwtXx3ijNqr91BfQdiTD0BblWx5QntxQhWcclkzDi0r74r/+i+SLjPdFB+taIEKHsbZub59G",
+	"EWdP2gFki2b3VzrpbSKjvtiYUlGtMXSfpXnrcAjZmPoLMvgHPvz/BuSPGMBP7lQlXPXFkMHkI6bhSEMM",
+	"2yIjrkJcQCYsYnXSttM1cIf8nimSOthFQAJAAqNAUS6HtS+KXuiCj/0oESrVnbJkYhLTqD8xXgIRuPAT",
+	"U7UfU7ykIJQcNJpuoU6cMKH6wvXoPEDJK+eBQlfTTgjoSp1RrjbIXqP5eqfxZmev2Ws2W/tvW3tvCp6n",
+	"vljtenK3vWZHdrGhle4nPWELYz4hWsLuy3nf8EJMW5vCOPwG1ksxcF6kgYEQmNychSEyO+tDMnvm90EN",
+	"kw9ZsJknKHGyFOdQAf+RWehCMt5EzhW68fYxoOBNr3HY2m+2Dl8DKCgO0BFGI8to6hbxPA7DZPmW1D1k",
+	"D7OQ+1yTARyBg9wdGSGj94AlzP6WscbVMKVoXLxNX5icQFP4KL36xp2nDpRTOmSh6gubB8RVjrFiqqGt",
+	"lrgkGxEv8HCcAdbIXTooTJb6rqniel2fBhiRYi2IxsYY4uiwi6KkGBzlQasvso59LImH/AP9djVXLQgt",
+	"p0M2ofdcxlENY/JYgKZcV/7xaMnNlPNkuqnDxfJu9CvLiARsSvFaaSBJXzvcGzQcla8doSKpYoRqn+G6",
+	"aSHKMTCSOunYb2IOfRtHJJCuzdBC6usLnunbVQCRsT7KlXUyDW0pfhwNKDdZJ1BT4UHIlbkLurQgjgg+",
+	"RnIO9ATKouqLDlrCbVw4F8k+V2Trmxza0Mda6iQCgaFmTh5ivJm1RHM2qXs140WKZMi2+2IcyXkSGmF3",
+	"gSu3jgx9kYebDEoqrdnuCeeuOQbVF34olfNKD/DTFsakg/iV07+LeAOuZYZ0aLnCm0Etz4/NXQ3Ad3tp",
+	"/VLCAzadSY33n9yxBZweVddBGk9+xIyIZnKhdXoRZGSKLhkGYz3dPnV3Q2byBufcZ0uSibk2/QcumdmM",
+	"jaeIGZGSg713fYG+vMPGPtmagJiA/DZ36cq2uUodjh3LOcyuomQUMTUxx2OxJGtS7MFdtKVgNMQdjGXv",
+	"sATyEONsfVbctMA5Eo6EV6j3xetao9FIrrNBg4G55wX/NJFGO1wYytqCsfAwZg+2COFR7m4an84UHKYz",
+	"JgKsJWHINde9iXRRJvWcXDMREJqyw3tGBjeKRTvtMRPayvYh95ktEmZF4rNuryT8yhkTZrp1GY13bSO1",
+	"C9+CBsO1sailMmtO3ARh1at5eFcaCsV79Ua9gerdjAk6417L26836vueqWaAGs8ayRE+GbOKqplXjAZq",
+	"WY3PpHy2kC4CGo+ZFlBfqax2X6yqq52jH55Umqyox13PXIBiclHqfXEpw9CeeSM2t8EiimzNGJqX0rd7",
+	"IGUdug/s1fzJTY7dwGt5H5nOJm16+ev4v1SpsAMeJLexVMrc9vqjLNrrtg0laZLr9pLqrRXX8udX8ElX",
+	"838tXM2/12g87cIdVxE4X1y+XGO8ujJro5DRt6p2aabYHZBJrqBn7oGty/blazYf88vXYplx6/5a5sjK",
+	"+Kmc14kHqaso9QRZx47x21SYotHYsdxXkrpCUn/G41q0pPE72HtCHa6Ct0FIpnS1JZVyRIoBrxRC8rjx",
+	"PUelIuDVNx1Vl/9O2IKMgAGgH+rA0GDVmAmt7r6ngduU2KS5vknuRi1stL++UXo/PrY4WN8iuZIXGxyu",
+	"b1C6FBkbvl3fsHClJDRrboA6vIscP95g/sWrX7Hd4SbIrrh8CxrvvVvfuHhD3mPNO9yEKKruHce2zY2W",
+	"LXvXLzbb24gO7X3+pskGKK24uxKbbkBbdqhkxWGTxtMpjRbmsKrcZV7N0xR5oKnj7TRb7yu0r7A7ARwz",
+	"qSpkgM6DP6EClREjXiVRdC6VgmxRERTyWkyplmWZMDVC+wK0lm3TSqRh80Z6zBta6uQYDSNpsgMMHzET",
+	"rXpUtpT0BUoO1BitEhG00bSSHH+e8TYvKGCyiD15mdLvZbB42jmaJvKsS75ZcmBsxqyTfKclXNoaqzLX",
+	"+NVL8sTjn5UZkvSXVRklm2SOrErXsGkZmyRGuLyH/2SJ4GkrnLunpbzSpy4b46iwjVz5LbtCfx3Hfx3H",
+	"fx3HTzuOrYvR6B/p4WzuOs0exblDsHAWb+pvWn5SG93Bxi1YD65LdM5UxQmZ0TsTOTzpngRyLoDWiKbq",
+	"ri+2Bu4BDNwNrBHbWDSTioe2l7534lrjGFsol2z3PezMOmfMUdwXIVc2D8QEWTypNtOR83HZm1H6YiP3",
+	"mC0Rgq6DFaaIvLlZClN2pSpEZatULWn7KFtD16WWUFfEuS9MFWdb3Z1sGSs3F6md1rB0c8cEFwhsZpGN",
+	"i+4c3jlTo25lr1AqmiCda8YYuoyR2+G1ZHnE+DJneiTPtDyawbKWRmdnPGzsV4lRhmo/yeGHSE5RWD3J",
+	"EF3Z/FK1PdNP3E1MNxwYyOpgmnUbIMk0C1m+dKur4oQxYHl60UVzUHIPgM5W3TaC6dItA1sv6yHeS1mA",
+	"2v2e/N0NHndNTWW1+9388biLlbJ2v8N/j4PtYlbQ4eitvzdssnfBAX3j7w+ddQmdpKl5Kb/vvVXmpFo1",
+	"GyrW3M6b+GzhO2ttt+Uu0iLAmZIoxGof9SWQZopP5e++zxeWLMbbGCvYMwR3FH8x85JiIHXK7ntzWao2",
+	"WiOUBLZYpFfzkHMiePGKYLFcTdNMtc7HUvXWdHBbxQz5C27gUp347PDlkr1GPi2Fq5dGLNaW37QafLZG",
+	"mF2SYmn1ZaWkKouZ5/uwNcezlcMfV+PRse0iFrOFQfK8vVDrc4bJhmyWRWuuEPbGBaRNzeGlhYLzdYCt",
+	"cbdQf9cReWnCX9eVYDX9lSuefikEb34pZdF8MUF4oAnBZsqktnxJmESSM2TIq5RLBQ2zCSkAMka1r9oe",
+	"2FUa7VgOblyTn73fWJMcjQO8eQNa1NfHzbWwqrryFYpYRWV5YzuZT7g/qeIg1WXns/y0L7S7hyZT95cM",
+	"mU+NjUTls3QIt7HG67T85hM9A8UamZWegmfZuZNCl1++VzGTjftMyvOtqpqXVsdbxpTS8nUWgBUl49ZX",
+	"ZwOSzG8gnDqmQj5hKxWqj1UVEHP1wWxxneLmc91XlMsqV8NaheZC5almueaT2WVePuzWItPiPh/fasNX",
+	"mw7GUoAoHurlmqIFp1BaQTgfSZ8t2/vFOzw8BOaZlMp9XtHbx69P4R6u1O0SOx3yDKxnYuXPI5t9brPf",
+	"xhirksTuVrps/zLu/GXc+cu48zxfy3Fya4CxpqTKXG6r5VTIjPHnkxx6VpxI7UXZYPQvX0GXcqHeX74i",
+	"R0dMV8UdpPEhNdK5AQWDEp8JHTGyZZUfDCfIB5/4oYyD+tSFPqM0OmfDClU52//Ndbb/cq+xqi/t+GuC",
+	"ge9lizTyKhvunPEB1fOh8RmT2VJt09m8ktJ+mT4A8+WGH4wNqYpNquQS6eHCpGaZmO4sXDmv2uPXx/8d",
+	"AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

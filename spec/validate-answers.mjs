@@ -153,6 +153,14 @@ for (const file of listed) {
     console.error(`FAIL ${where}\n  ${problems.join('\n  ')}\n  body: ${a.body.slice(0, 600)}`);
   }
 }
+for (const [path, item] of Object.entries(spec.paths)) {
+  for (const method of ['get', 'put', 'post', 'delete', 'patch', 'head', 'options']) {
+    if (item[method] && ![...(seen[`${method} ${path}`] ?? [])].some((st) => st >= 200 && st < 300)) {
+      failed++;
+      console.error(`FAIL no successful answer recorded for ${method} ${path}`);
+    }
+  }
+}
 const ops = Object.entries(seen).map(([k, s]) => `${k} [${[...s].sort().join(' ')}]`);
 console.log(`validate-answers: ${listed.length - failed} of ${listed.length} recorded answers match ${specPath} (Ajv ${ajvVersion}, strict, formats on)`);
 for (const o of ops) console.log(`  ${o}`);

@@ -267,30 +267,18 @@ type AsyncRequestAction string
 
 // AsyncRequestDto An asynchronous request. It has finished when `asyncResponse` is not null.
 type AsyncRequestDto struct {
-	// Action What an asynchronous request does. Known values (2025): `ADOPT_SEGMENT_DATA`,
-	// `ADOPT_SEGMENT_SET_DATA`, `ALIGN`, `ASYNC_TRANSLATE`, `AUTO_LQA`, `CLEAR_TM`,
-	// `COMPARE_ANALYSE`, `CONTINUOUS_POST_ANALYSE`, `CONTINUOUS_PRE_ANALYSE`, `CREATE_PROJECT`,
-	// `DELETE_TM`, `EXPORT_COMPLETE_FILE`, `EXPORT_TMX`, `EXPORT_TMX_BY_QUERY`,
-	// `EXTRACT_CLEANED_TMS`, `FILE_FLOW_CONVERTER_IMPORT`, `FILE_FLOW_MT_PRETRANSLATE`,
-	// `FILE_FLOW_QUALITY_ESTIMATION`, `GLOSSARY_DELETE`, `GLOSSARY_PUT`, `IMPORT_ANNOTATIONS`,
-	// `IMPORT_FILE`, `IMPORT_JOB`, `IMPORT_MXLF_INTO_TM`, `IMPORT_TBX`, `IMPORT_TBX_TB3`,
-	// `IMPORT_TMX`, `INSERT_INTO_TM`, `PARENT_ANALYSE`, `POST_ANALYSE`, `PRE_ANALYSE`,
-	// `PRE_TRANSLATE`, `QA`, `QA_V3`, `UPDATE_CONTINUOUS_JOB`, `UPDATE_SOURCE`, `UPDATE_TARGET`.
-	// The list grows between releases; readers must accept others.
-	//
-	//
-	// Example: PRE_ANALYSE
+	// Action What the request does (an open list: see AsyncRequestAction).
 	Action *AsyncRequestAction `json:"action,omitempty"`
 
-	// AsyncResponse How an asynchronous request ended; null while it is still running.
+	// AsyncResponse How the request ended; null while it is still running.
 	AsyncResponse *AsyncResponseDto `json:"asyncResponse,omitempty"`
 
-	// CreatedBy A user.
+	// CreatedBy The user who started the request.
 	CreatedBy *UserReference `json:"createdBy,omitempty"`
 
 	// DateCreated When the request was created.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
 	// Id The request's id.
@@ -298,33 +286,21 @@ type AsyncRequestDto struct {
 	// Example: 900123
 	Id *string `json:"id,omitempty"`
 
-	// Parent An asynchronous request. It has finished when `asyncResponse` is not null.
+	// Parent The parent asynchronous request, or null when there is none (Phrase writes unset fields as null). *Inferred:* the request that started this one; no source describes the field beyond its name.
 	Parent *AsyncRequestDto `json:"parent,omitempty"`
 
-	// Project A project, by name and uid.
+	// Project The project the request belongs to.
 	Project *ProjectReference `json:"project,omitempty"`
 }
 
 // AsyncRequestReference The asynchronous request that imports the created jobs.
 type AsyncRequestReference struct {
-	// Action What an asynchronous request does. Known values (2025): `ADOPT_SEGMENT_DATA`,
-	// `ADOPT_SEGMENT_SET_DATA`, `ALIGN`, `ASYNC_TRANSLATE`, `AUTO_LQA`, `CLEAR_TM`,
-	// `COMPARE_ANALYSE`, `CONTINUOUS_POST_ANALYSE`, `CONTINUOUS_PRE_ANALYSE`, `CREATE_PROJECT`,
-	// `DELETE_TM`, `EXPORT_COMPLETE_FILE`, `EXPORT_TMX`, `EXPORT_TMX_BY_QUERY`,
-	// `EXTRACT_CLEANED_TMS`, `FILE_FLOW_CONVERTER_IMPORT`, `FILE_FLOW_MT_PRETRANSLATE`,
-	// `FILE_FLOW_QUALITY_ESTIMATION`, `GLOSSARY_DELETE`, `GLOSSARY_PUT`, `IMPORT_ANNOTATIONS`,
-	// `IMPORT_FILE`, `IMPORT_JOB`, `IMPORT_MXLF_INTO_TM`, `IMPORT_TBX`, `IMPORT_TBX_TB3`,
-	// `IMPORT_TMX`, `INSERT_INTO_TM`, `PARENT_ANALYSE`, `POST_ANALYSE`, `PRE_ANALYSE`,
-	// `PRE_TRANSLATE`, `QA`, `QA_V3`, `UPDATE_CONTINUOUS_JOB`, `UPDATE_SOURCE`, `UPDATE_TARGET`.
-	// The list grows between releases; readers must accept others.
-	//
-	//
-	// Example: PRE_ANALYSE
+	// Action What the asynchronous request does (an open list: see AsyncRequestAction).
 	Action *AsyncRequestAction `json:"action,omitempty"`
 
 	// DateCreated When the request was created.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
 	// Id The request's id; read it with `GET /api2/v1/async/{asyncRequestId}`.
@@ -333,7 +309,7 @@ type AsyncRequestReference struct {
 	Id *string `json:"id,omitempty"`
 }
 
-// AsyncResponseDto How an asynchronous request ended; null while it is still running.
+// AsyncResponseDto How an asynchronous request ended (`AsyncRequestDto.asyncResponse`, null while it is still running).
 type AsyncResponseDto struct {
 	// AcceptedSegmentsCount How many segments were accepted.
 	//
@@ -342,10 +318,10 @@ type AsyncResponseDto struct {
 
 	// DateCreated When the request finished.
 	//
-	// Example: 2026-11-28T17:03:20Z
+	// Example: 2026-11-28T17:03:20+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
-	// ErrorCode Set when the request failed.
+	// ErrorCode A code when the request failed (*Inferred:* absent or null when it succeeded). *Illustrative:* the example code is not one Phrase documents.
 	//
 	// Example: ImportFailed
 	ErrorCode *string `json:"errorCode,omitempty"`
@@ -367,12 +343,12 @@ type ErrorDetailDto struct {
 	// Args Arguments of the detail, by name.
 	Args *map[string]interface{} `json:"args,omitempty"`
 
-	// Code A machine-readable code of the detail.
+	// Code A machine-readable code of the detail. *Illustrative:* the example code is not one Phrase documents.
 	//
 	// Example: MISSING_FIELD
 	Code *string `json:"code,omitempty"`
 
-	// Message A description for people.
+	// Message A description for people. *Illustrative:* the example message is not one Phrase documents.
 	//
 	// Example: targetLangs must not be empty.
 	Message *string `json:"message,omitempty"`
@@ -417,15 +393,15 @@ type JobCreateRemoteFileDto struct {
 	// Example: 0c1d2e3f-4a5b-6c7d-8e9f-a0b1c2d3e4f5
 	ConnectorToken string `json:"connectorToken,omitempty"`
 
-	// Continuous Create continuous jobs from the remote file.
+	// Continuous *Inferred:* create continuous jobs from the remote file.
 	Continuous *bool `json:"continuous,omitempty"`
 
-	// RemoteFileName The name of the remote file, or a regular expression when `remoteFileNameRegex` is true.
+	// RemoteFileName The name of the remote file. *Inferred:* a regular expression when `remoteFileNameRegex` is true.
 	//
 	// Example: winter-campaign.docx
 	RemoteFileName string `json:"remoteFileName"`
 
-	// RemoteFileNameRegex Treat `remoteFileName` as a regular expression.
+	// RemoteFileNameRegex *Inferred:* treat `remoteFileName` as a regular expression.
 	RemoteFileNameRegex *bool `json:"remoteFileNameRegex,omitempty"`
 
 	// RemoteFolder The folder of the remote file.
@@ -440,8 +416,8 @@ type JobCreateRequestDto struct {
 	// specify them in the `workflowSettings` object.
 	Assignments *[]ProvidersPerLanguage `json:"assignments,omitempty"`
 
-	// CallbackUrl An absolute http(s) URL that Phrase POSTs a JSON body to when the asynchronous request
-	// finishes; Phrase retries until it answers 200.
+	// CallbackUrl A URL that Phrase POSTs a JSON body to when the asynchronous request finishes, retrying
+	// while it does not answer 200. *Our client's rule:* an absolute http or https URL.
 	//
 	//
 	// Example: https://hooks.example.com/phrase/jobs
@@ -460,24 +436,27 @@ type JobCreateRequestDto struct {
 	// JobPreviewPackageFileUidRef A reference by uid (e.g. to saved import settings, a preview package file or an XML assistant profile).
 	JobPreviewPackageFileUidRef *UidReference `json:"jobPreviewPackageFileUidRef,omitempty"`
 
-	// NotifyProvider Whom to e-mail about new jobs, and how often.
+	// NotifyProvider Notification of the providers about new jobs. *Inferred:* whom to e-mail (with an e-mail template of the organization) and how often.
 	NotifyProvider *NotifyProviderDto `json:"notifyProvider,omitempty"`
 
-	// Path The folder path the file is stored under in the project.
+	// Path The original destination directory of the file.
 	//
 	// Example: marketing/2026/winter
 	Path *string `json:"path,omitempty"`
 
-	// PreTranslate Pre-translate the jobs after import, using the project's pre-translation settings.
+	// PreTranslate Set a pre-translate job after import.
 	PreTranslate *bool `json:"preTranslate,omitempty"`
 
 	// RemoteFile A remote file to fetch through a connector.
 	RemoteFile *JobCreateRemoteFileDto `json:"remoteFile,omitempty"`
 
-	// SemanticMarkup Use semantic markup processing when importing the file.
+	// SemanticMarkup Set semantic markup processing after import, when it is enabled for the organization.
 	SemanticMarkup *bool `json:"semanticMarkup,omitempty"`
 
-	// TargetLangs The target languages to create jobs for (language codes such as `de` or `pt_br`), each once.
+	// TargetLangs The target languages to create jobs for (language codes such as `de` or `pt_pt`), each
+	// once (*Inferred:* Phrase's `NOT_UNIQUE_TARGET_LANG` otherwise). *Our client's rule:* at least
+	// one (`minItems: 1`); Phrase's documentation says only that the field is required.
+	//
 	//
 	// Example: ["de","fr"]
 	TargetLangs []string `json:"targetLangs"`
@@ -494,11 +473,7 @@ type JobCreateRequestDto struct {
 
 // JobCreateWarningDto A warning about some of the created jobs.
 type JobCreateWarningDto struct {
-	// Domain What part of Phrase a warning comes from. Known values: `STYLEGUIDE`. Phrase may add
-	// values; readers must accept others.
-	//
-	//
-	// Example: STYLEGUIDE
+	// Domain What part of Phrase the warning comes from (an open list: see WarningDomain).
 	Domain *WarningDomain `json:"domain,omitempty"`
 
 	// JobPartIds The ids of the jobs the warning concerns.
@@ -515,10 +490,10 @@ type JobListDto struct {
 	// AsyncRequest The asynchronous request that imports the created jobs.
 	AsyncRequest *AsyncRequestReference `json:"asyncRequest,omitempty"`
 
-	// Jobs The jobs created, one per target language and workflow step.
+	// Jobs The jobs created. *Inferred:* one per target language and workflow step.
 	Jobs *[]JobPartReference `json:"jobs,omitempty"`
 
-	// UnsupportedFiles Names of files that could not be imported.
+	// UnsupportedFiles Names of files that could not be used. *Inferred:* from the field's name.
 	UnsupportedFiles *[]string `json:"unsupportedFiles,omitempty"`
 
 	// Warnings Warnings about the created jobs.
@@ -532,12 +507,12 @@ type JobPartReference struct {
 
 	// DateCreated When the job was created.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
 	// DateDue When the job is due.
 	//
-	// Example: 2026-12-01T17:00:00Z
+	// Example: 2026-12-01T17:00:00+0000
 	DateDue *DateTime `json:"dateDue,omitempty"`
 
 	// Filename The name of the job's source file.
@@ -545,13 +520,13 @@ type JobPartReference struct {
 	// Example: winter-campaign.docx
 	Filename *string `json:"filename,omitempty"`
 
-	// Imported Whether the file has been imported (false until the asynchronous request finishes).
+	// Imported Whether the file has been imported. *Inferred:* false until the asynchronous request finishes.
 	Imported *bool `json:"imported,omitempty"`
 
-	// JobAssignedEmailTemplate A reference to an object whose fields Phrase does not document (seen as `{}`).
+	// JobAssignedEmailTemplate An object whose fields Phrase does not document (seen as `{}` and as null).
 	JobAssignedEmailTemplate *ObjectReference `json:"jobAssignedEmailTemplate,omitempty"`
 
-	// NotificationIntervalInMinutes Minutes between notifications to providers.
+	// NotificationIntervalInMinutes Minutes between notifications to providers; -1 when none is set (answers are not bound to the 0..1440 a request may send).
 	//
 	// Example: 30
 	NotificationIntervalInMinutes *int32 `json:"notificationIntervalInMinutes,omitempty"`
@@ -564,11 +539,7 @@ type JobPartReference struct {
 	// Example: Sf6hJ8kL0zX2cV4b
 	SourceFileUid *string `json:"sourceFileUid,omitempty"`
 
-	// Status The status of a job. Known values: `NEW`, `ACCEPTED`, `DECLINED`, `REJECTED`, `DELIVERED`,
-	// `EMAILED`, `COMPLETED`, `CANCELLED`. Phrase may add values; readers must accept others.
-	//
-	//
-	// Example: NEW
+	// Status The job's status (an open list: see JobStatus).
 	Status *JobStatus `json:"status,omitempty"`
 
 	// TargetLang The job's target language.
@@ -583,7 +554,7 @@ type JobPartReference struct {
 
 	// UpdateSourceDate When the job's source was last updated.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	UpdateSourceDate *DateTime `json:"updateSourceDate,omitempty"`
 
 	// WorkflowLevel The level of the job's workflow step (1 for the first).
@@ -591,7 +562,7 @@ type JobPartReference struct {
 	// Example: 1
 	WorkflowLevel *int32 `json:"workflowLevel,omitempty"`
 
-	// WorkflowStep The workflow step of a job.
+	// WorkflowStep The job's workflow step; null in a project without workflow.
 	WorkflowStep *WorkflowStepReference `json:"workflowStep,omitempty"`
 }
 
@@ -623,12 +594,12 @@ type LoginDto struct {
 type LoginResponseDto struct {
 	// Expires When the token expires (24 hours after login, or earlier when sessions are invalidated).
 	//
-	// Example: 2026-11-29T17:03:12Z
+	// Example: 2026-11-29T17:03:12+0000
 	Expires *DateTime `json:"expires,omitempty"`
 
 	// LastInvalidateAllSessionsPerformed When all of the user's sessions were last invalidated.
 	//
-	// Example: 2026-11-01T08:00:00Z
+	// Example: 2026-11-01T08:00:00+0000
 	LastInvalidateAllSessionsPerformed *DateTime `json:"lastInvalidateAllSessionsPerformed,omitempty"`
 
 	// Token The API token; send it as `Authorization: ApiToken <token>`. A credential; never log it.
@@ -636,11 +607,11 @@ type LoginResponseDto struct {
 	// Example: 9Ahs0D3vPqKz8Tn4Rb7WxYe2Lm6Fc1Ug
 	Token *string `json:"token,omitempty"`
 
-	// User A user.
+	// User The user who logged in.
 	User *UserReference `json:"user,omitempty"`
 }
 
-// NotifyProviderDto Whom to e-mail about new jobs, and how often.
+// NotifyProviderDto Notification of the providers about new jobs. *Inferred:* whom to e-mail (with an e-mail template of the organization) and how often.
 type NotifyProviderDto struct {
 	// NotificationIntervalInMinutes Minutes between notifications, 0 to 1440.
 	//
@@ -653,6 +624,18 @@ type NotifyProviderDto struct {
 
 // ObjectReference A reference to an object whose fields Phrase does not document (seen as `{}`).
 type ObjectReference map[string]interface{}
+
+// PhraseDateTime A date-time as Phrase writes it in answers: ISO 8601 with a UTC offset that has no colon,
+// e.g. `2026-11-28T17:03:12+0000`. That is ISO 8601 but not RFC 3339, so answers do not
+// declare `format: date-time`: RFC 3339 readers refuse it (Go's `time.Time`; Java's
+// `OffsetDateTime.parse`, tried with JDK 17). The pattern also admits the RFC 3339 forms
+// (`+00:00`, `Z`, fractions of a second), so a server that writes either stays valid.
+// `x-phrase-date-time: iso8601-offset` names the form for generators that map it to a date
+// type of their own (spec/README.md has recipes); parse it as
+// `yyyy-MM-dd'T'HH:mm:ss[.fraction](Z|+hhmm|+hh:mm)`. Requests keep `format: date-time`.
+//
+// Example: 2026-11-28T17:03:12+0000
+type PhraseDateTime = DateTime
 
 // ProjectReference A project, by name and uid.
 type ProjectReference struct {
@@ -737,12 +720,7 @@ type UserReference struct {
 	// Example: Doe
 	LastName *string `json:"lastName,omitempty"`
 
-	// Role The user's role. Known values: `ADMIN`, `GUEST`, `LINGUIST`, `PORTAL_MEMBER`,
-	// `PROJECT_MANAGER`, `SUBMITTER`, `SYS_ADMIN`, `SYS_ADMIN_READ`. Phrase may add values;
-	// readers must accept others.
-	//
-	//
-	// Example: PROJECT_MANAGER
+	// Role The user's role (an open list: see UserRole).
 	Role *UserRole `json:"role,omitempty"`
 
 	// Uid The user's uid.
@@ -784,7 +762,7 @@ type WorkflowStepConfiguration struct {
 	// Example: wfStep1
 	Id *string `json:"id,omitempty"`
 
-	// NotifyProvider Whom to e-mail about new jobs, and how often.
+	// NotifyProvider Notification of the providers about new jobs. *Inferred:* whom to e-mail (with an e-mail template of the organization) and how often.
 	NotifyProvider *NotifyProviderDto `json:"notifyProvider,omitempty"`
 }
 
@@ -838,6 +816,9 @@ type NotFound = ErrorResponse
 // NotImplemented The body of every error answer of Phrase TMS (proxies may answer 502/503/504 with HTML instead).
 type NotImplemented = ErrorResponse
 
+// PayloadTooLarge The body of every error answer of Phrase TMS (proxies may answer 502/503/504 with HTML instead).
+type PayloadTooLarge = ErrorResponse
+
 // RequestTimeout The body of every error answer of Phrase TMS (proxies may answer 502/503/504 with HTML instead).
 type RequestTimeout = ErrorResponse
 
@@ -855,11 +836,12 @@ type UnsupportedMediaType = ErrorResponse
 
 // CreateJobFromAsyncDownloadTaskParams defines parameters for CreateJobFromAsyncDownloadTask.
 type CreateJobFromAsyncDownloadTaskParams struct {
-	// DownloadTaskId The id of the connector's asynchronous download task whose file the jobs are created
-	// from (the `id` of the answer of the connector file download call).
+	// DownloadTaskId The id of the finished connector download task whose file the jobs are created from.
+	// *Inferred:* the `id` of the answer of the connector call "Download file (async)"
+	// (`POST /api2/v2/connectors/{connectorId}/folders/{folder}/files/{file}`).
 	DownloadTaskId *string `form:"downloadTaskId,omitempty" json:"downloadTaskId,omitempty"`
 
-	// Continuous Create continuous jobs, which are updated when the source file changes.
+	// Continuous Create continuous jobs. *Inferred:* jobs that are updated when the source file changes.
 	Continuous *bool `form:"continuous,omitempty" json:"continuous,omitempty"`
 }
 
@@ -946,8 +928,8 @@ type ClientInterface interface {
 	// GetAsyncRequest Get asynchronous request
 	//
 	// Reads an asynchronous request. It has no status field: it has finished when
-	// `asyncResponse` is not null, and then failed if `asyncResponse.errorCode` is set. Poll every
-	// few seconds with backoff.
+	// `asyncResponse` is not null. *Inferred:* it failed when `asyncResponse.errorCode` is set.
+	// Poll every few seconds (peers poll every 2 to 5 seconds).
 	//
 	// Corresponds with GET /api2/v1/async/{asyncRequestId} (the `GetAsyncRequest` operationId).
 	GetAsyncRequest(ctx context.Context, asyncRequestId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -976,14 +958,16 @@ type ClientInterface interface {
 
 	// CreateJobFromAsyncDownloadTaskWithBody Create job from connector asynchronous download task
 	//
-	// Creates one job per target language (and workflow step) in the project from a file that a
-	// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-	// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-	// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-	// null.
+	// Creates jobs in the project from the file of a finished connector download task
+	// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+	// lists the jobs and the asynchronous request that imports them; follow it with
+	// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+	// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+	// fetch instead (it is in Phrase's schema, not in its description).
 	//
 	// Not idempotent: there is no idempotency key, so resending this request after it may have
-	// reached the server can create the jobs twice. Retry only on 429 and 503.
+	// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+	// or 503.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -992,14 +976,16 @@ type ClientInterface interface {
 
 	// CreateJobFromAsyncDownloadTask Create job from connector asynchronous download task
 	//
-	// Creates one job per target language (and workflow step) in the project from a file that a
-	// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-	// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-	// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-	// null.
+	// Creates jobs in the project from the file of a finished connector download task
+	// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+	// lists the jobs and the asynchronous request that imports them; follow it with
+	// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+	// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+	// fetch instead (it is in Phrase's schema, not in its description).
 	//
 	// Not idempotent: there is no idempotency key, so resending this request after it may have
-	// reached the server can create the jobs twice. Retry only on 429 and 503.
+	// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+	// or 503.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1010,8 +996,8 @@ type ClientInterface interface {
 // GetAsyncRequest Get asynchronous request
 //
 // Reads an asynchronous request. It has no status field: it has finished when
-// `asyncResponse` is not null, and then failed if `asyncResponse.errorCode` is set. Poll every
-// few seconds with backoff.
+// `asyncResponse` is not null. *Inferred:* it failed when `asyncResponse.errorCode` is set.
+// Poll every few seconds (peers poll every 2 to 5 seconds).
 //
 // Corresponds with GET /api2/v1/async/{asyncRequestId} (the `GetAsyncRequest` operationId).
 func (c *Client) GetAsyncRequest(ctx context.Context, asyncRequestId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1070,14 +1056,16 @@ func (c *Client) Login(ctx context.Context, body LoginJSONRequestBody, reqEditor
 
 // CreateJobFromAsyncDownloadTaskWithBody Create job from connector asynchronous download task
 //
-// Creates one job per target language (and workflow step) in the project from a file that a
-// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-// null.
+// Creates jobs in the project from the file of a finished connector download task
+// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+// lists the jobs and the asynchronous request that imports them; follow it with
+// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+// fetch instead (it is in Phrase's schema, not in its description).
 //
 // Not idempotent: there is no idempotency key, so resending this request after it may have
-// reached the server can create the jobs twice. Retry only on 429 and 503.
+// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+// or 503.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1096,14 +1084,16 @@ func (c *Client) CreateJobFromAsyncDownloadTaskWithBody(ctx context.Context, pro
 
 // CreateJobFromAsyncDownloadTask Create job from connector asynchronous download task
 //
-// Creates one job per target language (and workflow step) in the project from a file that a
-// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-// null.
+// Creates jobs in the project from the file of a finished connector download task
+// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+// lists the jobs and the asynchronous request that imports them; follow it with
+// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+// fetch instead (it is in Phrase's schema, not in its description).
 //
 // Not idempotent: there is no idempotency key, so resending this request after it may have
-// reached the server can create the jobs twice. Retry only on 429 and 503.
+// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+// or 503.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1327,8 +1317,8 @@ type ClientWithResponsesInterface interface {
 	// GetAsyncRequestWithResponse Get asynchronous request
 	//
 	// Reads an asynchronous request. It has no status field: it has finished when
-	// `asyncResponse` is not null, and then failed if `asyncResponse.errorCode` is set. Poll every
-	// few seconds with backoff.
+	// `asyncResponse` is not null. *Inferred:* it failed when `asyncResponse.errorCode` is set.
+	// Poll every few seconds (peers poll every 2 to 5 seconds).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1359,14 +1349,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateJobFromAsyncDownloadTaskWithBodyWithResponse Create job from connector asynchronous download task
 	//
-	// Creates one job per target language (and workflow step) in the project from a file that a
-	// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-	// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-	// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-	// null.
+	// Creates jobs in the project from the file of a finished connector download task
+	// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+	// lists the jobs and the asynchronous request that imports them; follow it with
+	// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+	// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+	// fetch instead (it is in Phrase's schema, not in its description).
 	//
 	// Not idempotent: there is no idempotency key, so resending this request after it may have
-	// reached the server can create the jobs twice. Retry only on 429 and 503.
+	// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+	// or 503.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1375,14 +1367,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateJobFromAsyncDownloadTaskWithResponse Create job from connector asynchronous download task
 	//
-	// Creates one job per target language (and workflow step) in the project from a file that a
-	// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-	// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-	// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-	// null.
+	// Creates jobs in the project from the file of a finished connector download task
+	// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+	// lists the jobs and the asynchronous request that imports them; follow it with
+	// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+	// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+	// fetch instead (it is in Phrase's schema, not in its description).
 	//
 	// Not idempotent: there is no idempotency key, so resending this request after it may have
-	// reached the server can create the jobs twice. Retry only on 429 and 503.
+	// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+	// or 503.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1419,6 +1413,8 @@ type GetAsyncRequestResponse struct {
 	JSON408 *RequestTimeout
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *Gone
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -1473,6 +1469,11 @@ func (r GetAsyncRequestResponse) GetJSON408() *RequestTimeout {
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
 func (r GetAsyncRequestResponse) GetJSON410() *Gone {
 	return r.JSON410
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetAsyncRequestResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
@@ -1558,6 +1559,8 @@ type LoginResponse struct {
 	JSON408 *RequestTimeout
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *Gone
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -1612,6 +1615,11 @@ func (r LoginResponse) GetJSON408() *RequestTimeout {
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
 func (r LoginResponse) GetJSON410() *Gone {
 	return r.JSON410
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r LoginResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
@@ -1697,6 +1705,8 @@ type CreateJobFromAsyncDownloadTaskResponse struct {
 	JSON408 *RequestTimeout
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *Gone
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -1751,6 +1761,11 @@ func (r CreateJobFromAsyncDownloadTaskResponse) GetJSON408() *RequestTimeout {
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
 func (r CreateJobFromAsyncDownloadTaskResponse) GetJSON410() *Gone {
 	return r.JSON410
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateJobFromAsyncDownloadTaskResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
@@ -1810,8 +1825,8 @@ func (r CreateJobFromAsyncDownloadTaskResponse) ContentType() string {
 // GetAsyncRequestWithResponse Get asynchronous request
 //
 // Reads an asynchronous request. It has no status field: it has finished when
-// `asyncResponse` is not null, and then failed if `asyncResponse.errorCode` is set. Poll every
-// few seconds with backoff.
+// `asyncResponse` is not null. *Inferred:* it failed when `asyncResponse.errorCode` is set.
+// Poll every few seconds (peers poll every 2 to 5 seconds).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1860,14 +1875,16 @@ func (c *ClientWithResponses) LoginWithResponse(ctx context.Context, body LoginJ
 
 // CreateJobFromAsyncDownloadTaskWithBodyWithResponse Create job from connector asynchronous download task
 //
-// Creates one job per target language (and workflow step) in the project from a file that a
-// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-// null.
+// Creates jobs in the project from the file of a finished connector download task
+// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+// lists the jobs and the asynchronous request that imports them; follow it with
+// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+// fetch instead (it is in Phrase's schema, not in its description).
 //
 // Not idempotent: there is no idempotency key, so resending this request after it may have
-// reached the server can create the jobs twice. Retry only on 429 and 503.
+// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+// or 503.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1882,14 +1899,16 @@ func (c *ClientWithResponses) CreateJobFromAsyncDownloadTaskWithBodyWithResponse
 
 // CreateJobFromAsyncDownloadTaskWithResponse Create job from connector asynchronous download task
 //
-// Creates one job per target language (and workflow step) in the project from a file that a
-// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-// null.
+// Creates jobs in the project from the file of a finished connector download task
+// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+// lists the jobs and the asynchronous request that imports them; follow it with
+// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+// fetch instead (it is in Phrase's schema, not in its description).
 //
 // Not idempotent: there is no idempotency key, so resending this request after it may have
-// reached the server can create the jobs twice. Retry only on 429 and 503.
+// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+// or 503.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1972,6 +1991,13 @@ func ParseGetAsyncRequestResponse(rsp *http.Response) (*GetAsyncRequestResponse,
 		}
 		response.JSON410 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2006,6 +2032,9 @@ func ParseGetAsyncRequestResponse(rsp *http.Response) (*GetAsyncRequestResponse,
 			return nil, err
 		}
 		response.JSON503 = &dest
+
+	case rsp.StatusCode == 413:
+	// Content-type (text/html) unsupported
 
 	case rsp.StatusCode == 503:
 		// Content-type (text/html) unsupported
@@ -2108,6 +2137,13 @@ func ParseLoginResponse(rsp *http.Response) (*LoginResponse, error) {
 		}
 		response.JSON410 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2142,6 +2178,9 @@ func ParseLoginResponse(rsp *http.Response) (*LoginResponse, error) {
 			return nil, err
 		}
 		response.JSON503 = &dest
+
+	case rsp.StatusCode == 413:
+	// Content-type (text/html) unsupported
 
 	case rsp.StatusCode == 503:
 		// Content-type (text/html) unsupported
@@ -2244,6 +2283,13 @@ func ParseCreateJobFromAsyncDownloadTaskResponse(rsp *http.Response) (*CreateJob
 		}
 		response.JSON410 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2278,6 +2324,9 @@ func ParseCreateJobFromAsyncDownloadTaskResponse(rsp *http.Response) (*CreateJob
 			return nil, err
 		}
 		response.JSON503 = &dest
+
+	case rsp.StatusCode == 413:
+	// Content-type (text/html) unsupported
 
 	case rsp.StatusCode == 503:
 		// Content-type (text/html) unsupported
@@ -2559,143 +2608,171 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rc9u4suBfQfFs1dh1aVmS7Tyc2tpVbCVHOfJjLHmSTJSyIBKSGFOAhgAj60z5v291A3yDkpxxts6t",
-	"O59skUCj0Wj0C43mn44nFkvBGVfSOf3TmTPqswj/vWEqWh90popF8NNn0ouCpQoEd06df4oVCQWfESXI",
-	"igaKTNhURIyoaB3wGaEzGvBTQgmPFxMWETElknmC+9IlIiKUk38Oh9fEp4o1yPU8opIRXzBJuFAjTsMV",
-	"XUsiGfdJoN6QVaDmIlYkUC6ZUO+eiOmU7NEJPKNkEfBYMTIVEfEE9+IoYtxbkzBYBEruN0bccR32QBfL",
-	"kDmnzlHTcR3pzdmCwqzUeglPpYoCPnMeHx9dZ0kjumDKUOE6Et+Yp24Dv0qE4ZyROPBhdmrOyFI3xf+/",
-	"iYkkNGLEixhVzCcBbxTwuI7aq+5xNHyxvn0VXDWXjusEAHNJ1dxxHU4X0GqZje46EfsjDiLmO6cqitmW",
-	"WURMLgWXDCfxlvrvqWIruoZfnuCKcYUd2YM6nKtFCD8y5EZxs3nkwXP8j+nfE+Gv87/nLf3rpNkmb6lP",
-	"zBD65WHy1vwsdz7MoBcWpEjhDjDKRZ+wKBIRWdIZI9NILAgFYj+sgaSWuZdg6LYk4NCXK1guw3IzoQgX",
-	"5DsNA59QLlcs0vCB62AZAWsSSBLLmIbhWjPuRR8xaYz4OxElq32ACw28f301GOJTEStPLBj25/dcrPhp",
-	"xhsLuiZz+p2RCWM84RKXSEHCQKoRzzHUL1J3sWyxBhnQKSMeDUNJ9t53h/sIeMJIxFQUMB/Y/9EFBrhh",
-	"f8RMqhID0OUyDDwKpDr8JoFeOT7400G6nwkfKHx5Nby7vez9etu9G3Zu3neHd/3O5Xtgamh0XtwZNJox",
-	"RULKZzGdMUkWsQQZQWIe/BGzBuCUrfn/itjUOXX+cZjJokP9Vh52AfiNYWbb8sImjPTcgNIB16u5xxqz",
-	"BhnbkR67hJJpwEKfKCFQkLkoSaQE0uKbfUTynYgmge8z/uN0y0BYSfVZxMQXIPg0PyxZhHgIDrJVM4Ze",
-	"/4ATNQ9kwhbPTcRYsgi5B1DxBY6FY5h9PQwWTMTq50iQ40R6EBjmQMTqv5MYgXWLl6gIkX9EtJsEIe9E",
-	"pLf67hLEjAkLJVUQhpprEjWTyBeQJCMOooQ8ryR5Lzj78b2Ave0SA7exFHHk4Xy53pYsIvQ7DUI6CX+C",
-	"1DDDsYdAAvEmMYqQmeDMyA9KfBYyeGcoqKVCjysWcRoOWPSdRTjYj9MkAabBWInT4STm7GHJPEBFc7Hw",
-	"0NTxn5sqEudEpjQImY8c+kQVV1VvI27Y8w15Ckdqhrtgai78S6E6YShWzP9xQlcgWWlt9CRZYGvNiorI",
-	"eLkUkXp+cheHoRozIhJRT9UcR7wU6p2I+V+YvTFkU0DWyZtGiMsUmj33dM2yu8QXKx4K6hNF5T36BHLN",
-	"vXkkuIhlqtATn0Bv0YQSPZjfgnH1V7ihBKdGKAWSiCWLEOJP5wWz9dJJm4E0KxiS4JiGR+0a+Qk0KMHZ",
-	"IJj1cqhgAcwZq5808xR+QZWqDAMcF6Ru4LFbnmqGH6eABVYtFaRuC2yg2GIpIhoF4ZrE/Dk0lPtcltQR",
-	"MXMiwxySuQn+pxlWedLugSCwGFqB2t9A9pylZWwWY2WNOKIUUTUH7ppTTj4Mri4bBGMbhE4Vi8g4F+gY",
-	"63BBfRTEtqSm9WG+Kc5zKMQF5Wuzy+SPc2lnGfSDRaBuGPXmtcJKCLKgfJ3sFdkgQ5gk6FISUsWi59y1",
-	"HaAqI7agC1lRSeaBSnywEvZjl4w/iMmZiLnC5+P9NyDu5rDfV1SOuC8427BGGEJK40DFMNCzrt8tp7Ga",
-	"iyj4919RNJ1YzQuQ7CZerOaMKwMzNb9gcyhxz1D5GP/UTZ1cERH2sAye2Qq8TCIiXsR8wImGkqxYBNuU",
-	"K6S+StFKxid9MYMtq003B6mXKsoL5gd0iILgR6lohWal5JmGT0DwkF9Qqi5DGvBffrr+RgkEzI+jAA5U",
-	"knF5kuMGinsDGQbugOljpETH0wDLkvbjnCoQa7VmUoP8C+xvWLqYSbLXbrZP9k/JuHN+dT28G3TfX3Qv",
-	"h3fnnWFn7I546fGgm7wi406/9/4S/xl8vjy7G950Lgf9zrCLj26HV3f9X7HdWb/bubkbXiC4s6uL685N",
-	"965z2el/HmDbs6vLYe/y9up2cAf+Qt2rUqebbmfYvbu+ufrQPRsi6PNuvzvs4kBk3P10fXUzvIPh8Om7",
-	"Xr+bez68+FT8dff2892vt92bzwiq+2l40zkb3gHql93zu+HFAJoDkLt3/auPd2dXl791b4bdm7veBYAo",
-	"vr0YAro5gox47u2vt51+b/j5rjsY9i46w94VEvF9/2ow6Nx8vtPTKDy6vsUB9FB3ncvLqyH2GyBk8ziZ",
-	"ofn54ept7tfFp/67u97l8MqQxzwevv1U/HU3fHuUB2ro1LscdG+GeQCwiJeFtSqvXWHBRhx/F3hEc8ev",
-	"nbvfjuCf2+tzWNHckpspmBeDq9ubs27ugY7TgSaGPYUO4ywSK/AR1YoxTiIWMiqZfEMiLbl1dJF6Hlsq",
-	"IkDXSxP25/HCOf3iVPeA4zr2HQAvYAPA3yL/wxPD/o7rJNwP/xZ5H59YWb/0ptilwPiO66Rs77iOjeuz",
-	"x8OLT4UfKc/j0wrHO65Tz/CFlyV+L7yrcrvjOiVmzz+5vgXYVVbPHppJZXye/cizefZ0+PZT4Qcwee4B",
-	"UqXI4Y7rFBkcHhQXqLgqBeZ2XAeXHlnbcR0rZ2fPNWNnvzVfO18Lp0CF0Yqmsus8HLAHxbgMJiE7+JuX",
-	"/+bl/zhefnQLxsu5ElYf0Wa0NEhPkTmVZBrwQM6ZT1ZzxsmYanja0honNhuPwxC8yWUklixSgT7XpKmx",
-	"tMl2s5hXj65TGGdHELoxzPLRdUxM8+16W+dbyaIbNmXgIjHo6VPFznRvm6HHeD7kgQalGat4hNxutl8c",
-	"tFoH7VfD1svT5tFpq/274zpTES2ock5xmAMVLFjVC3eduvNsM+ovkgSl4V43m632kQ3WkkbGoN91GQwJ",
-	"TTRwW08TlczR8DHFQkwQQokRs6bWSVqNaAUWdrAA10DiAiRnKt/ERD4v7/13YQBtYRFw6QM1J+P33SE5",
-	"pMugffi9dYhEPPyT5mbY8x/HuzHNhgXMNpk166TOB2LcZ/4bFBRkNQ9CBmgH0hySRTHnAZ8BctBCBw11",
-	"GkV5WcGKZP6AzRawkhimsGOCwRZp2mkHOeldIEIztyQBV0ftjBwBV2zGoqfzRCI0tzBEu7k7Q+S87fLw",
-	"A6a0dC6goEMUBQR6uH3e4ZvaMcBdt6gJkvudpNTAGHGkk3uWTCxDRva4UIyMU0hjFxXEuBwJGO8XUQPe",
-	"ngJbeCIOfewzYWa/62nUYatoEMoqwuZFCVUAFCi2kDtFFDQMIw3N+DSK6Bp+r2gEPGsZ+qN5k4ydRsef",
-	"aWzb7iz1qeB0xRnx8TVgRXlyTBkRSsxMLEI00tOjvh8AHBpe597r/Vlik2gW6w1n5q7HdMlkTThdsNxC",
-	"Zrh7Vq7ukAX15gFnByDlQCQQaFgEXGSii95g0Lt8f/eu1+2f21hmwaSkM7aNvTN+LsJXmDfTp7C26NQa",
-	"NmWLpbJG0+sWKm/Y1ASqxJSw7yxam4Uy6U9ZVsPwYkD2lpF4CJg+zzUtTprtw5Pm0eFJ81irBTwBCLhU",
-	"jPr71TXeIFdqVsAlW5J3SvFj1xpjLsddk2c9HTw9y4KbJZ1Vm+hUL87SKf3Ysm9Nl/qrwgkbu0RMFeOE",
-	"TiTjP1dY9PwNFliHRMlL2LV6SsbcLLJOnY2S5VymkHyiRy8S9uVL657JMim/wBhfN8+gL/hs8yyUIFTn",
-	"T4EUihcsCrwnTQj6/iJLXdNptJrt46IN8eLYYkPsNjHYOmhm3LCFUOxdENptLZgfNNBKUwkyZcqbEzWP",
-	"RDybE0o8wTnzlIiq00xfDcU94/Ypp21+kfoooUE6uROHN4SDdCKhmJGgtKpNr+W32dH04JieTA5eeC/9",
-	"g1fs9fSANictr+0fsePpSd7sWVIpVyLyLSGWVRQodsXDdaJtHg5m4gBaHcj7YHkgllotHSwF0DnSzVCl",
-	"cBXwWMSWzafpS7ImOscFT0Y106aEzW3tiRAho+gfROnSXGIesI1+oOyyXZAC1PnVJGKzOKR4PBQxnU2o",
-	"3esi6Bs2Yw/oZMO0ilRe4YQPPLpY0mDGG77wHmyCyALRgjGQpDz6mFBpxXUjVUTo2zLS0b7DdxaqFGd2",
-	"uKDRPVOaAzZLhxInV5Zmyw6rj4rgeQ6yRZblSblP5mKF4kTKYIb29sJiNeHLRZKz75dTeL4HGBVfsoio",
-	"omZpEOB1EDdaF2nHWqYZ9isR3U9DsZJvdBx9FUg24nLJvGC6Rmx0Fioj46TpgCmgpBwnAhgj7ztplhTV",
-	"axb1DYY2Q9ijYTih3v1tFNrDSxMpwlgxMldquSf3ye1NX7vzxpS5vhoMgdM+DK4utfGjRObQ2NzJETce",
-	"lnyTANF5kJLEXAUhOJfaHpKk3WyWbxkAIvL08HAuxL1smOcNTywOlwjsEFbetpn8mG3w/tJbBX78Q0tJ",
-	"kpUMFHDHCGy2JaxodTUb5FYy0htckVcvmi28qUG0QC3PVTud7YNmC53O5mnzCU6n9r+SUbdG0gK/EEj7",
-	"JibXEfsesNU19e7pDPelbvRUUFyoYLpOOHJb78tC6ySaRdV8o1yCBtpXxPCEJFKJiPkk5vDWbKw0uztP",
-	"41RgHQK1D7VodlxnQR/6jM9g3PbJiS00F7FhRLkMqWI2WcEOVPI6x2GYc6GXxiUx5sQXczaXuY6gW6RZ",
-	"wG3qbBtda4yTR9eRbEG5CrwLGt3Hy+pUgFuTNmSBjQBfj+mUftzsekbJbOrVb84Ls6+nKtvrpUx92JB7",
-	"yVt0aSSRsTfHfACfjUFHj5fqbhKN910CLgsR3CtqqS+ODztmGoGOScVp2UYrYYJjWd2FRcB7GkirKmBj",
-	"yUyMFSjeq+xJn01pHCrndEpDWXHJdfuMsdEpLPKLZnjdLuUVchErnRTPHrwwlsF303dclApj+yqVRZbF",
-	"CYoZCi7pkpzKRDWL291kZWhNmYAjIBPdqkzNBOrOntPHBEPFlmeCT4NZrDNJbUruYRF2pAykolxdR2K6",
-	"w24pyrCS5ZJn4o1Wigkm1TgBJnRj0qykyIzOzeFxXyxosDU8noytGxuJTiPV82Wd55f6tNp4mrMURQ/2",
-	"UMSL61OezzcxIUsaKeNjVfZJeVlqAzpowOWHD6QmUjXsKNU6ZGQWB1lwKbkrWAhGYqaQNRb5aF/AflBj",
-	"XQ4T+qQXy4CfpDaKCmPGEt7CllC7HoxYLdLsEOApRyJlbS53mYrgzGbb4iQKu3jnjfpBc10Bm4qMzBLQ",
-	"QEhaMAWHALmzjtb5YHMtg6KoLEUy69lzhxix3rm2HbsrbSpyYqcYUIWoNbtxj6abcl8TrXTgVYkt1Dre",
-	"H+fMZPoiz8CWzJrbtchuxy4A7Occw8HL821GP0zEL/vnf8nuBi7jO8UWvonJL5KYm1JVX3rXKEHC+5sX",
-	"DZl/TqW+FZv0IXtodxjPq1ZOJR7bvn2lv4lJB60A5ncXNAiHbLFMzOJNG+BqUjp8Ns6CsR7w+tZ3Gvb4",
-	"BWYgW9jSvEgT2IrGhxKgDbQjXKDt0W4Hh2ln+1qmr40NxHwY0axs46mu+kYRqZnE+GBbr8tvYazB9MX8",
-	"w6v7fvPfn9reb8cTG1NJRVW8iwQb6IYF275W1fwiK2GTAma+dUfFdVPWEONyOsWHyXE0fLW+bQdXL5ad",
-	"ljUaEC9hEw+QROdWDy4vJTJqgqgKqVREA3hOeZUo2D77zkL7hEN4VVzlglome630Xs80iKQqntS2duL6",
-	"Vc62foodviWJJOMV69Q0w+EBJ26fQs71KRlfdj/iMdPZWfd62D2H/8+7Z/3epf7/pvuhe5Y+7/d+697A",
-	"jxEfdy86vb5+kWTG6R+dy7NuH9408jd/qe+bQXdPgr3sfnRcJ0ENs/I0Zo7rJIjpXD2Nl+M6BiuTF4hI",
-	"wf8JTsVcRg1/pxzGn4HKo+v0xSzgVns4d9gH0i/UdxXArbMZGH6NWlQrcTClnhIRocXrGvrUEpiaep6I",
-	"uTLmXyxZ5fSi1T46Pnlhz6My5xSbzoiSRrsfl3giipinDuYikuxgQpVi0fpAKrrE224/9ZgEkK4/w0iO",
-	"vYy1m6H8jXLW8AXbGp9P4eeoZ/N2kTU25hZlN20oUDHgeK1fu0aruZAmn8hyvo03YOQG2Zy/KSPJXvuY",
-	"zEUcJXE2HAyPbRiNwoBFOlgl9VGIjveaCz8gy/drhPnrHxDmoCN6KehOGA7MoNcsAgi1NjENUwFv1jBF",
-	"F/OgUPnkkLbj3GwNm6+earmq+iPFznVP0/pNUjsIA24dkwKAW/WUdJYBHuYQfdERO+iLjuPd99Trzlw2",
-	"z4++X//xr3+/GvLjm8nLjw+fWbu/ePHOa93OrNpcbg8sl3JFbSqqGnu2rJFYgJxjB2DoGg+Qs5UpDZGc",
-	"M2E6QJWhn9O6dUkTEGkdHze327YL+hAsQENAcwxZ6p9NmwEgohnlZlGfZM/3NgTN6oHahErZM3haIlMp",
-	"f4Cb8zMjbLAGjSzXxiK+8DD9iexJoDWw95+P431r1lMlbdbigKf38U36FPJGbEtdqPcWszBvVZB/RHVA",
-	"EvfwSYZzBrdiPFuqZ+0QMas6MXaKYCOyZ1I68Dz9O+O+iPaBTPreZfyU9I4EpiWr+rhdH+bZzSXDm5Bb",
-	"6JiMXiHkb/zo/ka9kr+uWv1l8/eHrQoX337dQNzkmmcVj/uAo/OX4FOxnm8H3Rswen/rXp5f3exm8Y74",
-	"BpMXADquo+EVrVXzbEeDtQQoN93C2fU2Bxz2lqxxxdGrEJzZfE/b8T/zQVdI60lYJLMcAreak7STx19O",
-	"gLL4+xsiD7/hfpG4U4r4PG/IYZs7X44RqzmTrHgapNOL3yDtxZSMcwcn4+2Ov03OFM5ltqW/xWmxMiWI",
-	"pN+ZXz4oc7EkAh5zk6U+59aBMl1J8dNFHyeEJ0fAbfDOkocZ7xCT2ZJO15Mnf3xkL6Ph+nXcE63ldvO8",
-	"JgmtaOZYSARMYzG1QSVvdCUSi8f3Iyal3an4v7l8DHtsNJJqq9OCrSwa7wPlT7pvYcCVBXOr2T6uM9m3",
-	"4obmdxW1c2HFLBI7HDXCgkG7TYrGjF5RMrcPL+fvFycPv09+PTpb3cxa9DpsT+pM5J3cRfS1QzGb4ckb",
-	"f4L3aOdFQ4LaMYFGFX3VOb/o6Uvet90BXuXu9y7f3/b0/9dXN8NO/+6ie/EW1BpelcYLkXcXncvOe63q",
-	"BrdvL3rDofnxeXCXwkx/3N10O/XhnxHf/RL0RQ8vNgKyjuskuOK9wRyqeFWwgKjjOime8H+CWf5/xLJ8",
-	"ubUMZccLrv8f8Hx0neLZs/18F0+Ks5R4mjtrXjCd0VnhisHwc7/7/rZ33q0s2og/NWiXASvSNvd8R7Lm",
-	"IcHsa3MTbLd/VHLbBJRk5Yz1ubITTVQYE6OecHq7axrh5tw6GDKpRpem2NXmwD1jBtzWHPcKvXOnb1NY",
-	"v5YN7l9OaCup8vyy2lS6PchunVrxNCANpu/sTpmlKquZl1Z9+QftcjoJN508hgGfxYFUgUf+iGkYqDUY",
-	"VHFEua72xTSA9NAiWYfqGWO9k2xwrirlYZZGZ8NfRLXZzgbkUshAl6fjBXb5gUOVeAvFK5r9o3ztvzua",
-	"/fPk279ehr+3H3bRuJjM58VRoNYD4D691klUzprkhuE6TJ/HciS5O6ixmh9iAHXsZhV3nhDw08nKMIyu",
-	"ApWV3i4AyeZFl8G/GIqTt4xGtqXpcHIFnUm70UTRLs0Fh3oMNSgbfkntNeQzPWCKylyppS5FFPCpSHIj",
-	"qL5PbWaR5q9jmUXQdIoGHFw214mjMJeqPAvUPJ5gjrJkzD+gr180/Rf0+LAAwrEUAptT7h+sokApmOOU",
-	"Bmo+jcPydU7QHF4ubpy/ZYax5ihckwu20EeY+6Rz3UObqbDeSUbe4Z9ZZfRHTKbO0BxSeT/WQU4zlFoJ",
-	"U9iWEi8MYBE8yrHUvC+ShOnTDbxF9pQgoKmoXsl9hL7TdegRh75TEYK825xilZZXRR0kFY10/foR/8c/",
-	"SLE+2Ih38eoeEnQSK3Ni4dEIU9SfsAPIHs3vr2zS+0REI74zp5I9mvB9nuf3dQmzkM2otybj/4MP//eY",
-	"/BED+mmpfRLIEZ8wmHzEFKgcpLAp/qA5acJ8MmcRa5COma7GOwy+M0myQxXuEx+IwChwVJLlP+Llg4rS",
-	"uUqa50/lvTRsohN7qTdnOt/fT04OdVE9wcM1EZxQctxsJQt1nih7OeIJRHNRILUDTEYpJZ4IBT8IgVy3",
-	"wzMiplPJVHL9sd1svThovjxot4at1unRq9P2y/9qNpvNMdCUKqRZapwAEwCtbt6dkaOjo9enVhNzItSc",
-	"jDUUzcP/hebK+HD8+xhtG9kgSb1CsFqRbITyddEMwlm8ARSrlo++TgRKg04xLUdEi4Q47yOxgkUGo1SO",
-	"eBfjUiYPJuAk/WgB2fsmJua03c1CsiD4XL2DiK6/4KYWuU44dXXMFty1/RGfRWKVnkuk1zh09ShkzDVy",
-	"QajLPwecjCumsyZTyoFuQugR90IhmW8ylrHpKV5mAqoXiG4qsuEeh+FgmfSQCVluzNUSHCrW5eKAf4bA",
-	"76YaduCzxVIoLLN4z9awC2w1mZEvgJCoanQiv8rKMUf6fqzeEabqqkeTDxDk8mpXgZfWYAxUyurH7deI",
-	"5UnzyCWreeDNSYnJdSXnEYf14TOXzEHS4Q3PcqFNnDre2pUj/sJtNptp6Ur0DsyHPZb6CG7G/IOA6+Xd",
-	"AzRwZ7MHjzGf+ftvCnUoPbqUgO6ScT/gsxHXPFMAr896JHJfgwwY97Hct1Fa3xkZ30oWHXRmjCtjKISB",
-	"x8ylaqNfL3rDiiYVS8a1FmuIaHZoOslDaAvmUKC0e5wpwILuAs3nuM53FkmtYVuNZqOJtuCScboMnFPn",
-	"qNFsHDn6ygmaT1vUEDSZMUsdixtGfVlXUyMt0cNFkvmCx1KnwBGV0j0jvqF2T5pinJS2JMG0VOunkV4U",
-	"x56SqQa5FmGob6mP+JStko/I6E03od69mE710qRVmnu+c+q8ZyqfZuwUv+ryxWbijgN/nBgMVh1tqpnm",
-	"KdswfSjJkrH3awqgWL7uUlykJ33h5WvpCy/tZvNptTWT8jWlIlGVqkg19VCapczZutIjxVvqX77mM5a/",
-	"fC1XUTLx3bpIbS4wm4RZwWFJYqVZaNREOnVg0xIlQj+nPiyZRSGzUOLj1gnrxAuEnC56rsCRWfPqgahG",
-	"pnKi+bhzbdJKYSV7dVIbU7vZFhYRbFYsiXqsmck2Zsp0h7lPymCX1vYuhSq42Oloe6fs8ynY43h7j7TE",
-	"PXY42d6h8mEA7Phqe8dS/XTo1tqBdPgVDGx8sgvRLIVvoXP79fbO5QrUj65zssvi2j5wgX1bO5E/X1gf",
-	"u7V34qfkG1XYZQfWsBRvx6478Ejpmza42eLFgkZrrT2suwVcb4qSS9eqSixl5yv0tziOgMdSSIve7T54",
-	"c8pnYPNpkyZNvkjS2MCh8ks5hfpmXV0WokvoiHvCZ/u6F88SorRhWPSUGuQMPZssQw2Gj5jOWXxTdXVG",
-	"HE0uqr3OxN4D10dbT8GPRV+KmhsT9YwqZFK9Ff76aYotS6LclvhYI+Z3E7pprumGryn9IvMltBsVBf/4",
-	"V5V4mnpYlwa4S4JfXTqeSbTbJdUtyWz7T9bfT1vZQq3H6gr30R8hAX9T2j76nrFKkj3/Vqd/q9P/qerU",
-	"xPi11Z8pV/2dgLwqLSixki7dNeBbr2m1xS4x/oz3DC3njnuVq6P7pXIMyWdNdDEkjOSArs1KGBXsheLH",
-	"jbBwEvPJ3jh5Dhj3/PE+Zn0byLlqNSMO1oAOSGW1E8Y6lGqqsIWBNGVK9Ynlrhd48XNzizdJRPpJpT3T",
-	"0ieypkzviGOd3hEf8UuhspCVwg9f1oWy8KuXGLHydW2G7GtH1QgW5jskISyyawTLEr6yGR+aVz6IybtI",
-	"LNDEO8+tWDWKYNsUWZPD3LdjH93NZ7w7slKSGxwy61dmRxyZaU+V4xlpbb/CWBpQOgKYdZXv5Z5MX3nt",
-	"SYu99o/pS+9okkQyMICfhTKKnL3xE7vubuWykvAiTM9cY8tK9uRuDRJjSDdqMMvdFy5+x6hY0qJ8lqsj",
-	"LD9gg6Ilh6nrFFPVMsk3XIlK5RCXUOKbMhWO62CoGNGLNyQWFOqT5OqEPFZqrWSDm4vliSyylHHLD18t",
-	"y6NNrkoCYGXEcum3XYu15a91myUpV0Gru2tsLUBWhGFqhuUrfz1upmOiDcpUTPRBoSQIqoxSlRHQM/A4",
-	"T9ZCIaudi0TpukK1NYCKJX5M4LBULSdh8sqEv24r/qLhVWutfCkl+nyp5CV/0QkcYNzDZsolC39JhUKa",
-	"ha3Zq5KNDh3zKb6AMjzbuD0QVJYZU02E2XLB5ai55XYJDvDyJTgGXx93dyxsdeEsvoWlMpwOA2h5aJEg",
-	"tWXjtrmbrSfGjEtVPmpiyE+Ok6a1P778aZMDO8FL6yjUZmOlFQ/q5EhWosAMvKFiwPYiAMBFRZ7HKefv",
-	"e+zC/aU79bZr8ckt+OQGbmm/JOAtF86r98vryFu69t2qXsDWm8IpZlwZQhq6F1OdTGZTK8GvkkuEOrha",
-	"dqV0iJCVGiomReYrCX1xTk5OQNal1Xx+rC7P49enbPakOk9NhAi3ON6WTL+Oq+YsSAqvkZlAryVxRKwH",
-	"dH+HF/4OL/xPj9afpYX3tCuduTf1jlQu/PBBTByjxbOIRT4f8ctXcFmSbL8vX1EqI6VtR8nZqb5Lurdg",
-	"11PiMa4iRvaMz4EnxMWUAS8Usd9YJNlvaASu2MTiNubh3w7y8KtQY9moBfw1pcCf1dgmyhyT8ZY7RWgU",
-	"syNzQZtapw6FXMD1R12TC0UGBlC+2vGdDkzYxJ1JimM+max1trxO68vjVTiXefz6+P8CAAD//w==",
+	"7L15cxs5siD+VRD1XoSlGYoidfig4hfzoyXaTY+ulqh2d5teEawCSVhFgF1AieL46btvZAKom4fU8uzs",
+	"Rv9ji1UFIJFIJPLGd8+X05kUTGjltb57E0YDFuGfV0xHi532SLMIfgZM+RGfaS6F1/J+knMSSjEmWpI5",
+	"5ZoM2UhGjOhowcWY0DHlokUoEfF0yCIiR0QxX4pA1YiMCBXkp17vkgRUM7IFf75SfRGwERccBtiuk3NJ",
+	"lIwjnxFFF4pcTiKqGKHhHH4pJgJFuD4ic64nMtaE6xoZUv+OyNGIbNEhPKNkykWsWV+MZER8Kfw4ipjw",
+	"FyTkU67Vdr0vvJrHHuh0FjKv5e03vJqn/AmbUpixXszgqdIRF2Pv8fGx5s1oRKdMWwxdRvIb8/UND8oI",
+	"6k0YiXkAM9cTRmbmU/z7mxwqQiNG/IhRzQLCRT0Hx2W0N+8cRL3Xi5u3/KIx82oehz5nVE+8mifoFL6a",
+	"paPXvIj9EfOIBV5LRzFbM4uIqZkUiuEk3tPgI9VsThfwy5dCM6GxIXvQuxM9DeFHClw/bjT2fXiOfzHz",
+	"eyiDRfb3pGl+HTb2yHsaEDuEebnr3tqfxca7ae+5BcljuA1EdHZKWBTJiMzomJFRJKeEArIfFoDSirkX",
+	"+jDfEi6grdCwXJbUxlITIck9DXlAqFBzFpn+gexgGQFqwpUh5rNThKDeF3+7iCPih5wJ/UqRKA5Z628E",
+	"CNAu/Q6uOmySy4vrHj6VsfbllEFnsbgTci7IVkIoU7ogE3rP+mLImHA0s10jSpKQK50lr1fKtKnYjEdE",
+	"0REjPg1DRbY+dnrb2POQ9UXEdMRZALvhsQb0cMX+iJnSBXqgs1nIfQqY2/2mAH0Zsvju4TIcywAQfn7R",
+	"u7057/5807ntta8+dnq3p+3zj0Dj8NFJfqPQaMw0CakYx3TMFJnGCtgJiQX/I2Z1gCklgf+O2Mhref+1",
+	"m7KtXfNW7Xag8ytL21WrDXsyMnMDXHNhFneL1cd1MqgGelAjlIw4CwOipUSeV0POohTgFt9sI5AfZDTk",
+	"QcDE8/GWdlGJqt9kTAJJhNRIEWTGIoRDCmDDhjIMAXBB9IQrRxcvjcRYsQjJB0AJJI5VJ3/rhmGsdEQ1",
+	"vweiB8IcJNMbOFZo5w4rAM2lYG7LBdKPpwANwmtZRo9PmYz1j2FOB44xERhmR8b6/yYOBTQQz/D8RVqU",
+	"0b+JOVkAgAKU5mHYF0iP7jxzvOsFmFRfGC5F8kzqoxTs+dsMW1czI+QQVvBAAsUdzyJC7ykP6TD8AQwp",
+	"HW4sBXvxfdQVmkWChtcsumcRwvR81LnOTDeVOGwLEgv2MGM+0IKhfemj7BW8NPIUzomMKA9ZUCcvQt59",
+	"sZU7eEnu3G09hZ5hx73cYhrSP2N6IoNzqdthKOcseP5alnqqXE4rDJApfu0AVPFsJiP98iuaH4YayIh0",
+	"5xnVkxffIOdSf5Cx+BOYtIpA0lElIu1HCMsIPntJ1J27TsnW37pixGCzWcxYMq2RQM5FKGlANFV3qIap",
+	"hfAnkRQyVk4w2v4R6O3Ch/Dkz5BroZ8l/JsrImcswh5/OLFa9hNIlhvI0KpF6Ivj85IuYBV7Up6C6Px8",
+	"hNqdnXS04kQ0LMAJFSF8DkyVCoTcooH6PptZIJ+H5NrLyHUHzX3i2FZHaK4XpCclwVn+p8l3T8fvEZDH",
+	"BM6YOVUksCJDuucN0aBBxdKN2QwB80MaIaWSg+b+kTHBmL5BUAwQas6U03a5BrWCCiLhC/4vFiCENfi2",
+	"L5Q0dJ/VM14pMqJ3LCOjbn26vjiv5ch9UKC7wXadWCkXgHaDl2RXICvXtFIneAbp237WUr7mUziFYv2D",
+	"OEjSf06Y1ykEL85FQBrkPrsRiWD7fGxW9LUUo8p8C/BpNp3JiEY8XJBYvISAXXspvXCf2DmRXgbIzAT/",
+	"E9mIQ+0WHO0VaiPX2yvQfuTavFIZ7bEvki1IIqonji3Btq4TNBETOtIsgm2d2IsHZD5hAhgIR2OtfnFB",
+	"uLbCUl1FMfbr3eyniMaelGdULCxDUM/fBO0ZP+VTrq8Y9SdL5RMpyZSKhdvWqk56gEFQFkhINYteksG0",
+	"YckYqTJ+49kx4doZvwrQD2pk8EkOj2UsND4HJp1Z7b5Yudxo5E/M8XlrfP6wKh1lL7m2N4LGeiIjOLr+",
+	"xMLGepLrqVrrjfWECW37TDRS2Jda3jGURa3RsJZYHmVE2MOMv7BifO6s1n7EAoCJhorMWcTStdEJWG58",
+	"cirHwC2M3uoh9hK5+YwFnPaQBz0Xi5W9VWLy2PRPgOeRV8jQZyHl4tUPF+eR7QEl4igAA1VkUJzk4IXP",
+	"4mQOSO9t0MksN2r7BrjigfF5QjVIR1X6GwpldfJPNNTd0zBmimztNfYOt1tk0D65uOzdXnc+nnXOe7cn",
+	"7V57UOuLwuPrjntFBu3T7sdz/OP6t/Pj295V+/z6tN3r4KOb3sXt6c/43fFpp3112zvD7o4vzi7bV53b",
+	"9nn79Ldr/Pb44rzXPb+5uLm+vby47i17VWh01Wn3OreXVxefOsc97Pqkc9rpdXAgMuj8enlx1buF4fDp",
+	"h+5pJ/O8d/Zr/tft+99uf77pXP2GXXV+7V21j3u3APp55+S2d3YNn0Mntx9OLz7fHl+c/9K56nWubrtn",
+	"0EX+7VkPwM0gpC8yb3++aZ92e7/ddq573bN2r3uBSPx4enF93b767dZMI/fo8gYHMEPdts/PL3rY7hp7",
+	"to/dDO3PTxfvM7/Ofj39cNs9711Y9NjHvfe/5n/d9t7vZzu1eOqeX3euetkOYBHPc2tVXLvcgvUF/s7R",
+	"iKGOn9u3v+zDHzeXJ7CimSW3U7Avri9uro47mQfGETOo9wXsT7S8jSM5V2TI9JwxQSIWMqqYOiKROQWM",
+	"+8ioSkSCwGLlBSbiqdf64pX3gFfzqncAvIANAP/n6R+eWPL3ap6jfvgzT/v4pJL0C2/yTXKE79W8hOy9",
+	"mldF9enj3tmvuR8JzePTEsV7NW85wedeFug9965M7V7NKxB79snlDfRdJvX0oZ1USufpjyyZp09773/N",
+	"/QAizzxArOQp3Kt5eQKHB/kFyq9Kjri9modLj6Tt1bxKyk6fG8JOfxu69r7mvP650UQcWq3MOPTzGkDN",
+	"e9hhD5oJxYch2/mLtv+i7f842n6s5YSZEy0rVd8qIaZOuppMqCIjLriasMAoGANq+jNS3MDJVbBV6hVb",
+	"ZhbJGYs0N3EuNBGmaBhejLzWl9USY4Ug9vi1ViWJZcw0xiS2RQWRMybwwGoRxRgp92aCBnIzejJwphlg",
+	"tgzaT3Keg4yJgAVHiCwyn3AQS42+pnkYkigWgosxwmRdXe8Xm8Nzo1h0xUYMNExWAUwSNDCfSKI0jZyb",
+	"2C04jBtQzY7N2JuPbATqE6pZj09Z5RIxkUMECPh2ivmwq73G3uudZnNn722v+abV2G819/7eaDQayG3H",
+	"csey4HSsmrcs8suO9UoRXhjkXaPR3Ntfy+BNrJlTs55MsNUkAZCZXit3HWqGlj4MziKruwiW+PznEddM",
+	"kVgopk30iwItCZpt51X7LM417JN03bkCZeiIiCTIzwA6RHsys/E2Q7aQIiBcKyLo1NgFraH5CfRhGqwj",
+	"zmx8XmKOZ6EUY0W0NFqaXSE5RAgK7C0doJIgKlU1xAqfgjJr5u0CKL7Jofo/zdGWKpdPYW//j25po20A",
+	"A51zPSGDj50e2aUzvrd739xFxO1+pxmUdIPHwfPYwAqyS5l/ZXTuMvsAngNka1BgF/X82Vpbc1Bsb0Ke",
+	"oIOx4JqN0dSBxsRqWNEkqux3xlTlWufQ1qh5IxlNqfZaHhd6f285ArnQbMyifyMROlllDQXuNdZRYMZs",
+	"VpKXiC8DlvDndGw0N+Z9/3SIJqwcT+eaqNj3GQtYsMTT74xWONBKy1V2ml3kYh8QjE0Ot8TuVzXHzG9n",
+	"SoMJxhFDt9iMSQBwS0jtzG7QE9Cs1JkHtovBdh7UHh4wOMM4DLDNkFk2bFZvU+g15aEqT8C+KIAOHXPN",
+	"pmojU6XpA4/xpfDQKKILeD+nEezJClA+2zcOlkTc+kGwVLGrQh8lGC8EHP/wGqCkwoWMRYQSOzOAt8Bc",
+	"IjNdGgSYMUDDy8x7A1qBrKKxIVyHCzNmjQwXVrxYOrl0Lv6SXTml/oQLtgPHAnRgdk9uoJfcbWfd6+vu",
+	"+cfbD93O6ckmBDtlStExW7fZ0t21Glrb3eYAawzyPqVAimigs7uOTWd6UX/eMZg36Vee2WjQlyPC7lm0",
+	"sHRl4wvSEIXe2TXZcqEPU7pwXxw29nYPG/u7h40Dc8yjJ5QLpRkNtsskuZJtVxJIjayJPC/44GqVfrqi",
+	"f8o96xon03HqBCrIIEuj9Dfn3skUN6arPCteF/v/0rwYP64ROdJM2APy38oLu8EKPaFNIvcSmJKZolUg",
+	"86S2TEZN842SngJiRs8j/s0br2qPpVlEX2CMr6tncCrFePUstCTU6P3AZOMpi7j/pAlB21eq0DSZRrOx",
+	"d5CXCF8feGUJcLOJwVZDIfGKTaVmH3hYLVvD/OADI0NoSUZM+xOiJ5GMxxNCiS+FYL6WUXmayauevGOi",
+	"esrJN6+UcdHWSTvjyT0iArgZCeWY8MKqNvxmsMf2RzsH9HC489p/E+y8Ze9GO7QxbPp7wT47GB16GYTN",
+	"qFJzGQVe2byMav6FCBeOthNhdUfd8dmOnJlTd2cmAc+R+QxPSKG5iGVcsRmz0qnNVkk/N0HUGPhiCDhB",
+	"ciYAZihlyCiGgkXJMp1jPlwVLuFcT3dE2mHOTkFJxMZxSNEXHzGTT2PsjfkxrtiYPaDVEeaaR/0csbDj",
+	"0+mM8rGoB9J/8Cq4VUWPq/GkAU9FSAaEqkq4V6JKhkFVKifKw/iuClW5We5OaXTHtCGR1eyjQOql9Vqz",
+	"BZebjNFAgbSS5jxREZCJnCO/UYqPUTmaVkiN+HLqkl2DYnz2PUcX4oxFROePpjqBzQD8yBxmxlykkvzT",
+	"uYzuRqGcqyPjdJxzxfpCzZjPRwuExuRkMTJwn14zDZhUA8eh0U250VGUgHrJolMLofdYVgx8GoZD6t/d",
+	"RGEVI7u5OjU2KCsJXV5c94CuPl1fnBvZSctU16y0JlilV9UwQWfBxbgvEqNBEhdtJaq9RmNJjgbF01iG",
+	"sWZkovUMpH/4XwGMxTRdfNHa3Z1Ieafq9nndl9PdGc5jF6ijavMFMauiJzu/JC03iJ+13MStNtdAQX0Q",
+	"FGew6uUVr5MbxUj3+oK8fd1omjRow5WLczXmg72dRhPNB41Wo/F7loVD0x3Np6xqvkandaOuI6obnhFO",
+	"HmveNzm8jNg9Z/NL6t/RMe5d89FTuxJS89HCUe261ue5r62shbnPlbxLRnzMBQ1B4tRc2GBnHiH3WSRa",
+	"eImZJbxsF5C8azi4V/Om9OGUiTEMt3d4WGWYj1gvokKFVFfQ0zXTGEnJdrT7CEjLRkmaJVl3oq3D0BJZ",
+	"5bHmKTalQnP/jEZ38awaOvcNmeJHQN0+M+msWSBr2ag+JkDQDZKwZBmNqeD/QmRXzyaj8lWvmy4K/4Uc",
+	"Vhhqy71FfUkRFfsTDMrCKKuIDGb6dqYH2zUC+lBfSJA6t6qi4ZdqWekG3l7GnDQJGVW6bxwhgykXXeDS",
+	"LdIcbB+lI+TD7bFsgQQuop1J3bg1bGoIRt3ld/sXL4B9PIrgdEwOgiLXLuANMVOv2v4OTq/VLB8NsWLW",
+	"NQLU0y1xioCNaBxqrzWioSoZU8z3ycYy+nE+Jw6fG0oiynZcJ2exjmkYLgh78MNY8XvbdpDnVYNqmioy",
+	"0gp9L2bITlWNZA57FBCQCdlAPnPGu+4IcOpamdOnbH5jJfGzg1Cz2bEUIz6OTS5S1fH8MA3bSnGlqdCX",
+	"kRxtsPPznLUgc2W33Er5ypoFl+g31uhm43aVTGXoon8qL10Fckr5E/xRDgrTbIkrakajbM4zQOHg8+WU",
+	"WY2hwiWV6914o+BEo5HuBmqZ+pwYCoyAmRtM+CwSeUooYg74PAJsFNXSjlxnyF1qpku8cg4crszylE3b",
+	"Si9CRsYxTw2QzrmZM3hjWOtG9u7HalI65Usk9J7DnyWXGvICZfhgDoZYwVvYnHpTH2mlVJ96sp7nDV3n",
+	"HX6O99bQm1qPnrw2CkdMhf6BSMrxq41Z0idD9XmBbA0hxmm0NhwPFbMAJQ53y6q1zU8t0e3xHHylErP7",
+	"0v2EZ4j76sm7aQO3iGFxVaxtU9SWGOqz7IKlNVrCXLZowmO2Dc4Lru+SvWmpMebzhNl0HiOfcpUxxqzg",
+	"Cpnj+Ac7VgGql/TsA7gnMftRoHKFmuM69W0dlEDzYiOL1jc5fKVcAE1Zv1liklprUHee0NUkg1tzQpWp",
+	"jpB4T/MbHkRHEgvNw/UWhM1I7psctlGuY0FnSnnYY9OZ08M2W9SL4bp4oLawFhkyn0jFXJRT4uGyRg0n",
+	"7pMtBSgAreT74wAZdRIQlSi/Vu7E8hn3NOyKM0yGqtiX9kUS4Z4XW7WE09wYf47ITtPoaKiYYO6VBlFI",
+	"zTGjN2KGF2NZAC1xCRr1evPgoIHGQ1vXgS6wnlreS77/vFCLBLZq6k1eW+GcJXB9k8P6U61fTzrRzDax",
+	"Joy15drWbK3r0evJp7d3p41//brn/3Iw3GRbKU214cOb0eknObw2TaplEgsiflIl/ybtDRWmusFSieSV",
+	"Klk9c7NG5XTtPONl6DUjxMWAyE/Dg6j3dnGzxy9ez9pNtdEYM+Dl17g8J0/a/U9i6SkJwDEUUqWJGfnP",
+	"n0VOlDtl9yysxlcIr/IEmRMAyVYzMceMeKR0fgc3n7WB5xn99QmaXKbVOlm6YiY2KpkLk4JsWG/B0lpf",
+	"KjhdJxurIiXabA85Iig45fPiWmRw3vmM7vLj485lr3MCf590jk+75+bvq86nznHy/LT7S+cKfvTFoHPW",
+	"7p6aFy5bwfxonx93TuFNnWSqZNEgsINunqh03vns1TwHGmZKGMi8mucAM/kTBi6v5lmobK4GAgV/O5jy",
+	"+Sam/2flmfwI0B5r3qkcc1GpUmaCGODECE2uKtBIldAbLBGe9FzujKivZURoPl3XRGPAbqK+L2OhrUYT",
+	"K1bysjb39g8OX3uVEdvWn7rKl+0+2tyt68soYr7emchIsZ0h1ZpFix2l6QwLLfxQdy4Avdy/6tzzVkNL",
+	"Qf5GBasHkq11Eyb9Z7BXZbpC0lgZ85pmWlPAIhdYH89YF4wch5bsirgdzIBWP+IMyaZYK7K1d0AmMgbp",
+	"B83sCCUG3TMahRyzI5ggyrhyjQBnM8Wx9NiSQ+fdxocOnGDdpMN2GF7boS5ZBFT08mocDZMTzNJKMjuM",
+	"8sUzNTPH6ik2mr3G2820J708sKJ92TULcoTyLpADyOxtGziFjKBF2jOOHmtiKnhgA1PBY7D5jn3XnqjG",
+	"yf795R///Nfbnji4Gr75/PAb2zudvv7gN2/GG8k4ynjKfkACTijHY1t2uPJQLTvgyuafjFaSMTM66R7N",
+	"KoLNjTklpxTOJ3IKPJztgP5GttDQToX7ra1C5zrNOpq2E0c/BnCVt/JLqlo10gAwQVtarxlN6QOfwtkI",
+	"n6PnxfxsVMlY2SmVlNhVi9xdYftf3mkVOy0qwU+LpC1EeP0ZdXl7o7DbArOpijZ0fnDoOJ+qBGxf2BAE",
+	"1Uq97obwyE3vmMjRCFRnPPInWP+B+DKUotYXJkJzmYQ/qJMemoFV2u8wNuGtVx+Oyf7+/jssguqUclO+",
+	"ty9sMS4yMKTUSicwaCUtE1ExYiMjiZCtj/KVIgP4sA64GByRT/SevlJ9MbjAWTgs1Wc0wkQOrJtqZvvp",
+	"5J+k+WbblCWZoSABPBrgC6bcmrGT0QE01Rdbg78j6wXx9vdBjYwik3hkxWpT192UeqVJPSs0TRr8M45G",
+	"I6XpQpnCJPW+GDzsmGCNnWTiLcKVBAzumOUYoFxhE8JkNEXxbMwEi6iWkRXQpnTm6pQhCvsCy4YY5sEj",
+	"guVq1Yz5u1ed9slZpz4NcIUj5vMZU9tHBNFkDoO+GCwWi8XO2dlOELzqvfrpp9Z02lLqS93N+evW7//z",
+	"98lkOoV/W9Pp9qDuKs0pcsfYrGpBq2M6KtXFUkaNWSOv5f2vL42dd1+/HzzumD/20j967o9W6Y+tfr+O",
+	"f/99+x9bv//Pl7/vfE2++Yf7a/u/vSq5v+KAhcfFZQPells33LDFrLuKLZvUpbQB+MjcrXlgdWbRcvNo",
+	"6n4uy6SfUbIlzh76p2wZ6Tgle0ZF8f5n+NfKNq5qDOJHZMtG2WLOxD0TgYy2Aa2mxFD8lIhb12dF6urB",
+	"3iY407ZM0CYWPCwCtAbPDpoSon8R+3dX+q36ed48nTV+f9gI0Tl3Obz9ugL5ruJRGa47LtBW6OArGRZu",
+	"rjtXwDB/6ZyfXFxtZgzoixXWAOjQq3mmv7wib59tqLsXOspMNxdNuM5+C3tVLbHk4skgBasyJ1YFZLIA",
+	"xNcKAQ0fp1GdtXIY+UYG42LMekUoxgrD9S+4nxTupDw8f85iXQRhnYW26BHWE6ZYPsrFJMgdIe7liAwy",
+	"ASGDClvuBnwoF2+yLmMhTi5T0JIoeg86Rj4AqGZC4+45m5OZiSo0niRzKcyvZ6c4IYyIAWqDdxWpNvEG",
+	"Jvw1GRBddfjHZ/Ym6i3exV3ZnK23VCzJG8hrXhUoAqJZf6YxkNlXWlmsgkSDIGJKVdtb/v9MNOwmzBrt",
+	"xmvtO/hVxYn6iYqNXAJrsjuKjL3Z2DvYpNuQbgA7WhjKoJ/IjSCPZMieqIRDi+X69ytFoM8qh41rbfw1",
+	"8RqklY7Dm4c3k4/Tw4ffhz/vH8+vxk16Ge4NN7U0bGTjQwk8lOMxRiCJpSa/Z8g7CepWwQCYK5207ZOz",
+	"rqmudtO5xhpqp93zjzdd8/flxVWvfXp71jl7Dwcy1ijDykO3Z+3z9kdzSF/fvD/r9nr2x2/Xt0mfyY9b",
+	"UB+WHuN9sXn1sbMuVhACYL2a52DFAj0ZULEmTw5Qr+YlcMLfDrLs3whlsapUsZdnVpb6N8D9WPPyMYHV",
+	"cXCFkEBaERBYopLr3m+nnY833ZNOaRH74qmembSzPK4zz5+J5mzPgI2l0aRVgd3aZXrD8V+KFXupTBjr",
+	"c8SCEE+IQts0ZWV1jgYM6e7bSFI1luZSvGAmxdqEyxK+M4E4I1i/ZmUI259NjCgIKdllrRJWqh21lVPL",
+	"+5oTD+paQWYZquzSFY+tNxud9H/QjklAWB6UFHIxjrnS3Cd/xDTkegGiZBxRYaqNFzMY3Dqtjzlabm6w",
+	"cyqLFy4/BD7dYH4yWpqZZ4eYScXNlRYiR24v4PKP16xYSdL4rN4FH/bHPx1+++eb8Pe9h+ec+Jiq4scR",
+	"14troG5DO875Upn2gF4ZjCHFOqSZgjuxnuyiM21QS8v2PsGvYxLvYBhTSjq9YzHXSbqB6Yz/kyG7es9o",
+	"VLV0bUEuoDHZqzfwKFE2m3c5hKarKvhc7XikSzNgAspE65mpZ8zFSLqgT2pKZNlZJLmYePELnKyacgHK",
+	"bs2LozCTUjfmehIPMZdOMRbs0HevG8FrerCb68KrqDQ+oSLYmUdca5jjiHI9GcVhsZQLnEx+ximYLcGA",
+	"HsgoXJAzNjVhN9ukfdlFmS233i5HY/d7egXmIyb9pWD2qLobGOevHUrPpb1YjNoMH+JTYYzx0oWbtFbQ",
+	"FtnSkowxuwtXx3ijNqr91BfQdiTD0BblWx5QntxQhWcclkzDi0r74r/+i+SLjPdFB+taIEKHsbZub59G",
+	"EWdP2gFki2b3VzrpbSKjvtiYUlGtMXSfpXnrcAjZmPoLMvgHPvz/BuSPGMBP7lQlXPXFkMHkI6bhSEMM",
+	"2yIjrkJcQCYsYnXSttM1cIf8nimSOthFQAJAAqNAUS6HtS+KXuiCj/0oESrVnbJkYhLTqD8xXgIRuPAT",
+	"U7UfU7ykIJQcNJpuoU6cMKH6wvXoPEDJK+eBQlfTTgjoSp1RrjbIXqP5eqfxZmev2Ws2W/tvW3tvCp6n",
+	"vljtenK3vWZHdrGhle4nPWELYz4hWsLuy3nf8EJMW5vCOPwG1ksxcF6kgYEQmNychSEyO+tDMnvm90EN",
+	"kw9ZsJknKHGyFOdQAf+RWehCMt5EzhW68fYxoOBNr3HY2m+2Dl8DKCgO0BFGI8to6hbxPA7DZPmW1D1k",
+	"D7OQ+1yTARyBg9wdGSGj94AlzP6WscbVMKVoXLxNX5icQFP4KL36xp2nDpRTOmSh6gubB8RVjrFiqqGt",
+	"lrgkGxEv8HCcAdbIXTooTJb6rqniel2fBhiRYi2IxsYY4uiwi6KkGBzlQasvso59LImH/AP9djVXLQgt",
+	"p0M2ofdcxlENY/JYgKZcV/7xaMnNlPNkuqnDxfJu9CvLiARsSvFaaSBJXzvcGzQcla8doSKpYoRqn+G6",
+	"aSHKMTCSOunYb2IOfRtHJJCuzdBC6usLnunbVQCRsT7KlXUyDW0pfhwNKDdZJ1BT4UHIlbkLurQgjgg+",
+	"RnIO9ATKouqLDlrCbVw4F8k+V2Trmxza0Mda6iQCgaFmTh5ivJm1RHM2qXs140WKZMi2+2IcyXkSGmF3",
+	"gSu3jgx9kYebDEoqrdnuCeeuOQbVF34olfNKD/DTFsakg/iV07+LeAOuZYZ0aLnCm0Etz4/NXQ3Ad3tp",
+	"/VLCAzadSY33n9yxBZweVddBGk9+xIyIZnKhdXoRZGSKLhkGYz3dPnV3Q2byBufcZ0uSibk2/QcumdmM",
+	"jaeIGZGSg713fYG+vMPGPtmagJiA/DZ36cq2uUodjh3LOcyuomQUMTUxx2OxJGtS7MFdtKVgNMQdjGXv",
+	"sATyEONsfVbctMA5Eo6EV6j3xetao9FIrrNBg4G55wX/NJFGO1wYytqCsfAwZg+2COFR7m4an84UHKYz",
+	"JgKsJWHINde9iXRRJvWcXDMREJqyw3tGBjeKRTvtMRPayvYh95ktEmZF4rNuryT8yhkTZrp1GY13bSO1",
+	"C9+CBsO1sailMmtO3ARh1at5eFcaCsV79Ua9gerdjAk6417L26836vueqWaAGs8ayRE+GbOKqplXjAZq",
+	"WY3PpHy2kC4CGo+ZFlBfqax2X6yqq52jH55Umqyox13PXIBiclHqfXEpw9CeeSM2t8EiimzNGJqX0rd7",
+	"IGUdug/s1fzJTY7dwGt5H5nOJm16+ev4v1SpsAMeJLexVMrc9vqjLNrrtg0laZLr9pLqrRXX8udX8ElX",
+	"838tXM2/12g87cIdVxE4X1y+XGO8ujJro5DRt6p2aabYHZBJrqBn7oGty/blazYf88vXYplx6/5a5sjK",
+	"+Kmc14kHqaso9QRZx47x21SYotHYsdxXkrpCUn/G41q0pPE72HtCHa6Ct0FIpnS1JZVyRIoBrxRC8rjx",
+	"PUelIuDVNx1Vl/9O2IKMgAGgH+rA0GDVmAmt7r6ngduU2KS5vknuRi1stL++UXo/PrY4WN8iuZIXGxyu",
+	"b1C6FBkbvl3fsHClJDRrboA6vIscP95g/sWrX7Hd4SbIrrh8CxrvvVvfuHhD3mPNO9yEKKruHce2zY2W",
+	"LXvXLzbb24gO7X3+pskGKK24uxKbbkBbdqhkxWGTxtMpjRbmsKrcZV7N0xR5oKnj7TRb7yu0r7A7ARwz",
+	"qSpkgM6DP6EClREjXiVRdC6VgmxRERTyWkyplmWZMDVC+wK0lm3TSqRh80Z6zBta6uQYDSNpsgMMHzET",
+	"rXpUtpT0BUoO1BitEhG00bSSHH+e8TYvKGCyiD15mdLvZbB42jmaJvKsS75ZcmBsxqyTfKclXNoaqzLX",
+	"+NVL8sTjn5UZkvSXVRklm2SOrErXsGkZmyRGuLyH/2SJ4GkrnLunpbzSpy4b46iwjVz5LbtCfx3Hfx3H",
+	"fx3HTzuOrYvR6B/p4WzuOs0exblDsHAWb+pvWn5SG93Bxi1YD65LdM5UxQmZ0TsTOTzpngRyLoDWiKbq",
+	"ri+2Bu4BDNwNrBHbWDSTioe2l7534lrjGFsol2z3PezMOmfMUdwXIVc2D8QEWTypNtOR83HZm1H6YiP3",
+	"mC0Rgq6DFaaIvLlZClN2pSpEZatULWn7KFtD16WWUFfEuS9MFWdb3Z1sGSs3F6md1rB0c8cEFwhsZpGN",
+	"i+4c3jlTo25lr1AqmiCda8YYuoyR2+G1ZHnE+DJneiTPtDyawbKWRmdnPGzsV4lRhmo/yeGHSE5RWD3J",
+	"EF3Z/FK1PdNP3E1MNxwYyOpgmnUbIMk0C1m+dKur4oQxYHl60UVzUHIPgM5W3TaC6dItA1sv6yHeS1mA",
+	"2v2e/N0NHndNTWW1+9388biLlbJ2v8N/j4PtYlbQ4eitvzdssnfBAX3j7w+ddQmdpKl5Kb/vvVXmpFo1",
+	"GyrW3M6b+GzhO2ttt+Uu0iLAmZIoxGof9SWQZopP5e++zxeWLMbbGCvYMwR3FH8x85JiIHXK7ntzWao2",
+	"WiOUBLZYpFfzkHMiePGKYLFcTdNMtc7HUvXWdHBbxQz5C27gUp347PDlkr1GPi2Fq5dGLNaW37QafLZG",
+	"mF2SYmn1ZaWkKouZ5/uwNcezlcMfV+PRse0iFrOFQfK8vVDrc4bJhmyWRWuuEPbGBaRNzeGlhYLzdYCt",
+	"cbdQf9cReWnCX9eVYDX9lSuefikEb34pZdF8MUF4oAnBZsqktnxJmESSM2TIq5RLBQ2zCSkAMka1r9oe",
+	"2FUa7VgOblyTn73fWJMcjQO8eQNa1NfHzbWwqrryFYpYRWV5YzuZT7g/qeIg1WXns/y0L7S7hyZT95cM",
+	"mU+NjUTls3QIt7HG67T85hM9A8UamZWegmfZuZNCl1++VzGTjftMyvOtqpqXVsdbxpTS8nUWgBUl49ZX",
+	"ZwOSzG8gnDqmQj5hKxWqj1UVEHP1wWxxneLmc91XlMsqV8NaheZC5almueaT2WVePuzWItPiPh/fasNX",
+	"mw7GUoAoHurlmqIFp1BaQTgfSZ8t2/vFOzw8BOaZlMp9XtHbx69P4R6u1O0SOx3yDKxnYuXPI5t9brPf",
+	"xhirksTuVrps/zLu/GXc+cu48zxfy3Fya4CxpqTKXG6r5VTIjPHnkxx6VpxI7UXZYPQvX0GXcqHeX74i",
+	"R0dMV8UdpPEhNdK5AQWDEp8JHTGyZZUfDCfIB5/4oYyD+tSFPqM0OmfDClU52//Ndbb/cq+xqi/t+GuC",
+	"ge9lizTyKhvunPEB1fOh8RmT2VJt09m8ktJ+mT4A8+WGH4wNqYpNquQS6eHCpGaZmO4sXDmv2uPXx/8d",
+	"AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

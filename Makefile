@@ -53,8 +53,13 @@ test-go-oldest:
 	GOTOOLCHAIN=$(GO_OLDEST) $(GO) vet ./...
 	GOTOOLCHAIN=$(GO_OLDEST) $(GO) test -count=1 ./...
 
-## lint: gofmt, go vet
-lint: fmt-check vet
+## staticcheck: honnef.co/go/tools (pinned in tools/go.mod), every check of its default set
+.PHONY: staticcheck
+staticcheck:
+	$(TOOLS) staticcheck ./...
+
+## lint: gofmt, go vet, staticcheck
+lint: fmt-check vet staticcheck
 
 ## test: what CI runs (Go tests last, so their summary closes the output)
 test: lint check-generated spec-test bench-smoke test-go-oldest test-go

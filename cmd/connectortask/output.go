@@ -159,14 +159,6 @@ func asyncOutcome(r *api.AsyncRequestDto) string {
 	}
 }
 
-// asyncDetail is ", errorCode X: desc" for an async request that failed, for error messages.
-func asyncDetail(r *api.AsyncRequestDto) string {
-	if r == nil {
-		return ""
-	}
-	return " (" + str(r.Id) + ": " + asyncOutcome(r) + ")"
-}
-
 func (a *app) printAsync(r *api.AsyncRequestDto) error {
 	if a.output == "table" {
 		var buf bytes.Buffer

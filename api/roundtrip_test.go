@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/apiserver"
 )
 
 // recordingServer implements the generated ServerInterface and answers with canned bodies.
@@ -47,7 +48,7 @@ func TestGeneratedClientAndServerRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	impl := &recordingServer{answer: answer}
-	ts := httptest.NewServer(api.HandlerWithOptions(impl, api.StdHTTPServerOptions{BaseURL: "/web"}))
+	ts := httptest.NewServer(apiserver.HandlerWithOptions(impl, apiserver.StdHTTPServerOptions{BaseURL: "/web"}))
 	defer ts.Close()
 
 	c, err := api.NewClientWithResponses(ts.URL+"/web", api.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/apispec"
 )
 
 // Problem is one thing wrong with a request: where, what, and how to fix it.
@@ -164,7 +165,7 @@ var specLoads atomic.Int32
 // loaded and resolved once per process.
 var bodySchema = sync.OnceValues(func() (*openapi3.Schema, error) {
 	specLoads.Add(1)
-	doc, err := api.GetSwagger()
+	doc, err := apispec.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("loading the embedded spec: %w", err)
 	}

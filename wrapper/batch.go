@@ -12,6 +12,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/capture"
 )
 
 // BatchTask is one job-creating call of a batch: the arguments of CreateJobsFromDownloadTask,
@@ -28,35 +29,35 @@ type BatchTask struct {
 type BatchResult struct {
 	Task BatchTask
 	Jobs *api.JobListDto
-	// Body is the 201 body as Phrase sent it (see CaptureResponses), when Jobs is set.
+	// Body is the 201 body as Phrase sent it, when Jobs is set.
 	Body     json.RawMessage
 	Err      error
 	Duration time.Duration
 }
 
-// Outcome is what became of a BatchTask, as far as the client can know.
+// Outcome is what became of a job-creating request, as far as the client can know.
 type Outcome string
 
 const (
-	// Created: Phrase created the jobs; BatchResult.Jobs holds its answer.
-	Created Outcome = "created"
-	// Failed: no job was created, for certain: the task was invalid (nothing was sent), Phrase
-	// refused it (a 4xx, or 429/503 beyond the retry policy), or it never reached Phrase (a
-	// failed dial or DNS lookup, a cancelled context before sending). Sending it again after
-	// fixing the cause creates each job once.
-	Failed Outcome = "failed"
-	// Unknown: jobs may have been created (see UnknownOutcomeError). Do not send the task again
-	// before looking at the project's jobs in Phrase: there is no idempotency key, so a resend
-	// can create every job twice.
-	Unknown Outcome = "unknown"
+	// OutcomeCreated means Phrase created the jobs; BatchResult.Jobs holds its answer.
+	OutcomeCreated Outcome = "created"
+	// OutcomeFailed means no job was created, for certain: the task was invalid (nothing was
+	// sent), Phrase refused it (a 4xx, or 429/503 beyond the retry policy), or it never reached
+	// Phrase (a failed dial or DNS lookup, a cancelled context before sending). Sending it again
+	// after fixing the cause creates each job once.
+	OutcomeFailed Outcome = "failed"
+	// OutcomeUnknown means jobs may have been created (see UnknownOutcomeError). Do not send the
+	// task again before looking at the project's jobs in Phrase: there is no idempotency key, so
+	// a resend can create every job twice.
+	OutcomeUnknown Outcome = "unknown"
 )
 
 // Outcome says whether the task's jobs were created, certainly not created, or perhaps
-// created. Any error it cannot prove harmless counts as Unknown: for instance a 201 whose body
-// could not be read (the jobs exist).
+// created. Any error it cannot prove harmless counts as OutcomeUnknown: for instance a 201
+// whose body could not be read (the jobs exist).
 func (r BatchResult) Outcome() Outcome {
 	if r.Err == nil {
-		return Created
+		return OutcomeCreated
 	}
 	var (
 		unknown *UnknownOutcomeError
@@ -67,21 +68,21 @@ func (r BatchResult) Outcome() Outcome {
 	)
 	switch {
 	case errors.As(r.Err, &unknown):
-		return Unknown
+		return OutcomeUnknown
 	case errors.As(r.Err, &invalid), errors.As(r.Err, &apiErr):
 		// CreateJobsFromDownloadTask returns an *APIError only for answers given before Phrase
 		// acts (4xx, 429, 503) or for a failed login; other 5xx are UnknownOutcomeErrors.
-		return Failed
+		return OutcomeFailed
 	case errors.As(r.Err, &dnsErr), errors.As(r.Err, &opErr) && opErr.Op == "dial":
 		// The transport turns every network error after which the POST may have been written
 		// into an UnknownOutcomeError, so one that arrives bare never reached Phrase.
-		return Failed
+		return OutcomeFailed
 	case errors.Is(r.Err, context.Canceled), errors.Is(r.Err, context.DeadlineExceeded):
 		// Cancelled while waiting (for a login, the pace, or a retry after 429/503); a POST
 		// cancelled after sending would be an UnknownOutcomeError.
-		return Failed
+		return OutcomeFailed
 	}
-	return Unknown
+	return OutcomeUnknown
 }
 
 // BatchOptions bound a batch. The zero value runs one request at a time, unpaced.
@@ -135,7 +136,7 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 	// Retries of a task take turns of the same pace as first sends (see retryPacer), so a
 	// 429 answered at the limit is not followed by a retry on top of the paced stream.
 	detached := withRetryPacer(context.WithoutCancel(ctx), limiter)
-	outer, _ := ctx.Value(captureKey{}).(func(method, path string, body []byte))
+	outer := capture.From(ctx)
 	for ctx.Err() == nil {
 		var task BatchTask
 		var ok bool
@@ -173,7 +174,7 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 			defer func() { <-slots }()
 			start := time.Now()
 			var body json.RawMessage
-			tctx := CaptureResponses(detached, func(method, path string, b []byte) {
+			tctx := capture.With(detached, func(method, path string, b []byte) {
 				if method == http.MethodPost {
 					body = b
 				}

@@ -276,13 +276,13 @@ func TestBatchResultOutcome(t *testing.T) {
 		body api.JobCreateRequestDto
 		want Outcome
 	}{
-		"Pok":      {c, validBody(), Created},
-		"P400":     {c, validBody(), Failed},
-		"Pinvalid": {c, api.JobCreateRequestDto{}, Failed},
-		"Pdial":    {cd, validBody(), Failed},
-		"P502":     {c, validBody(), Unknown},
-		"Pgarbled": {c, validBody(), Unknown},
-		"Preset":   {c, validBody(), Unknown},
+		"Pok":      {c, validBody(), OutcomeCreated},
+		"P400":     {c, validBody(), OutcomeFailed},
+		"Pinvalid": {c, api.JobCreateRequestDto{}, OutcomeFailed},
+		"Pdial":    {cd, validBody(), OutcomeFailed},
+		"P502":     {c, validBody(), OutcomeUnknown},
+		"Pgarbled": {c, validBody(), OutcomeUnknown},
+		"Preset":   {c, validBody(), OutcomeUnknown},
 	}
 	for project, tc := range tasks {
 		ch := make(chan BatchTask, 1)
@@ -299,7 +299,7 @@ func TestBatchResultOutcome(t *testing.T) {
 			t.Errorf("%s: Outcome %q, want %q (err: %v)", project, o, tc.want, got.results[0].Err)
 		}
 	}
-	if o := (BatchResult{Err: context.Canceled}).Outcome(); o != Failed {
+	if o := (BatchResult{Err: context.Canceled}).Outcome(); o != OutcomeFailed {
 		t.Errorf("a bare context.Canceled: %q, want failed", o)
 	}
 }

@@ -6,11 +6,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/seed-a960d6a4/connectortask/internal/capture"
 )
 
-// TestCaptureResponsesHandsOverTheAnswerAsSent: the captured body is Phrase's own (its +0000
+// TestCaptureHandsOverTheAnswerAsSent: the captured body is Phrase's own (its +0000
 // dates and unknown fields intact), for the calls made with the context only, never login's.
-func TestCaptureResponsesHandsOverTheAnswerAsSent(t *testing.T) {
+func TestCaptureHandsOverTheAnswerAsSent(t *testing.T) {
 	const created = `{"jobs":[{"uid":"J1","dateCreated":"2026-11-28T17:03:12+0000","innerId":"7"}],"asyncRequest":{"id":"9"}}`
 	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		switch {
@@ -27,7 +29,7 @@ func TestCaptureResponsesHandsOverTheAnswerAsSent(t *testing.T) {
 	c, _ := newTestClient(t, srv.base(), WithCredentials("jane", "pw"))
 	type got struct{ method, path, body string }
 	var seen []got
-	ctx := CaptureResponses(context.Background(), func(method, path string, body []byte) {
+	ctx := capture.With(context.Background(), func(method, path string, body []byte) {
 		seen = append(seen, got{method, path, string(body)})
 	})
 	out, err := c.CreateJobsFromDownloadTask(ctx, "P", nil, validBody())

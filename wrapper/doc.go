@@ -57,10 +57,9 @@
 // # Dates
 //
 // Every date-time is sent in UTC with whole seconds and a "Z" (api.DateTime writes them so),
-// and Phrase's colon-less offsets (2026-12-01T17:00:00+0000) are read. ParseTime reads what a
-// user types (RFC 3339 with any offset, Phrase's form, or "+72h", "+3d") for the CLI and for Go
-// callers alike. WithDefaultDueOffset sets a due date on requests that have none at all (no
-// due, no step due, and no workflowSettings, with which a top-level due would conflict).
+// and Phrase's colon-less offsets (2026-12-01T17:00:00+0000) are read. WithDefaultDueOffset
+// sets a due date on requests that have none at all (no due, no step due, and no
+// workflowSettings, with which a top-level due would conflict).
 //
 // # Errors
 //

@@ -45,16 +45,6 @@ const (
 	RegionUS Region = "us"
 )
 
-// ParseRegion reads a region name as a user types it ("eu", "EU", "us"); any other name is an
-// error that lists the valid ones.
-func ParseRegion(s string) (Region, error) {
-	switch r := Region(strings.ToLower(strings.TrimSpace(s))); r {
-	case RegionEU, RegionUS:
-		return r, nil
-	}
-	return "", fmt.Errorf("unknown region %q: want %q or %q", s, RegionEU, RegionUS)
-}
-
 // BaseURL returns the API root of the region, including the /web path prefix, or "" for a
 // Region that is not one of the constants.
 func (r Region) BaseURL() string {

@@ -121,7 +121,7 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		}
 		resp, written, err := c.attempt(ctx, req, n, authz)
 		if err == nil && !kind.login {
-			capture(ctx, req, resp)
+			captureAnswer(ctx, req, resp)
 		}
 		if err != nil {
 			if !kind.safe && !provablyUnsent(err, written) {

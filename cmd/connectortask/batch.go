@@ -500,7 +500,7 @@ func (r *batchRun) preview(ctx context.Context, t lineTask, params *api.CreateJo
 		if errors.As(err, &invalid) {
 			res.Error = invalidError(invalid.Problems)
 		} else {
-			res.Error = &batchError{Message: err.Error(), Outcome: wrapper.Failed}
+			res.Error = &batchError{Message: err.Error(), Outcome: wrapper.OutcomeFailed}
 		}
 		r.invalid.Add(1)
 		r.out.write(res)
@@ -527,19 +527,19 @@ func (r *batchRun) onResult(br wrapper.BatchResult) {
 		res.Ref = ref.(json.RawMessage)
 	}
 	switch br.Outcome() {
-	case wrapper.Created:
+	case wrapper.OutcomeCreated:
 		r.created.Add(1)
 		res.OK = true
 		res.Result = br.Body
 		if res.Result == nil {
 			res.Result, _ = marshal(br.Jobs)
 		}
-	case wrapper.Failed:
+	case wrapper.OutcomeFailed:
 		r.failed.Add(1)
-		res.Error = resultError(br.Err, wrapper.Failed)
+		res.Error = resultError(br.Err, wrapper.OutcomeFailed)
 	default:
 		r.unknown.Add(1)
-		res.Error = resultError(br.Err, wrapper.Unknown)
+		res.Error = resultError(br.Err, wrapper.OutcomeUnknown)
 	}
 	r.out.write(res)
 }

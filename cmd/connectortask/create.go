@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/userinput"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 )
 
@@ -239,7 +240,7 @@ func (a *app) bodyFromFlags(cmd *cobra.Command, f *createFlags) (api.JobCreateRe
 		body.TargetLangs = splitLangs(f.targetLangs)
 	}
 	if fl.Changed("due") {
-		t, err := wrapper.ParseTime(strings.TrimSpace(f.due), a.now())
+		t, err := userinput.ParseTime(strings.TrimSpace(f.due), a.now())
 		if err != nil {
 			return body, usagef("--due: %v", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/userinput"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 	"github.com/seed-a960d6a4/connectortask/wrapper/phrasetest"
 )
@@ -74,7 +75,7 @@ func (a *app) demo(ctx context.Context) error {
 	if len(langs) == 0 {
 		return fmt.Errorf("demo: the fake's project %s has no target languages", srv.ProjectUID)
 	}
-	due, err := wrapper.ParseTime("+3d", a.now())
+	due, err := userinput.ParseTime("+3d", a.now())
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,8 @@ type BatchResult struct {
 type Outcome string
 
 const (
-	// OutcomeCreated means Phrase created the jobs; BatchResult.Jobs holds its answer.
+	// OutcomeCreated means Phrase created the jobs (it answered 201); BatchResult.Jobs holds its
+	// answer, unless that could not be read (Err is then a *CreatedUnreadableError).
 	OutcomeCreated Outcome = "created"
 	// OutcomeFailed means no job was created, for certain: the task was invalid (nothing was
 	// sent), Phrase refused it (a 4xx, or 429/503 beyond the retry policy), or it never reached
@@ -53,8 +54,8 @@ const (
 )
 
 // Outcome says whether the task's jobs were created, certainly not created, or perhaps
-// created. Any error it cannot prove harmless counts as OutcomeUnknown: for instance a 201
-// whose body could not be read (the jobs exist).
+// created. A *CreatedUnreadableError counts as OutcomeCreated (Phrase answered 201; Jobs is
+// nil); any other error it cannot prove harmless counts as OutcomeUnknown.
 func (r BatchResult) Outcome() Outcome {
 	if r.Err == nil {
 		return OutcomeCreated
@@ -66,7 +67,11 @@ func (r BatchResult) Outcome() Outcome {
 		dnsErr  *net.DNSError
 		opErr   *net.OpError
 	)
+	var unreadable *CreatedUnreadableError
 	switch {
+	case errors.As(r.Err, &unreadable):
+		// Phrase answered 201: the jobs exist, whatever became of the answer.
+		return OutcomeCreated
 	case errors.As(r.Err, &unknown):
 		return OutcomeUnknown
 	case errors.As(r.Err, &invalid), errors.As(r.Err, &apiErr):

@@ -243,7 +243,8 @@ func TestRunBatchZeroOptionsRunsOneAtATime(t *testing.T) {
 	}
 }
 
-// TestBatchResultOutcome: Created, Failed only when no job can exist, Unknown otherwise.
+// TestBatchResultOutcome: Created on a 201 (even an unreadable one), Failed only when no job
+// can exist, Unknown otherwise.
 func TestBatchResultOutcome(t *testing.T) {
 	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		switch {
@@ -281,7 +282,7 @@ func TestBatchResultOutcome(t *testing.T) {
 		"Pinvalid": {c, api.JobCreateRequestDto{}, OutcomeFailed},
 		"Pdial":    {cd, validBody(), OutcomeFailed},
 		"P502":     {c, validBody(), OutcomeUnknown},
-		"Pgarbled": {c, validBody(), OutcomeUnknown},
+		"Pgarbled": {c, validBody(), OutcomeCreated},
 		"Preset":   {c, validBody(), OutcomeUnknown},
 	}
 	for project, tc := range tasks {

@@ -147,6 +147,8 @@ func (c *Client) API() *api.ClientWithResponses { return c.api }
 //     policy; no jobs were created.
 //   - *UnknownOutcomeError: the request may have reached Phrase but no usable answer came back;
 //     jobs may exist. It was not resent. Check the project's jobs before trying again.
+//   - *CreatedUnreadableError: Phrase answered 201, so the jobs exist, but the answer could not
+//     be read. Do not send the request again.
 //   - the context's error, or a network error that happened before anything was sent.
 func (c *Client) CreateJobsFromDownloadTask(ctx context.Context, projectUID string, params *api.CreateJobFromAsyncDownloadTaskParams, body api.JobCreateRequestDto) (*api.JobListDto, error) {
 	_, encoded, err := c.prepareCreate(projectUID, body)
@@ -166,7 +168,7 @@ func (c *Client) CreateJobsFromDownloadTask(ctx context.Context, projectUID stri
 	}
 	var out api.JobListDto
 	if err := json.Unmarshal(data, &out); err != nil {
-		return nil, fmt.Errorf("create jobs in project %s: Phrase answered %d, so the jobs were created, but the answer could not be read (%w); do not resend: list the project's jobs instead", projectUID, resp.StatusCode, err)
+		return nil, &CreatedUnreadableError{ProjectUID: projectUID, Response: newResponse(resp, data), Err: err}
 	}
 	return &out, nil
 }

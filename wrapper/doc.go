@@ -73,7 +73,8 @@
 //     have been created. Look at the project's jobs before trying again; the wrapper never
 //     resends such a request, because Phrase has no idempotency key.
 //   - *AsyncRequestError: the asynchronous request finished with an errorCode.
-//   - *WaitTimeoutError: WaitAsyncRequest gave up waiting; the request goes on in Phrase.
+//   - *WaitTimeoutError: the context's deadline passed while WaitAsyncRequest waited; the
+//     request goes on in Phrase. It satisfies errors.Is(err, context.DeadlineExceeded).
 //
 // CheckResponse turns a response of the generated client into an *APIError.
 //

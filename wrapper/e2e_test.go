@@ -202,7 +202,9 @@ func TestE2EAsyncFailureAndTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.WaitAsyncRequest(ctx, *out.AsyncRequest.Id, wrapper.WithWaitTimeout(60*time.Millisecond), wrapper.WithPollInterval(5*time.Millisecond, 10*time.Millisecond))
+	wctx, cancel := context.WithTimeout(ctx, 60*time.Millisecond)
+	defer cancel()
+	_, err = c.WaitAsyncRequest(wctx, *out.AsyncRequest.Id, wrapper.WithPollInterval(5*time.Millisecond, 10*time.Millisecond))
 	var wt *wrapper.WaitTimeoutError
 	if !errors.As(err, &wt) || wt.Last == nil {
 		t.Fatalf("err = %v", err)

@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -227,18 +228,29 @@ func (e *AsyncRequestError) Error() string {
 	return b.String()
 }
 
-// WaitTimeoutError is returned by WaitAsyncRequest when the request had not finished within the
-// wait timeout. The request goes on in Phrase; wait again or look at it later.
+// WaitTimeoutError is returned by WaitAsyncRequest when the deadline of its context passed
+// before the request finished. The request goes on in Phrase; wait again or look at it later.
+//
+// It satisfies errors.Is(err, context.DeadlineExceeded), whatever cause the deadline was given
+// (context.WithTimeoutCause), and errors.Is with that cause too.
 type WaitTimeoutError struct {
 	ID     string
 	Waited time.Duration
 	Last   *api.AsyncRequestDto // last state seen, may be nil
+	Cause  error                // context.Cause of the wait's context: context.DeadlineExceeded or the cause given
 }
 
 // Error says which request did not finish and for how long it was waited for.
 func (e *WaitTimeoutError) Error() string {
 	return fmt.Sprintf("async request %s has not finished after %s; it goes on in Phrase: wait again or check it later", e.ID, e.Waited.Round(time.Millisecond))
 }
+
+// Is reports whether target is context.DeadlineExceeded: a wait timeout is a deadline.
+func (e *WaitTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// Unwrap returns the context's cause, so errors.Is finds a cause given with
+// context.WithTimeoutCause.
+func (e *WaitTimeoutError) Unwrap() error { return e.Cause }
 
 // redactURL returns u as a string without user information and with the values of query
 // parameters that carry secrets replaced.

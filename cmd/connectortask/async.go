@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -67,8 +68,10 @@ func (a *app) newAsyncCmd() *cobra.Command {
 			}
 			return a.printAsync(r)
 		}
-		opts := a.waitOptions(id, waitTimeout)
-		r, err := client.WaitAsyncRequest(ctx, id, opts...)
+		// The context is the wait's one bound (a *WaitTimeoutError when it passes).
+		wctx, cancel := context.WithTimeout(ctx, waitTimeout)
+		defer cancel()
+		r, err := client.WaitAsyncRequest(wctx, id, a.waitOptions(id)...)
 		var (
 			failed  *wrapper.AsyncRequestError
 			timeout *wrapper.WaitTimeoutError
@@ -93,10 +96,10 @@ func (a *app) newAsyncCmd() *cobra.Command {
 	return cmd
 }
 
-// waitOptions are the options of every wait for async request id: the timeout, progress on
-// stderr when it is a terminal, and the test knobs of a.waitOpts last, so that they win.
-func (a *app) waitOptions(id string, timeout time.Duration) []wrapper.WaitOption {
-	opts := []wrapper.WaitOption{wrapper.WithWaitTimeout(timeout)}
+// waitOptions are the options of every wait for async request id: progress on stderr when it
+// is a terminal, and the test knobs of a.waitOpts last, so that they win.
+func (a *app) waitOptions(id string) []wrapper.WaitOption {
+	var opts []wrapper.WaitOption
 	if a.stderrIsTerminal() {
 		opts = append(opts, wrapper.WithProgress(func(p wrapper.WaitProgress) {
 			state := "pending"

@@ -177,8 +177,10 @@ func (a *app) waitAndPrint(ctx context.Context, client *wrapper.Client, list *ap
 		return nil
 	}
 	id := *list.AsyncRequest.Id
-	opts := append(a.waitOptions(id, waitTimeout), extra...)
-	done, err := client.WaitAsyncRequest(ctx, id, opts...)
+	// The context is the wait's one bound (a *WaitTimeoutError when it passes).
+	wctx, cancel := context.WithTimeout(ctx, waitTimeout)
+	defer cancel()
+	done, err := client.WaitAsyncRequest(wctx, id, append(a.waitOptions(id), extra...)...)
 	var (
 		failed  *wrapper.AsyncRequestError
 		timeout *wrapper.WaitTimeoutError

@@ -110,22 +110,6 @@ func TestAsyncRequestWire(t *testing.T) {
 	}
 }
 
-func TestCreated201UnreadableSaysCreated(t *testing.T) {
-	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		_, _ = w.Write([]byte(`{"jobs": "not a list"}`))
-	})
-	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
-	if err == nil || !strings.Contains(err.Error(), "jobs were created") || !strings.Contains(err.Error(), "do not resend") {
-		t.Fatalf("err = %v", err)
-	}
-	if n := srv.count("POST", "/connectorTask"); n != 1 {
-		t.Errorf("POSTs = %d, want 1", n)
-	}
-}
-
 func TestLoggerOneDebugRecordPerExchangeWithoutSecrets(t *testing.T) {
 	const password, token, connector = "pw-SECRET-1", "tok-SECRET-2", "conn-SECRET-3"
 	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {

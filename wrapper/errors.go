@@ -60,10 +60,12 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(oneLine(e.ErrorDescription, 300))
 	}
+	said := []string{e.ErrorCode, e.ErrorDescription}
 	for _, d := range e.Details {
-		if d.Message != nil && *d.Message != "" {
+		if d.Message != nil && addsDetail(*d.Message, said...) {
 			b.WriteString("; ")
 			b.WriteString(oneLine(*d.Message, 200))
+			said = append(said, *d.Message)
 		}
 	}
 	if e.ErrorCode == "" && e.ErrorDescription == "" && e.Body != "" {
@@ -218,9 +220,11 @@ func (e *AsyncRequestError) Error() string {
 			b.WriteString(": " + oneLine(*r.ErrorDesc, 300))
 		}
 		if r.ErrorDetails != nil {
+			said := []string{deref(r.ErrorCode), deref(r.ErrorDesc)}
 			for _, d := range *r.ErrorDetails {
-				if d.Message != nil && *d.Message != "" {
+				if d.Message != nil && addsDetail(*d.Message, said...) {
 					b.WriteString("; " + oneLine(*d.Message, 200))
+					said = append(said, *d.Message)
 				}
 			}
 		}

@@ -244,6 +244,9 @@ func schemaProblem(se *openapi3.SchemaError) Problem {
 			p.Fix = "give " + article(s.Type.Slice()[0]) + " here"
 		}
 	case "nullable":
+		if rp, ok := requiredNullProblem(path); ok {
+			return rp
+		}
 		p.Message = "null is not allowed here"
 		p.Fix = "give a value or leave the field out"
 	case "enum":

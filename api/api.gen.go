@@ -350,10 +350,10 @@ type AsyncResponseDto struct {
 	ErrorDesc *string `json:"errorDesc,omitempty"`
 
 	// ErrorDetails Details of the failure.
-	ErrorDetails *[]ErrorDetailDto `json:"errorDetails,omitempty"`
+	ErrorDetails []ErrorDetailDto `json:"errorDetails"`
 
 	// Warnings Warnings of the request.
-	Warnings *[]ErrorDetailDto `json:"warnings,omitempty"`
+	Warnings []ErrorDetailDto `json:"warnings"`
 }
 
 // ErrorDetailDto One detail of an error or a warning.
@@ -385,7 +385,7 @@ type ErrorResponse struct {
 	ErrorDescription *string `json:"errorDescription,omitempty"`
 
 	// ErrorDetails Details of the error, often absent.
-	ErrorDetails *[]ErrorDetailDto `json:"errorDetails,omitempty"`
+	ErrorDetails []ErrorDetailDto `json:"errorDetails,omitempty"`
 }
 
 // IdReference A reference by string id.
@@ -496,7 +496,7 @@ type JobCreateWarningDto struct {
 	Domain *WarningDomain `json:"domain,omitempty"`
 
 	// JobPartIds The ids of the jobs the warning concerns.
-	JobPartIds *[]string `json:"jobPartIds,omitempty"`
+	JobPartIds []string `json:"jobPartIds,omitempty"`
 
 	// Message What the warning is about.
 	//
@@ -510,13 +510,13 @@ type JobListDto struct {
 	AsyncRequest *AsyncRequestReference `json:"asyncRequest,omitempty"`
 
 	// Jobs The jobs created, one per target language and workflow step.
-	Jobs *[]JobPartReference `json:"jobs,omitempty"`
+	Jobs []JobPartReference `json:"jobs"`
 
 	// UnsupportedFiles Names of files that could not be imported.
-	UnsupportedFiles *[]string `json:"unsupportedFiles,omitempty"`
+	UnsupportedFiles []string `json:"unsupportedFiles"`
 
 	// Warnings Warnings about the created jobs.
-	Warnings *[]JobCreateWarningDto `json:"warnings,omitempty"`
+	Warnings []JobCreateWarningDto `json:"warnings"`
 }
 
 // JobPartReference A job (a job part) that was created.
@@ -551,7 +551,7 @@ type JobPartReference struct {
 	NotificationIntervalInMinutes *int32 `json:"notificationIntervalInMinutes,omitempty"`
 
 	// Providers The providers assigned to the job.
-	Providers *[]ProviderReference `json:"providers,omitempty"`
+	Providers []ProviderReference `json:"providers"`
 
 	// SourceFileUid The uid of the job's source file.
 	//

@@ -76,7 +76,7 @@ func TestRunBatchReportsEveryTaskOnceAndGoesOnAfterFailures(t *testing.T) {
 				t.Errorf("task 7: %v, want a ValidationError", r.Err)
 			}
 		default:
-			if r.Err != nil || r.Jobs == nil || r.Jobs.Jobs == nil || len(*r.Jobs.Jobs) != 1 {
+			if r.Err != nil || r.Jobs == nil || r.Jobs.Jobs == nil || len(r.Jobs.Jobs) != 1 {
 				t.Errorf("task %d: %v %+v", r.Task.ID, r.Err, r.Jobs)
 			}
 		}

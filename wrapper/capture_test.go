@@ -39,7 +39,7 @@ func TestCaptureHandsOverTheAnswerAsSent(t *testing.T) {
 	if len(seen) != 1 || seen[0].method != "POST" || !strings.HasSuffix(seen[0].path, "/projects/P/jobs/connectorTask") || seen[0].body != created {
 		t.Fatalf("captured %+v, want only the 201 body as sent", seen)
 	}
-	if got := (*out.Jobs)[0].DateCreated.String(); got != "2026-11-28T17:03:12Z" {
+	if got := out.Jobs[0].DateCreated.String(); got != "2026-11-28T17:03:12Z" {
 		t.Errorf("the typed result still reads the date: %s", got)
 	}
 	// A 404 is not a successful answer; a call without the context captures nothing.

@@ -24,7 +24,7 @@ func TestCreateJobsWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Jobs == nil || len(*out.Jobs) != 1 || *(*out.Jobs)[0].Uid != "J1" {
+	if len(out.Jobs) != 1 || *out.Jobs[0].Uid != "J1" {
 		t.Fatalf("jobs = %+v", out.Jobs)
 	}
 	reqs := srv.requests()
@@ -73,8 +73,8 @@ func TestTolerantReaderUnknownFieldsAndEnums(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
-	job := (*out.Jobs)[0]
-	if *job.Status != "SOME_NEW_STATUS" || (*job.Providers)[0].Type != "ROBOT" || string(*out.AsyncRequest.Action) != "SOME_NEW_ACTION" {
+	job := out.Jobs[0]
+	if *job.Status != "SOME_NEW_STATUS" || job.Providers[0].Type != "ROBOT" || string(*out.AsyncRequest.Action) != "SOME_NEW_ACTION" {
 		t.Errorf("unknown enum values not kept: %+v", job)
 	}
 	if got := job.DateDue.Time; !got.Equal(time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC)) {

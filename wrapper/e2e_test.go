@@ -41,7 +41,7 @@ func TestE2ECreateAndWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Jobs == nil || len(*out.Jobs) != 2 || out.AsyncRequest == nil || out.AsyncRequest.Id == nil {
+	if out.Jobs == nil || len(out.Jobs) != 2 || out.AsyncRequest == nil || out.AsyncRequest.Id == nil {
 		t.Fatalf("answer = %+v", out)
 	}
 	polls := 0
@@ -92,7 +92,7 @@ func TestE2ERateLimitedThenCreatedOnce(t *testing.T) {
 	if n := srv.CountRequests("POST", "/jobs/connectorTask"); n != 3 {
 		t.Errorf("POSTs = %d, want 3 (two 429s, one 201)", n)
 	}
-	if n := len(srv.Jobs()); n != 2 || len(*out.Jobs) != 2 {
+	if n := len(srv.Jobs()); n != 2 || len(out.Jobs) != 2 {
 		t.Errorf("jobs = %d, want 2 (no duplicates)", n)
 	}
 }
@@ -172,8 +172,8 @@ func TestE2EUnknownEnumsAndFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(*(*out.Jobs)[0].Status) != phrasetest.UnknownJobStatus {
-		t.Errorf("status = %v", *(*out.Jobs)[0].Status)
+	if string(*out.Jobs[0].Status) != phrasetest.UnknownJobStatus {
+		t.Errorf("status = %v", *out.Jobs[0].Status)
 	}
 	if _, err := c.WaitAsyncRequest(ctx, *out.AsyncRequest.Id); err != nil {
 		t.Fatal(err)

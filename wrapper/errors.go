@@ -219,13 +219,11 @@ func (e *AsyncRequestError) Error() string {
 		if r.ErrorDesc != nil && *r.ErrorDesc != "" {
 			b.WriteString(": " + oneLine(*r.ErrorDesc, 300))
 		}
-		if r.ErrorDetails != nil {
-			said := []string{deref(r.ErrorCode), deref(r.ErrorDesc)}
-			for _, d := range *r.ErrorDetails {
-				if d.Message != nil && addsDetail(*d.Message, said...) {
-					b.WriteString("; " + oneLine(*d.Message, 200))
-					said = append(said, *d.Message)
-				}
+		said := []string{deref(r.ErrorCode), deref(r.ErrorDesc)}
+		for _, d := range r.ErrorDetails {
+			if d.Message != nil && addsDetail(*d.Message, said...) {
+				b.WriteString("; " + oneLine(*d.Message, 200))
+				said = append(said, *d.Message)
 			}
 		}
 	}

@@ -32,7 +32,7 @@ func TestErrorTextSaysEachThingOnce(t *testing.T) {
 
 	code, desc, id := "ImportFailed", "bad file", "900"
 	details := []api.ErrorDetailDto{msg("bad file"), msg("line 3: not XML")}
-	e := &AsyncRequestError{Request: &api.AsyncRequestDto{Id: &id, AsyncResponse: &api.AsyncResponseDto{ErrorCode: &code, ErrorDesc: &desc, ErrorDetails: &details}}}
+	e := &AsyncRequestError{Request: &api.AsyncRequestDto{Id: &id, AsyncResponse: &api.AsyncResponseDto{ErrorCode: &code, ErrorDesc: &desc, ErrorDetails: details}}}
 	if got, want := e.Error(), "async request 900 failed: ImportFailed: bad file; line 3: not XML"; got != want {
 		t.Errorf("AsyncRequestError.Error() = %q, want %q", got, want)
 	}

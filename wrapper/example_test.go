@@ -33,7 +33,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, job := range *out.Jobs {
+	for _, job := range out.Jobs {
 		fmt.Println("created job for", *job.TargetLang, "status", *job.Status)
 	}
 	done, err := client.WaitAsyncRequest(ctx, *out.AsyncRequest.Id, wrapper.WithPollInterval(10*time.Millisecond, 50*time.Millisecond))
@@ -149,7 +149,7 @@ func ExampleWithRetryPolicy() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("jobs:", len(*out.Jobs), "after", phrase.CountRequests("POST", "/jobs/connectorTask"), "attempts")
+	fmt.Println("jobs:", len(out.Jobs), "after", phrase.CountRequests("POST", "/jobs/connectorTask"), "attempts")
 	// Output:
 	// jobs: 1 after 3 attempts
 }

@@ -88,10 +88,7 @@ func (a *app) demo(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	n := 0
-	if list.Jobs != nil {
-		n = len(*list.Jobs)
-	}
+	n := len(list.Jobs)
 	asyncID := ""
 	if list.AsyncRequest != nil {
 		asyncID = str(list.AsyncRequest.Id)

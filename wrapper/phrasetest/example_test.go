@@ -37,7 +37,7 @@ func Example() {
 		panic(err)
 	}
 	fmt.Println("status:", resp.StatusCode())
-	for _, job := range *resp.JSON201.Jobs {
+	for _, job := range resp.JSON201.Jobs {
 		fmt.Println("job:", *job.TargetLang, *job.Status, "due", job.DateDue)
 	}
 

@@ -149,7 +149,7 @@ func (f *fake) writeJSON(w http.ResponseWriter, status int, v any, set map[strin
 func (f *fake) writeError(w http.ResponseWriter, status int, code, desc string, details ...api.ErrorDetailDto) {
 	e := api.ErrorResponse{ErrorCode: &code, ErrorDescription: &desc}
 	if len(details) > 0 {
-		e.ErrorDetails = &details
+		e.ErrorDetails = details
 	}
 	f.writeJSON(w, status, e, nil)
 }

@@ -2,35 +2,31 @@ package wrapper
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net"
-	"net/http"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/seed-a960d6a4/connectortask/api"
-	"github.com/seed-a960d6a4/connectortask/internal/capture"
 )
 
-// BatchTask is one job-creating call of a batch: the arguments of CreateJobsFromDownloadTask,
-// plus an ID of the caller's (an input line number, say) that comes back in its BatchResult.
+// BatchTask is one job-creating call of a batch: the arguments of CreateJobs, plus an ID of the
+// caller's (an input line number, say) that comes back in its BatchResult.
 type BatchTask struct {
-	ID         int
-	ProjectUID string
-	Params     *api.CreateJobFromAsyncDownloadTaskParams
-	Body       api.JobCreateRequestDto
+	ID             int
+	ProjectUID     string
+	DownloadTaskID string // "" when Body.RemoteFile names the file
+	Body           api.JobCreateRequestDto
+	Options        []CreateOption
 }
 
-// BatchResult is how one BatchTask ended: Jobs on success, Err (an *APIError,
+// BatchResult is how one BatchTask ended: Created on success, Err (an *APIError,
 // *UnknownOutcomeError, *ValidationError, …) otherwise.
 type BatchResult struct {
-	Task BatchTask
-	Jobs *api.JobListDto
-	// Body is the 201 body as Phrase sent it, when Jobs is set.
-	Body     json.RawMessage
+	Task     BatchTask
+	Created  *CreateJobsResult // Phrase's 201, decoded, with the Response as sent
 	Err      error
 	Duration time.Duration
 }
@@ -39,8 +35,8 @@ type BatchResult struct {
 type Outcome string
 
 const (
-	// OutcomeCreated means Phrase created the jobs (it answered 201); BatchResult.Jobs holds its
-	// answer, unless that could not be read (Err is then a *CreatedUnreadableError).
+	// OutcomeCreated means Phrase created the jobs (it answered 201); BatchResult.Created holds
+	// its answer, unless that could not be read (Err is then a *CreatedUnreadableError).
 	OutcomeCreated Outcome = "created"
 	// OutcomeFailed means no job was created, for certain: the task was invalid (nothing was
 	// sent), Phrase refused it (a 4xx, or 429/503 beyond the retry policy), or it never reached
@@ -54,7 +50,7 @@ const (
 )
 
 // Outcome says whether the task's jobs were created, certainly not created, or perhaps
-// created. A *CreatedUnreadableError counts as OutcomeCreated (Phrase answered 201; Jobs is
+// created. A *CreatedUnreadableError counts as OutcomeCreated (Phrase answered 201; Created is
 // nil); any other error it cannot prove harmless counts as OutcomeUnknown.
 func (r BatchResult) Outcome() Outcome {
 	if r.Err == nil {
@@ -75,7 +71,7 @@ func (r BatchResult) Outcome() Outcome {
 	case errors.As(r.Err, &unknown):
 		return OutcomeUnknown
 	case errors.As(r.Err, &invalid), errors.As(r.Err, &apiErr):
-		// CreateJobsFromDownloadTask returns an *APIError only for answers given before Phrase
+		// CreateJobs returns an *APIError only for answers given before Phrase
 		// acts (4xx, 429, 503) or for a failed login; other 5xx are UnknownOutcomeErrors.
 		return OutcomeFailed
 	case errors.As(r.Err, &dnsErr), errors.As(r.Err, &opErr) && opErr.Op == "dial":
@@ -107,7 +103,7 @@ type BatchOptions struct {
 
 // RunBatch creates jobs for every task received on tasks, until tasks is closed or ctx is done.
 // At most opts.Concurrency requests are in flight and at most opts.PerMinute start per minute.
-// Each task is validated first (as CreateJobsFromDownloadTask does); an invalid one is reported
+// Each task is validated first (as CreateJobs does); an invalid one is reported
 // with its *ValidationError at once, without taking a slot or a turn of the pace.
 // onResult is called once for every task that was started or refused by validation, from one
 // goroutine at a time, in the order the tasks finish; one task's failure does not stop the
@@ -141,7 +137,6 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 	// Retries of a task take turns of the same pace as first sends (see retryPacer), so a
 	// 429 answered at the limit is not followed by a retry on top of the paced stream.
 	detached := withRetryPacer(context.WithoutCancel(ctx), limiter)
-	outer := capture.From(ctx)
 	for ctx.Err() == nil {
 		var task BatchTask
 		var ok bool
@@ -155,7 +150,7 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 		// An invalid task is reported at once: it takes neither a slot nor a turn of the pace,
 		// and validating here (the first time builds the schema) keeps that work out of the
 		// paced sends.
-		if _, _, err := c.prepareCreate(task.ProjectUID, task.Body); err != nil {
+		if _, _, err := c.prepareCreate(task.ProjectUID, task.DownloadTaskID, task.Body); err != nil {
 			results <- BatchResult{Task: task, Err: err}
 			continue
 		}
@@ -178,20 +173,8 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 			defer inFlight.Done()
 			defer func() { <-slots }()
 			start := time.Now()
-			var body json.RawMessage
-			tctx := capture.With(detached, func(method, path string, b []byte) {
-				if method == http.MethodPost {
-					body = b
-				}
-				if outer != nil {
-					outer(method, path, b)
-				}
-			})
-			jobs, err := c.CreateJobsFromDownloadTask(tctx, task.ProjectUID, task.Params, task.Body)
-			if err != nil {
-				body = nil
-			}
-			results <- BatchResult{Task: task, Jobs: jobs, Body: body, Err: err, Duration: time.Since(start)}
+			created, err := c.CreateJobs(detached, task.ProjectUID, task.DownloadTaskID, task.Body, task.Options...)
+			results <- BatchResult{Task: task, Created: created, Err: err, Duration: time.Since(start)}
 		}()
 	}
 	inFlight.Wait()

@@ -24,7 +24,7 @@ func feed(n int, broken func(id int) bool) <-chan BatchTask {
 		if broken != nil && broken(id) {
 			body.TargetLangs = nil
 		}
-		ch <- BatchTask{ID: id, ProjectUID: "P" + strconv.Itoa(id), Body: body}
+		ch <- BatchTask{ID: id, ProjectUID: "P" + strconv.Itoa(id), DownloadTaskID: "DL", Body: body}
 	}
 	close(ch)
 	return ch
@@ -68,7 +68,7 @@ func TestRunBatchReportsEveryTaskOnceAndGoesOnAfterFailures(t *testing.T) {
 		var invalid *ValidationError
 		switch r.Task.ID {
 		case 4:
-			if !errors.As(r.Err, &apiErr) || apiErr.StatusCode != 404 || r.Jobs != nil {
+			if !errors.As(r.Err, &apiErr) || apiErr.StatusCode != 404 || r.Created != nil {
 				t.Errorf("task 4: %v, want a 404 APIError", r.Err)
 			}
 		case 7:
@@ -76,8 +76,8 @@ func TestRunBatchReportsEveryTaskOnceAndGoesOnAfterFailures(t *testing.T) {
 				t.Errorf("task 7: %v, want a ValidationError", r.Err)
 			}
 		default:
-			if r.Err != nil || r.Jobs == nil || r.Jobs.Jobs == nil || len(r.Jobs.Jobs) != 1 {
-				t.Errorf("task %d: %v %+v", r.Task.ID, r.Err, r.Jobs)
+			if r.Err != nil || r.Created == nil || len(r.Created.Jobs) != 1 {
+				t.Errorf("task %d: %v %+v", r.Task.ID, r.Err, r.Created)
 			}
 		}
 	}
@@ -186,7 +186,7 @@ func TestRunBatchCancelLetsStartedRequestsFinish(t *testing.T) {
 		t.Fatalf("%d results, want the 3 in flight", len(got.results))
 	}
 	for _, r := range got.results {
-		if r.Err != nil || r.Jobs == nil {
+		if r.Err != nil || r.Created == nil {
 			t.Errorf("task %d in flight at the cancel: %v; want it finished", r.Task.ID, r.Err)
 		}
 	}
@@ -287,7 +287,7 @@ func TestBatchResultOutcome(t *testing.T) {
 	}
 	for project, tc := range tasks {
 		ch := make(chan BatchTask, 1)
-		ch <- BatchTask{ID: 1, ProjectUID: project, Body: tc.body}
+		ch <- BatchTask{ID: 1, ProjectUID: project, DownloadTaskID: "DL", Body: tc.body}
 		close(ch)
 		var got collect
 		if err := tc.c.RunBatch(t.Context(), ch, BatchOptions{}, got.add); err != nil {
@@ -404,8 +404,8 @@ func TestRunBatchResultCarriesTheAnswerAsSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range got.results {
-		if string(r.Body) != created || r.Jobs == nil {
-			t.Errorf("task %d: Body %s", r.Task.ID, r.Body)
+		if r.Created == nil || string(r.Created.Response.Body) != created {
+			t.Errorf("task %d: %v", r.Task.ID, r.Err)
 		}
 	}
 }

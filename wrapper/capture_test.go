@@ -32,7 +32,7 @@ func TestCaptureHandsOverTheAnswerAsSent(t *testing.T) {
 	ctx := capture.With(context.Background(), func(method, path string, body []byte) {
 		seen = append(seen, got{method, path, string(body)})
 	})
-	out, err := c.CreateJobsFromDownloadTask(ctx, "P", nil, validBody())
+	out, err := c.CreateJobs(ctx, "P", "DL-1", validBody())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestCaptureHandsOverTheAnswerAsSent(t *testing.T) {
 	if _, err := c.AsyncRequest(ctx, "1"); err == nil {
 		t.Fatal("want the 404")
 	}
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody()); err != nil {
+	if _, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody()); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) != 1 {

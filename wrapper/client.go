@@ -133,14 +133,24 @@ func (c *Client) BaseURL() string { return c.baseURL }
 // *APIError with CheckResponse.
 func (c *Client) API() *api.ClientWithResponses { return c.api }
 
-// CreateJobsFromDownloadTask creates jobs in a project from the file of a connector's
-// asynchronous download task (params.DownloadTaskId) or from body.RemoteFile:
-// POST /api2/v1/projects/{projectUID}/jobs/connectorTask.
+// CreateJobs creates jobs in project projectUID, one per target language of body.TargetLangs
+// (and workflow step), from one file: the file of the connector's asynchronous download task
+// downloadTaskID or, when downloadTaskID is "", the remote file body.RemoteFile names.
+// It sends POST /api2/v1/projects/{projectUID}/jobs/connectorTask?downloadTaskId=….
+//
+//	out, err := client.CreateJobs(ctx, "PRJ", "DL-1", api.JobCreateRequestDto{TargetLangs: []string{"de", "fr"}})
+//	if err != nil { ... }
+//	for _, job := range out.Jobs { ... }
+//	done, err := client.WaitAsyncRequest(ctx, out.AsyncRequestID())
 //
 // Before sending, it applies WithDefaultDueOffset and validates the request (see
-// ValidateRequest; a *ValidationError means nothing was sent). It returns the created jobs and
-// the asynchronous request that imports them (pass JobListDto.AsyncRequest.Id to
-// WaitAsyncRequest). Errors:
+// ValidateRequest; a *ValidationError means nothing was sent). It always refuses, even
+// WithoutValidation, an empty projectUID and a request that names no file at all (neither a
+// downloadTaskID nor body.RemoteFile): a job needs a file, so Phrase could only refuse it or
+// create jobs of nothing. That rule is ours, inferred; Phrase does not document it.
+//
+// On success (201 Created) it returns Phrase's answer with the Response (status, request id,
+// headers, body as sent). Errors:
 //
 //   - *ValidationError: the request is invalid; nothing was sent.
 //   - *APIError: Phrase refused the request (4xx), or kept answering 429/503 beyond the retry
@@ -150,11 +160,12 @@ func (c *Client) API() *api.ClientWithResponses { return c.api }
 //   - *CreatedUnreadableError: Phrase answered 201, so the jobs exist, but the answer could not
 //     be read. Do not send the request again.
 //   - the context's error, or a network error that happened before anything was sent.
-func (c *Client) CreateJobsFromDownloadTask(ctx context.Context, projectUID string, params *api.CreateJobFromAsyncDownloadTaskParams, body api.JobCreateRequestDto) (*api.JobListDto, error) {
-	_, encoded, err := c.prepareCreate(projectUID, body)
+func (c *Client) CreateJobs(ctx context.Context, projectUID, downloadTaskID string, body api.JobCreateRequestDto, opts ...CreateOption) (*CreateJobsResult, error) {
+	_, encoded, err := c.prepareCreate(projectUID, downloadTaskID, body)
 	if err != nil {
 		return nil, err
 	}
+	params := createParams(downloadTaskID, opts)
 	resp, err := c.api.CreateJobFromAsyncDownloadTaskWithBody(ctx, projectUID, params, "application/json", bytes.NewReader(encoded))
 	if err != nil {
 		return nil, err
@@ -166,19 +177,22 @@ func (c *Client) CreateJobsFromDownloadTask(ctx context.Context, projectUID stri
 		}
 		return nil, apiErr
 	}
-	var out api.JobListDto
-	if err := json.Unmarshal(data, &out); err != nil {
-		return nil, &CreatedUnreadableError{ProjectUID: projectUID, Response: newResponse(resp, data), Err: err}
+	out := &CreateJobsResult{Response: newResponse(resp, data)}
+	if err := json.Unmarshal(data, &out.JobListDto); err != nil {
+		return nil, &CreatedUnreadableError{ProjectUID: projectUID, Response: out.Response, Err: err}
 	}
-	return &out, nil
+	return out, nil
 }
 
-// prepareCreate checks the project uid, applies the default due date, encodes the body once
-// and validates those bytes: what CreateJobsFromDownloadTask sends (the same bytes, so nothing
-// is encoded twice on the hot path) and PreviewCreate shows.
-func (c *Client) prepareCreate(projectUID string, body api.JobCreateRequestDto) (api.JobCreateRequestDto, []byte, error) {
+// prepareCreate checks the project uid and the source, applies the default due date, encodes
+// the body once and validates those bytes: what CreateJobs sends (the same bytes, so nothing
+// is encoded twice on the hot path) and PreviewCreateJobs shows.
+func (c *Client) prepareCreate(projectUID, downloadTaskID string, body api.JobCreateRequestDto) (api.JobCreateRequestDto, []byte, error) {
 	if strings.TrimSpace(projectUID) == "" {
 		return body, nil, &ValidationError{Problems: []Problem{{Path: "projectUid", Message: "the project uid is empty", Fix: "pass the uid of the project to create the jobs in"}}}
+	}
+	if p, ok := sourceProblem(downloadTaskID, &body); !ok {
+		return body, nil, &ValidationError{Problems: []Problem{p}}
 	}
 	now := c.now()
 	body = c.applyDefaults(body, now)

@@ -19,8 +19,7 @@ import (
 func TestCreateJobsWire(t *testing.T) {
 	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeCreated(w) })
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok-123"))
-	params := &api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: ptr("dl-42"), Continuous: ptr(true)}
-	out, err := c.CreateJobsFromDownloadTask(context.Background(), "Pr1", params, validBody())
+	out, err := c.CreateJobs(context.Background(), "Pr1", "dl-42", validBody(), Continuous(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +68,7 @@ func TestTolerantReaderUnknownFieldsAndEnums(t *testing.T) {
 		_, _ = w.Write([]byte(async))
 	})
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
-	out, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+	out, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody())
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
@@ -128,7 +127,7 @@ func TestLoggerOneDebugRecordPerExchangeWithoutSecrets(t *testing.T) {
 	c, _ := newTestClient(t, srv.base(), WithCredentials("jane", password), WithLogger(logger))
 	body := validBody()
 	body.RemoteFile = &api.JobCreateRemoteFileDto{ConnectorToken: connector, RemoteFileName: "a.docx"}
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, body); err != nil {
+	if _, err := c.CreateJobs(context.Background(), "P", "DL-1", body); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")

@@ -17,7 +17,7 @@ func TestCreatedUnreadableError(t *testing.T) {
 		_, _ = w.Write([]byte(`{"jobs": [`))
 	})
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok"))
-	out, err := c.CreateJobsFromDownloadTask(t.Context(), "P1", nil, validBody())
+	out, err := c.CreateJobs(t.Context(), "P1", "DL-1", validBody())
 	var unreadable *CreatedUnreadableError
 	if out != nil || !errors.As(err, &unreadable) {
 		t.Fatalf("got %v, %v; want a *CreatedUnreadableError", out, err)

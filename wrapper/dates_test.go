@@ -47,7 +47,7 @@ func TestDatesOnTheWireAreUTCWholeSecondsZ(t *testing.T) {
 	body := api.JobCreateRequestDto{TargetLangs: []string{"de"}, WorkflowSettings: &[]api.WorkflowStepConfiguration{
 		{Id: ptr("s1"), Due: &api.DateTime{Time: due}, Assignments: []api.ProvidersPerLanguage{}},
 	}}
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, body); err != nil {
+	if _, err := c.CreateJobs(context.Background(), "P", "DL-1", body); err != nil {
 		t.Fatal(err)
 	}
 	var sent struct {
@@ -79,7 +79,7 @@ func TestDefaultDueOffset(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeCreated(w) })
 			c, _ := newTestClient(t, srv.base(), WithAPIToken("t"), WithClock(clock), WithDefaultDueOffset(71*time.Hour))
-			if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, tc.body); err != nil {
+			if _, err := c.CreateJobs(context.Background(), "P", "DL-1", tc.body); err != nil {
 				t.Fatal(err)
 			}
 			var sent map[string]any

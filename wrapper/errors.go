@@ -164,7 +164,7 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	return 0, false
 }
 
-// UnknownOutcomeError is returned by CreateJobsFromDownloadTask when the request may have
+// UnknownOutcomeError is returned by CreateJobs when the request may have
 // reached Phrase but no usable answer came back: a 5xx other than 503 (a 502 from a proxy, a
 // 500, a 504), a connection that broke after the request was written, a timeout or a cancelled
 // context after sending. Phrase may or may not have created the jobs. The wrapper never resends

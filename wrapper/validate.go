@@ -54,7 +54,7 @@ func (e *ValidationError) Error() string {
 
 // ValidateRequest checks a job-creating request before it is sent and returns nil or a
 // *ValidationError that lists every problem at once. now is the time due dates are compared
-// with. CreateJobsFromDownloadTask calls it (after applying WithDefaultDueOffset) unless the
+// with. CreateJobs calls it (after applying WithDefaultDueOffset) unless the
 // client was built WithoutValidation.
 //
 // The request, as it would be sent, is checked against the JobCreateRequestDto schema of the

@@ -18,7 +18,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/seed-a960d6a4/connectortask/api"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 )
 
@@ -467,20 +466,19 @@ func (r *batchRun) read(ctx context.Context, tasks chan<- wrapper.BatchTask) {
 				Error: invalidError(t.problems)})
 			continue
 		}
-		params := &api.CreateJobFromAsyncDownloadTaskParams{Continuous: t.continuous}
-		if t.hasDownloadTaskID {
-			id := t.downloadTaskID
-			params.DownloadTaskId = &id
+		var opts []wrapper.CreateOption
+		if t.continuous != nil {
+			opts = append(opts, wrapper.Continuous(*t.continuous))
 		}
 		if r.dryRun {
-			r.preview(ctx, t, params)
+			r.preview(ctx, t, opts)
 			continue
 		}
 		if t.ref != nil {
 			r.refs.Store(line, t.ref)
 		}
 		select {
-		case tasks <- wrapper.BatchTask{ID: line, ProjectUID: t.projectUID, Params: params, Body: t.body}:
+		case tasks <- wrapper.BatchTask{ID: line, ProjectUID: t.projectUID, DownloadTaskID: t.downloadTaskID, Body: t.body, Options: opts}:
 			r.sent.Add(1)
 			r.firstSend.CompareAndSwap(0, time.Now().UnixNano())
 		case <-ctx.Done():
@@ -492,9 +490,9 @@ func (r *batchRun) read(ctx context.Context, tasks chan<- wrapper.BatchTask) {
 }
 
 // preview writes the request a line would send (--dry-run).
-func (r *batchRun) preview(ctx context.Context, t lineTask, params *api.CreateJobFromAsyncDownloadTaskParams) {
+func (r *batchRun) preview(ctx context.Context, t lineTask, opts []wrapper.CreateOption) {
 	res := &batchResult{Line: t.line, DryRun: true, ProjectUID: t.projectUID, DownloadTaskID: t.downloadTaskID, Ref: t.ref}
-	p, err := r.client.PreviewCreate(ctx, t.projectUID, params, t.body)
+	p, err := r.client.PreviewCreateJobs(ctx, t.projectUID, t.downloadTaskID, t.body, opts...)
 	if err != nil {
 		var invalid *wrapper.ValidationError
 		if errors.As(err, &invalid) {
@@ -519,10 +517,7 @@ func (r *batchRun) preview(ctx context.Context, t lineTask, params *api.CreateJo
 // onResult writes the result of a task RunBatch finished.
 func (r *batchRun) onResult(br wrapper.BatchResult) {
 	r.done.Add(1)
-	res := &batchResult{Line: br.Task.ID, ProjectUID: br.Task.ProjectUID}
-	if p := br.Task.Params; p != nil && p.DownloadTaskId != nil {
-		res.DownloadTaskID = *p.DownloadTaskId
-	}
+	res := &batchResult{Line: br.Task.ID, ProjectUID: br.Task.ProjectUID, DownloadTaskID: br.Task.DownloadTaskID}
 	if ref, ok := r.refs.LoadAndDelete(br.Task.ID); ok {
 		res.Ref = ref.(json.RawMessage)
 	}
@@ -530,9 +525,8 @@ func (r *batchRun) onResult(br wrapper.BatchResult) {
 	case wrapper.OutcomeCreated:
 		r.created.Add(1)
 		res.OK = true
-		res.Result = br.Body
-		if res.Result == nil {
-			res.Result, _ = marshal(br.Jobs)
+		if br.Created != nil {
+			res.Result = br.Created.Response.Body
 		}
 	case wrapper.OutcomeFailed:
 		r.failed.Add(1)

@@ -563,7 +563,7 @@ func TestBatchUsageErrors(t *testing.T) {
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
-			r := newCLI(t, tokenEnv(srv)).run(append([]string{"create", "--project-uid", srv.ProjectUID, "--target-lang", "de"}, args...)...)
+			r := newCLI(t, tokenEnv(srv)).run(append([]string{"create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de"}, args...)...)
 			wantCode(t, r, exitUsage)
 		})
 	}

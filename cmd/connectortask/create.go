@@ -130,14 +130,12 @@ func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 	if err != nil {
 		return err
 	}
-	params := &api.CreateJobFromAsyncDownloadTaskParams{}
-	if cmd.Flags().Changed("download-task-id") {
-		id := strings.TrimSpace(f.downloadTaskID)
-		params.DownloadTaskId = &id
-	}
+	// Without --download-task-id the body must name the file in remoteFile; the wrapper refuses
+	// a request that names neither (a *ValidationError, exit 2).
+	downloadTaskID := strings.TrimSpace(f.downloadTaskID)
+	var opts []wrapper.CreateOption
 	if cmd.Flags().Changed("continuous") {
-		c := f.continuous
-		params.Continuous = &c
+		opts = append(opts, wrapper.Continuous(f.continuous))
 	}
 
 	if f.dryRun {
@@ -145,7 +143,7 @@ func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 		if err != nil {
 			return err
 		}
-		preview, err := client.PreviewCreate(ctx, projectUID, params, body)
+		preview, err := client.PreviewCreateJobs(ctx, projectUID, downloadTaskID, body, opts...)
 		if err != nil {
 			return err
 		}
@@ -156,10 +154,11 @@ func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 	if err != nil {
 		return err
 	}
-	list, err := client.CreateJobsFromDownloadTask(ctx, projectUID, params, body)
+	out, err := client.CreateJobs(ctx, projectUID, downloadTaskID, body, opts...)
 	if err != nil {
 		return err
 	}
+	list := &out.JobListDto
 	if !f.wait {
 		return a.printJobs(jobsResult{list: list})
 	}

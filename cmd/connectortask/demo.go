@@ -80,19 +80,15 @@ func (a *app) demo(ctx context.Context) error {
 		return err
 	}
 	taskID := "demo-download-task"
-	params := &api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: &taskID}
 	body := api.JobCreateRequestDto{TargetLangs: langs, Due: api.NewDateTimePtr(due)}
 	fmt.Fprintf(w, "demo: POST %s/api2/v1/projects/%s/jobs/connectorTask?downloadTaskId=%s with targetLangs %s, due %s\n",
 		srv.URL, srv.ProjectUID, taskID, strings.Join(langs, ", "), api.NewDateTime(due))
-	list, err := client.CreateJobsFromDownloadTask(ctx, srv.ProjectUID, params, body)
+	out, err := client.CreateJobs(ctx, srv.ProjectUID, taskID, body)
 	if err != nil {
 		return err
 	}
-	n := len(list.Jobs)
-	asyncID := ""
-	if list.AsyncRequest != nil {
-		asyncID = str(list.AsyncRequest.Id)
-	}
+	list := &out.JobListDto
+	n, asyncID := len(out.Jobs), out.AsyncRequestID()
 	fmt.Fprintf(w, "demo: created %d job%s; waiting for async request %s\n", n, plural(n), asyncID)
 
 	progress := wrapper.WithProgress(func(p wrapper.WaitProgress) {

@@ -166,10 +166,9 @@ func BenchmarkCall(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				params := &api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: ptr(taskID)}
 				b.ReportAllocs()
 				for b.Loop() {
-					out, err := c.CreateJobsFromDownloadTask(ctx, projectUID, params, body)
+					out, err := c.CreateJobs(ctx, projectUID, taskID, body)
 					if err != nil || len(out.Jobs) != 2 {
 						b.Fatalf("err %v", err)
 					}

@@ -15,12 +15,23 @@
 //		wrapper.WithCredentials("jane.doe", password), // or WithAPIToken, WithBearerToken
 //		wrapper.WithDefaultDueOffset(72*time.Hour),    // when a request has no due date
 //	)
-//	...
-//	out, err := client.CreateJobsFromDownloadTask(ctx, projectUID,
-//		&api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: &downloadTaskID},
+//	if err != nil {
+//		return err
+//	}
+//	out, err := client.CreateJobs(ctx, projectUID, downloadTaskID,
 //		api.JobCreateRequestDto{TargetLangs: []string{"de", "fr"}})
-//	...
-//	done, err := client.WaitAsyncRequest(ctx, *out.AsyncRequest.Id)
+//	if err != nil {
+//		return err // an *UnknownOutcomeError means jobs may exist: see Errors
+//	}
+//	log.Printf("created jobs %v (request id %s)", out.JobUIDs(), out.Response.RequestID)
+//
+//	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute) // the one bound of the wait
+//	defer cancel()
+//	done, err := client.WaitAsyncRequest(ctx, out.AsyncRequestID())
+//	if err != nil {
+//		return err
+//	}
+//	log.Printf("imported at %s", done.AsyncResponse.DateCreated)
 //
 // A Client is safe for concurrent use; create one and share it, so that callers share its
 // login token and connections. For tests and demos, package wrapper/phrasetest is a fake of
@@ -44,7 +55,7 @@
 //
 // # Validation
 //
-// CreateJobsFromDownloadTask validates the request before sending anything (see
+// CreateJobs validates the request before sending anything (see
 // ValidateRequest): against the embedded OpenAPI spec, loaded once per process, and against
 // rules the spec cannot express (neither due nor top-level assignments together with
 // workflowSettings; importSettings and useProjectFileImportSettings not both; no duplicate

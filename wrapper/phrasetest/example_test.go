@@ -27,8 +27,9 @@ func Example() {
 		panic(err)
 	}
 
+	downloadTaskID := "5f8c2b1e9d4a7c3b"
 	resp, err := client.CreateJobFromAsyncDownloadTaskWithResponse(ctx, srv.ProjectUID,
-		&api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: ptr("5f8c2b1e9d4a7c3b")},
+		&api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: &downloadTaskID},
 		api.JobCreateRequestDto{
 			TargetLangs: []string{"de", "fr"},
 			Due:         api.NewDateTimePtr(time.Date(2026, 12, 1, 17, 0, 0, 0, time.UTC)),

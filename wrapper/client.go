@@ -46,6 +46,7 @@ type Client struct {
 	validate       bool
 	auth           *authenticator
 	api            *api.ClientWithResponses
+	retryHook      func(context.Context, RetryEvent) // WithRetryHook; nil when not set
 
 	// sleep waits d or until ctx is done; tests replace it to observe waits without waiting.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -90,9 +91,13 @@ func New(opts ...Option) (*Client, error) {
 		defaultDue:     s.defaultDue,
 		validate:       !s.noValidation,
 		sleep:          sleepCtx,
+		retryHook:      s.retryHook,
 	}
 	if c.hc == nil {
 		c.hc = defaultHTTPClient()
+	}
+	if c.hc, err = wrapTransport(c.hc, s.transportWraps); err != nil {
+		return nil, err
 	}
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent()
@@ -168,18 +173,23 @@ func (c *Client) CreateJobs(ctx context.Context, projectUID, downloadTaskID stri
 	params := createParams(downloadTaskID, opts)
 	resp, err := c.api.CreateJobFromAsyncDownloadTaskWithBody(ctx, projectUID, params, "application/json", bytes.NewReader(encoded))
 	if err != nil {
+		c.noteCreateOutcome(ctx, projectUID, err)
 		return nil, err
 	}
 	data, apiErr := c.readResponse(resp)
 	if apiErr != nil {
 		if apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusServiceUnavailable {
-			return nil, &UnknownOutcomeError{ProjectUID: projectUID, Err: apiErr}
+			err := &UnknownOutcomeError{ProjectUID: projectUID, Err: apiErr}
+			c.noteCreateOutcome(ctx, projectUID, err)
+			return nil, err
 		}
 		return nil, apiErr
 	}
 	out := &CreateJobsResult{Response: newResponse(resp, data)}
 	if err := json.Unmarshal(data, &out.JobListDto); err != nil {
-		return nil, &CreatedUnreadableError{ProjectUID: projectUID, Response: out.Response, Err: err}
+		err := &CreatedUnreadableError{ProjectUID: projectUID, Response: out.Response, Err: err}
+		c.noteCreateOutcome(ctx, projectUID, err)
+		return nil, err
 	}
 	return out, nil
 }
@@ -259,6 +269,13 @@ func (c *Client) doLogin(ctx context.Context, userName, password string) (*api.L
 	}
 	if out.Token == nil || *out.Token == "" {
 		return nil, fmt.Errorf("log in as %s: the answer carries no token", userName)
+	}
+	if c.logger.Enabled(ctx, slog.LevelInfo) {
+		attrs := []slog.Attr{slog.String("user", userName)}
+		if out.Expires != nil {
+			attrs = append(attrs, slog.Time("expires", out.Expires.Time))
+		}
+		c.logger.LogAttrs(ctx, slog.LevelInfo, "phrase: logged in", attrs...)
 	}
 	return &out, nil
 }

@@ -83,6 +83,8 @@
 //     came back (a 5xx other than 503, a lost connection after sending, a timeout). Jobs may
 //     have been created. Look at the project's jobs before trying again; the wrapper never
 //     resends such a request, because Phrase has no idempotency key.
+//   - *CreatedUnreadableError: Phrase answered 201, so the jobs exist, but the answer could not
+//     be read. Do not send the request again.
 //   - *AsyncRequestError: the asynchronous request finished with an errorCode.
 //   - *WaitTimeoutError: the context's deadline passed while WaitAsyncRequest waited; the
 //     request goes on in Phrase. It satisfies errors.Is(err, context.DeadlineExceeded).
@@ -107,9 +109,17 @@
 // Unknown fields and enum values Phrase adds in later releases are accepted: enum types are
 // strings, and a value the spec does not list is kept as it came.
 //
-// # Logging
+// # Logging, tracing and support tickets
 //
-// WithLogger receives one Debug record per HTTP exchange (method, path, status, duration,
-// attempt, and the error when there is no response). Nothing else is logged, and never a
-// header or a body.
+// WithLogger receives the client's decisions at Info and Warn (logins, retries with their
+// reason and wait, the end of retrying, unknown outcomes) and one Debug record per HTTP
+// exchange; never a header or a body. Every answer's request id and headers are kept for a
+// support ticket to Phrase: APIError.RequestID and Header on failure, CreateJobsResult.Response
+// on success.
+//
+// WithTransport adds middleware over the client's tuned transport (its timeouts stay), such as
+// OpenTelemetry's otelhttp.NewTransport for a client span per attempt; start a span around the
+// call to group its attempts. WithRetryHook is called before each retry, with the call's
+// context, to add an event to that span or count retries. README.md shows both with
+// OpenTelemetry.
 package wrapper

@@ -31,6 +31,11 @@ type APIError struct {
 	Details          []api.ErrorDetailDto
 	RetryAfter       time.Duration // from the Retry-After header (seconds or HTTP date); 0 when absent
 	Body             string        // first bytes of a non-JSON body (e.g. an HTML proxy page), trimmed
+	// RequestID is the request id of the answer, for a support ticket to Phrase (see
+	// Response.RequestID for the headers it is read from); "" when none.
+	RequestID string
+	// Header holds every header of the answer.
+	Header http.Header
 }
 
 // maxErrorBody bounds how much of an error answer is read; the rest is drained and dropped.
@@ -75,6 +80,9 @@ func (e *APIError) Error() string {
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
 	return b.String()
 }
 
@@ -93,7 +101,7 @@ func CheckResponse(resp *http.Response, body []byte) error {
 
 // newAPIError builds an *APIError from a response whose body has been read.
 func newAPIError(resp *http.Response, body []byte, now time.Time) *APIError {
-	e := &APIError{StatusCode: resp.StatusCode}
+	e := &APIError{StatusCode: resp.StatusCode, RequestID: requestID(resp.Header), Header: resp.Header}
 	if resp.Request != nil {
 		e.Method = resp.Request.Method
 		if resp.Request.URL != nil {

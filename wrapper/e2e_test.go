@@ -227,5 +227,3 @@ func TestE2EValidationAgreesWithTheFake(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
-
-func ptr[T any](v T) *T { return &v }

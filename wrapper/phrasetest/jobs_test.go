@@ -217,7 +217,7 @@ func TestCreateJobsChecks(t *testing.T) {
 			} else {
 				e := wantError(t, r, tc.status, tc.code)
 				if tc.status == 400 && tc.code != phrasetest.CodeInvalidRequestBody && tc.code != phrasetest.CodeInvalidParameter &&
-					(e.ErrorDetails == nil || len(e.ErrorDetails) == 0) {
+					len(e.ErrorDetails) == 0 {
 					t.Errorf("no errorDetails naming the field: %s", r.body)
 				}
 			}

@@ -21,6 +21,8 @@
 //     (2016-07-21T11:38:27+0000) and writes RFC 3339 UTC with whole seconds and "Z".
 //   - Enum types (JobStatus, AsyncRequestAction, …) are strings with typed constants; a value
 //     Phrase adds later decodes as it came, so compare with the constants and keep a default.
-//   - Optional fields are pointers, except where Phrase always sends the field (see the field's
-//     comment) and where a required credential must be sent as given.
+//   - Fields of answers are pointers (Phrase guarantees none of them), except lists, which are
+//     plain slices: nil when absent, so range and len need no nil check. Optional fields of
+//     requests are pointers, except the credentials that must be sent as given (password,
+//     connectorToken).
 package api

@@ -4,13 +4,13 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/seed-a960d6a4/connectortask/internal/capture"
+	capturectx "github.com/seed-a960d6a4/connectortask/internal/capture"
 )
 
-// captureAnswer hands a buffered 2xx answer to the function capture.With put in ctx, if any (the
+// capture hands a buffered 2xx answer to the function capturectx.With put in ctx, if any (the
 // CLI prints Phrase's answers as sent with it).
-func captureAnswer(ctx context.Context, req *http.Request, resp *http.Response) {
-	fn := capture.From(ctx)
+func capture(ctx context.Context, req *http.Request, resp *http.Response) {
+	fn := capturectx.From(ctx)
 	if fn == nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seed-a960d6a4/connectortask/internal/capture"
+	capturectx "github.com/seed-a960d6a4/connectortask/internal/capture"
 )
 
 // TestCaptureHandsOverTheAnswerAsSent: the captured body is Phrase's own (its +0000
@@ -29,7 +29,7 @@ func TestCaptureHandsOverTheAnswerAsSent(t *testing.T) {
 	c, _ := newTestClient(t, srv.base(), WithCredentials("jane", "pw"))
 	type got struct{ method, path, body string }
 	var seen []got
-	ctx := capture.With(context.Background(), func(method, path string, body []byte) {
+	ctx := capturectx.With(context.Background(), func(method, path string, body []byte) {
 		seen = append(seen, got{method, path, string(body)})
 	})
 	out, err := c.CreateJobs(ctx, "P", "DL-1", validBody())

@@ -121,7 +121,7 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		}
 		resp, written, err := c.attempt(ctx, req, n, authz)
 		if err == nil && !kind.login {
-			captureAnswer(ctx, req, resp)
+			capture(ctx, req, resp)
 		}
 		if err != nil {
 			if !kind.safe && !provablyUnsent(err, written) {

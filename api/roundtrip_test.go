@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/apiserver"
 )
 
 // recordingServer implements the generated ServerInterface and answers with canned bodies.
@@ -47,7 +48,7 @@ func TestGeneratedClientAndServerRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	impl := &recordingServer{answer: answer}
-	ts := httptest.NewServer(api.HandlerWithOptions(impl, api.StdHTTPServerOptions{BaseURL: "/web"}))
+	ts := httptest.NewServer(apiserver.HandlerWithOptions(impl, apiserver.StdHTTPServerOptions{BaseURL: "/web"}))
 	defer ts.Close()
 
 	c, err := api.NewClientWithResponses(ts.URL+"/web", api.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
@@ -94,7 +95,7 @@ func TestGeneratedClientAndServerRoundTrip(t *testing.T) {
 	}
 
 	// What the caller sees: Phrase's +0000 dates, unknown fields and unknown enum values decode.
-	jobs := *res.JSON201.Jobs
+	jobs := res.JSON201.Jobs
 	if len(jobs) != 2 || *jobs[0].Status != api.JobStatusNEW || *jobs[1].Status != "SOMETHING_PHRASE_ADDS_LATER" {
 		t.Fatalf("jobs = %+v", jobs)
 	}
@@ -105,7 +106,7 @@ func TestGeneratedClientAndServerRoundTrip(t *testing.T) {
 	if !jobs[1].DateCreated.Equal(time.Date(2026, 11, 28, 17, 3, 12, 0, time.UTC)) {
 		t.Errorf("+0100 dateCreated = %v", jobs[1].DateCreated)
 	}
-	if *res.JSON201.AsyncRequest.Action != "A_NEW_ACTION" || *(*res.JSON201.Warnings)[0].Domain != "A_NEW_DOMAIN" {
+	if *res.JSON201.AsyncRequest.Action != "A_NEW_ACTION" || *res.JSON201.Warnings[0].Domain != "A_NEW_DOMAIN" {
 		t.Error("unknown enum values were not kept")
 	}
 
@@ -128,14 +129,14 @@ func TestSeedPageExampleDecodes(t *testing.T) {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		t.Fatalf("the documentation page's 201 example does not decode: %v", err)
 	}
-	j := (*v.Jobs)[0]
+	j := v.Jobs[0]
 	if *j.Status != api.JobStatusNEW || *j.WorkflowLevel != 123 || !*j.WorkflowStep.LqaEnabled || *j.NotificationIntervalInMinutes != 123 {
 		t.Errorf("job = %+v", j)
 	}
 	if j.DateDue.String() != "2023-11-07T05:31:56Z" || *v.AsyncRequest.Action != api.AsyncRequestActionPREANALYSE {
 		t.Errorf("dates/action wrong: %v %v", j.DateDue, *v.AsyncRequest.Action)
 	}
-	if (*v.Warnings)[0].JobPartIds == nil || *(*v.Warnings)[0].Domain != api.WarningDomainSTYLEGUIDE {
+	if v.Warnings[0].JobPartIds == nil || *v.Warnings[0].Domain != api.WarningDomainSTYLEGUIDE {
 		t.Error("warnings not decoded")
 	}
 	// Every key of the page's example is a field of the generated types: nothing is dropped.

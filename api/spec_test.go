@@ -14,6 +14,7 @@ import (
 
 	connectortask "github.com/seed-a960d6a4/connectortask"
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/apispec"
 )
 
 // loadSpec parses openapi.yaml exactly as committed and validates it, examples included.
@@ -38,7 +39,7 @@ func TestSpecLoadsAndValidates(t *testing.T) {
 }
 
 func TestEmbeddedSpecValidates(t *testing.T) {
-	doc, err := api.GetSwagger()
+	doc, err := apispec.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,7 +437,8 @@ func TestGeneratedDateTimesAreAPIDateTime(t *testing.T) {
 		if typ.Name() == "" {
 			t.Errorf("%s is an anonymous struct; an allOf wrapper lost its named type", at)
 		}
-		for f := range typ.Fields() {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if looksLikeDate(name) && f.Type != want {
 				t.Errorf("%s.%s is %v, want *api.DateTime", typ.Name(), f.Name, f.Type)

@@ -2,10 +2,8 @@ package wrapper
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net"
-	"net/http"
 	"sync"
 	"time"
 
@@ -14,49 +12,49 @@ import (
 	"github.com/seed-a960d6a4/connectortask/api"
 )
 
-// BatchTask is one job-creating call of a batch: the arguments of CreateJobsFromDownloadTask,
-// plus an ID of the caller's (an input line number, say) that comes back in its BatchResult.
+// BatchTask is one job-creating call of a batch: the arguments of CreateJobs, plus an ID of the
+// caller's (an input line number, say) that comes back in its BatchResult.
 type BatchTask struct {
-	ID         int
-	ProjectUID string
-	Params     *api.CreateJobFromAsyncDownloadTaskParams
-	Body       api.JobCreateRequestDto
+	ID             int
+	ProjectUID     string
+	DownloadTaskID string // "" when Body.RemoteFile names the file
+	Body           api.JobCreateRequestDto
+	Options        []CreateOption
 }
 
-// BatchResult is how one BatchTask ended: Jobs on success, Err (an *APIError,
+// BatchResult is how one BatchTask ended: Created on success, Err (an *APIError,
 // *UnknownOutcomeError, *ValidationError, …) otherwise.
 type BatchResult struct {
-	Task BatchTask
-	Jobs *api.JobListDto
-	// Body is the 201 body as Phrase sent it (see CaptureResponses), when Jobs is set.
-	Body     json.RawMessage
+	Task     BatchTask
+	Created  *CreateJobsResult // Phrase's 201, decoded, with the Response as sent
 	Err      error
 	Duration time.Duration
 }
 
-// Outcome is what became of a BatchTask, as far as the client can know.
+// Outcome is what became of a job-creating request, as far as the client can know.
 type Outcome string
 
 const (
-	// Created: Phrase created the jobs; BatchResult.Jobs holds its answer.
-	Created Outcome = "created"
-	// Failed: no job was created, for certain: the task was invalid (nothing was sent), Phrase
-	// refused it (a 4xx, or 429/503 beyond the retry policy), or it never reached Phrase (a
-	// failed dial or DNS lookup, a cancelled context before sending). Sending it again after
-	// fixing the cause creates each job once.
-	Failed Outcome = "failed"
-	// Unknown: jobs may have been created (see UnknownOutcomeError). Do not send the task again
-	// before looking at the project's jobs in Phrase: there is no idempotency key, so a resend
-	// can create every job twice.
-	Unknown Outcome = "unknown"
+	// OutcomeCreated means Phrase created the jobs (it answered 201); BatchResult.Created holds
+	// its answer, unless that could not be read (Err is then a *CreatedUnreadableError).
+	OutcomeCreated Outcome = "created"
+	// OutcomeFailed means no job was created, for certain: the task was invalid (nothing was
+	// sent), Phrase refused it (a 4xx, or 429/503 beyond the retry policy), or it never reached
+	// Phrase (a failed dial or DNS lookup, a cancelled context before sending). Sending it again
+	// after fixing the cause creates each job once.
+	OutcomeFailed Outcome = "failed"
+	// OutcomeUnknown means jobs may have been created (see UnknownOutcomeError). Do not send the
+	// task again before looking at the project's jobs in Phrase: there is no idempotency key, so
+	// a resend can create every job twice.
+	OutcomeUnknown Outcome = "unknown"
 )
 
 // Outcome says whether the task's jobs were created, certainly not created, or perhaps
-// created. Any error it cannot prove harmless counts as Unknown: for instance a 201 whose body
-// could not be read (the jobs exist).
+// created. A *CreatedUnreadableError counts as OutcomeCreated (Phrase answered 201; Created is
+// nil); any other error it cannot prove harmless counts as OutcomeUnknown.
 func (r BatchResult) Outcome() Outcome {
 	if r.Err == nil {
-		return Created
+		return OutcomeCreated
 	}
 	var (
 		unknown *UnknownOutcomeError
@@ -65,27 +63,31 @@ func (r BatchResult) Outcome() Outcome {
 		dnsErr  *net.DNSError
 		opErr   *net.OpError
 	)
+	var unreadable *CreatedUnreadableError
 	switch {
+	case errors.As(r.Err, &unreadable):
+		// Phrase answered 201: the jobs exist, whatever became of the answer.
+		return OutcomeCreated
 	case errors.As(r.Err, &unknown):
-		return Unknown
+		return OutcomeUnknown
 	case errors.As(r.Err, &invalid), errors.As(r.Err, &apiErr):
-		// CreateJobsFromDownloadTask returns an *APIError only for answers given before Phrase
+		// CreateJobs returns an *APIError only for answers given before Phrase
 		// acts (4xx, 429, 503) or for a failed login; other 5xx are UnknownOutcomeErrors.
-		return Failed
+		return OutcomeFailed
 	case errors.As(r.Err, new(*RedirectError)), invalidHeader(r.Err):
 		// A redirect that may follow an action (302, 303) is an UnknownOutcomeError, matched
 		// above; the others come before any action. A refused header was never sent.
-		return Failed
+		return OutcomeFailed
 	case errors.As(r.Err, &dnsErr), errors.As(r.Err, &opErr) && opErr.Op == "dial":
 		// The transport turns every network error after which the POST may have been written
 		// into an UnknownOutcomeError, so one that arrives bare never reached Phrase.
-		return Failed
+		return OutcomeFailed
 	case errors.Is(r.Err, context.Canceled), errors.Is(r.Err, context.DeadlineExceeded):
 		// Cancelled while waiting (for a login, the pace, or a retry after 429/503); a POST
 		// cancelled after sending would be an UnknownOutcomeError.
-		return Failed
+		return OutcomeFailed
 	}
-	return Unknown
+	return OutcomeUnknown
 }
 
 // BatchOptions bound a batch. The zero value runs one request at a time, unpaced.
@@ -105,7 +107,7 @@ type BatchOptions struct {
 
 // RunBatch creates jobs for every task received on tasks, until tasks is closed or ctx is done.
 // At most opts.Concurrency requests are in flight and at most opts.PerMinute start per minute.
-// Each task is validated first (as CreateJobsFromDownloadTask does); an invalid one is reported
+// Each task is validated first (as CreateJobs does); an invalid one is reported
 // with its *ValidationError at once, without taking a slot or a turn of the pace.
 // onResult is called once for every task that was started or refused by validation, from one
 // goroutine at a time, in the order the tasks finish; one task's failure does not stop the
@@ -139,7 +141,6 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 	// Retries of a task take turns of the same pace as first sends (see retryPacer), so a
 	// 429 answered at the limit is not followed by a retry on top of the paced stream.
 	detached := withRetryPacer(context.WithoutCancel(ctx), limiter)
-	outer, _ := ctx.Value(captureKey{}).(func(method, path string, body []byte))
 	for ctx.Err() == nil {
 		var task BatchTask
 		var ok bool
@@ -153,7 +154,7 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 		// An invalid task is reported at once: it takes neither a slot nor a turn of the pace,
 		// and validating here (the first time builds the schema) keeps that work out of the
 		// paced sends.
-		if _, _, err := c.prepareCreate(task.ProjectUID, task.Body); err != nil {
+		if _, _, err := c.prepareCreate(task.ProjectUID, task.DownloadTaskID, task.Body); err != nil {
 			results <- BatchResult{Task: task, Err: err}
 			continue
 		}
@@ -176,20 +177,8 @@ func (c *Client) RunBatch(ctx context.Context, tasks <-chan BatchTask, opts Batc
 			defer inFlight.Done()
 			defer func() { <-slots }()
 			start := time.Now()
-			var body json.RawMessage
-			tctx := CaptureResponses(detached, func(method, path string, b []byte) {
-				if method == http.MethodPost {
-					body = b
-				}
-				if outer != nil {
-					outer(method, path, b)
-				}
-			})
-			jobs, err := c.CreateJobsFromDownloadTask(tctx, task.ProjectUID, task.Params, task.Body)
-			if err != nil {
-				body = nil
-			}
-			results <- BatchResult{Task: task, Jobs: jobs, Body: body, Err: err, Duration: time.Since(start)}
+			created, err := c.CreateJobs(detached, task.ProjectUID, task.DownloadTaskID, task.Body, task.Options...)
+			results <- BatchResult{Task: task, Created: created, Err: err, Duration: time.Since(start)}
 		}()
 	}
 	inFlight.Wait()

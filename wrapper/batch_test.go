@@ -24,7 +24,7 @@ func feed(n int, broken func(id int) bool) <-chan BatchTask {
 		if broken != nil && broken(id) {
 			body.TargetLangs = nil
 		}
-		ch <- BatchTask{ID: id, ProjectUID: "P" + strconv.Itoa(id), Body: body}
+		ch <- BatchTask{ID: id, ProjectUID: "P" + strconv.Itoa(id), DownloadTaskID: "DL", Body: body}
 	}
 	close(ch)
 	return ch
@@ -68,7 +68,7 @@ func TestRunBatchReportsEveryTaskOnceAndGoesOnAfterFailures(t *testing.T) {
 		var invalid *ValidationError
 		switch r.Task.ID {
 		case 4:
-			if !errors.As(r.Err, &apiErr) || apiErr.StatusCode != 404 || r.Jobs != nil {
+			if !errors.As(r.Err, &apiErr) || apiErr.StatusCode != 404 || r.Created != nil {
 				t.Errorf("task 4: %v, want a 404 APIError", r.Err)
 			}
 		case 7:
@@ -76,8 +76,8 @@ func TestRunBatchReportsEveryTaskOnceAndGoesOnAfterFailures(t *testing.T) {
 				t.Errorf("task 7: %v, want a ValidationError", r.Err)
 			}
 		default:
-			if r.Err != nil || r.Jobs == nil || r.Jobs.Jobs == nil || len(*r.Jobs.Jobs) != 1 {
-				t.Errorf("task %d: %v %+v", r.Task.ID, r.Err, r.Jobs)
+			if r.Err != nil || r.Created == nil || len(r.Created.Jobs) != 1 {
+				t.Errorf("task %d: %v %+v", r.Task.ID, r.Err, r.Created)
 			}
 		}
 	}
@@ -220,7 +220,7 @@ func TestRunBatchCancelLetsStartedRequestsFinish(t *testing.T) {
 		t.Fatalf("%d results, want the 3 in flight", len(got.results))
 	}
 	for _, r := range got.results {
-		if r.Err != nil || r.Jobs == nil {
+		if r.Err != nil || r.Created == nil {
 			t.Errorf("task %d in flight at the cancel: %v; want it finished", r.Task.ID, r.Err)
 		}
 	}
@@ -277,7 +277,8 @@ func TestRunBatchZeroOptionsRunsOneAtATime(t *testing.T) {
 	}
 }
 
-// TestBatchResultOutcome: Created, Failed only when no job can exist, Unknown otherwise.
+// TestBatchResultOutcome: Created on a 201 (even an unreadable one), Failed only when no job
+// can exist, Unknown otherwise.
 func TestBatchResultOutcome(t *testing.T) {
 	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		switch {
@@ -310,17 +311,17 @@ func TestBatchResultOutcome(t *testing.T) {
 		body api.JobCreateRequestDto
 		want Outcome
 	}{
-		"Pok":      {c, validBody(), Created},
-		"P400":     {c, validBody(), Failed},
-		"Pinvalid": {c, api.JobCreateRequestDto{}, Failed},
-		"Pdial":    {cd, validBody(), Failed},
-		"P502":     {c, validBody(), Unknown},
-		"Pgarbled": {c, validBody(), Unknown},
-		"Preset":   {c, validBody(), Unknown},
+		"Pok":      {c, validBody(), OutcomeCreated},
+		"P400":     {c, validBody(), OutcomeFailed},
+		"Pinvalid": {c, api.JobCreateRequestDto{}, OutcomeFailed},
+		"Pdial":    {cd, validBody(), OutcomeFailed},
+		"P502":     {c, validBody(), OutcomeUnknown},
+		"Pgarbled": {c, validBody(), OutcomeCreated},
+		"Preset":   {c, validBody(), OutcomeUnknown},
 	}
 	for project, tc := range tasks {
 		ch := make(chan BatchTask, 1)
-		ch <- BatchTask{ID: 1, ProjectUID: project, Body: tc.body}
+		ch <- BatchTask{ID: 1, ProjectUID: project, DownloadTaskID: "DL", Body: tc.body}
 		close(ch)
 		var got collect
 		if err := tc.c.RunBatch(t.Context(), ch, BatchOptions{}, got.add); err != nil {
@@ -333,7 +334,7 @@ func TestBatchResultOutcome(t *testing.T) {
 			t.Errorf("%s: Outcome %q, want %q (err: %v)", project, o, tc.want, got.results[0].Err)
 		}
 	}
-	if o := (BatchResult{Err: context.Canceled}).Outcome(); o != Failed {
+	if o := (BatchResult{Err: context.Canceled}).Outcome(); o != OutcomeFailed {
 		t.Errorf("a bare context.Canceled: %q, want failed", o)
 	}
 }
@@ -434,8 +435,8 @@ func TestRunBatchResultCarriesTheAnswerAsSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range got.results {
-		if string(r.Body) != created || r.Jobs == nil {
-			t.Errorf("task %d: Body %s", r.Task.ID, r.Body)
+		if r.Created == nil || string(r.Created.Response.Body) != created {
+			t.Errorf("task %d: %v", r.Task.ID, r.Err)
 		}
 	}
 }

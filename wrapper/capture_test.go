@@ -6,11 +6,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	capturectx "github.com/seed-a960d6a4/connectortask/internal/capture"
 )
 
-// TestCaptureResponsesHandsOverTheAnswerAsSent: the captured body is Phrase's own (its +0000
+// TestCaptureHandsOverTheAnswerAsSent: the captured body is Phrase's own (its +0000
 // dates and unknown fields intact), for the calls made with the context only, never login's.
-func TestCaptureResponsesHandsOverTheAnswerAsSent(t *testing.T) {
+func TestCaptureHandsOverTheAnswerAsSent(t *testing.T) {
 	const created = `{"jobs":[{"uid":"J1","dateCreated":"2026-11-28T17:03:12+0000","innerId":"7"}],"asyncRequest":{"id":"9"}}`
 	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		switch {
@@ -27,24 +29,24 @@ func TestCaptureResponsesHandsOverTheAnswerAsSent(t *testing.T) {
 	c, _ := newTestClient(t, srv.base(), WithCredentials("jane", "pw"))
 	type got struct{ method, path, body string }
 	var seen []got
-	ctx := CaptureResponses(context.Background(), func(method, path string, body []byte) {
+	ctx := capturectx.With(context.Background(), func(method, path string, body []byte) {
 		seen = append(seen, got{method, path, string(body)})
 	})
-	out, err := c.CreateJobsFromDownloadTask(ctx, "P", nil, validBody())
+	out, err := c.CreateJobs(ctx, "P", "DL-1", validBody())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) != 1 || seen[0].method != "POST" || !strings.HasSuffix(seen[0].path, "/projects/P/jobs/connectorTask") || seen[0].body != created {
 		t.Fatalf("captured %+v, want only the 201 body as sent", seen)
 	}
-	if got := (*out.Jobs)[0].DateCreated.String(); got != "2026-11-28T17:03:12Z" {
+	if got := out.Jobs[0].DateCreated.String(); got != "2026-11-28T17:03:12Z" {
 		t.Errorf("the typed result still reads the date: %s", got)
 	}
 	// A 404 is not a successful answer; a call without the context captures nothing.
 	if _, err := c.AsyncRequest(ctx, "1"); err == nil {
 		t.Fatal("want the 404")
 	}
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody()); err != nil {
+	if _, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody()); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) != 1 {

@@ -48,6 +48,7 @@ type Client struct {
 	auth           *authenticator
 	api            *api.ClientWithResponses
 	secrets        *redact.Set // the token or password, and every login token obtained
+	retryHook      func(context.Context, RetryEvent) // WithRetryHook; nil when not set
 
 	// sleep waits d or until ctx is done; tests replace it to observe waits without waiting.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -93,10 +94,14 @@ func New(opts ...Option) (*Client, error) {
 		validate:       !s.noValidation,
 		sleep:          sleepCtx,
 		secrets:        &redact.Set{},
+		retryHook:      s.retryHook,
 	}
 	c.secrets.Add(s.apiToken, s.bearerToken, s.password)
 	if c.hc == nil {
 		c.hc = defaultHTTPClient()
+	}
+	if c.hc, err = wrapTransport(c.hc, s.transportWraps); err != nil {
+		return nil, err
 	}
 	c.hc = noRedirects(c.hc) // a copy: the caller's client keeps its own CheckRedirect
 	if c.userAgent == "" {
@@ -138,51 +143,72 @@ func (c *Client) BaseURL() string { return c.baseURL }
 // *APIError with CheckResponse.
 func (c *Client) API() *api.ClientWithResponses { return c.api }
 
-// CreateJobsFromDownloadTask creates jobs in a project from the file of a connector's
-// asynchronous download task (params.DownloadTaskId) or from body.RemoteFile:
-// POST /api2/v1/projects/{projectUID}/jobs/connectorTask.
+// CreateJobs creates jobs in project projectUID, one per target language of body.TargetLangs
+// (and workflow step), from one file: the file of the connector's asynchronous download task
+// downloadTaskID or, when downloadTaskID is "", the remote file body.RemoteFile names.
+// It sends POST /api2/v1/projects/{projectUID}/jobs/connectorTask?downloadTaskId=….
+//
+//	out, err := client.CreateJobs(ctx, "PRJ", "DL-1", api.JobCreateRequestDto{TargetLangs: []string{"de", "fr"}})
+//	if err != nil { ... }
+//	for _, job := range out.Jobs { ... }
+//	done, err := client.WaitAsyncRequest(ctx, out.AsyncRequestID())
 //
 // Before sending, it applies WithDefaultDueOffset and validates the request (see
-// ValidateRequest; a *ValidationError means nothing was sent). It returns the created jobs and
-// the asynchronous request that imports them (pass JobListDto.AsyncRequest.Id to
-// WaitAsyncRequest). Errors:
+// ValidateRequest; a *ValidationError means nothing was sent). It always refuses, even
+// WithoutValidation, an empty projectUID and a request that names no file at all (neither a
+// downloadTaskID nor body.RemoteFile): a job needs a file, so Phrase could only refuse it or
+// create jobs of nothing. That rule is ours, inferred; Phrase does not document it.
+//
+// On success (201 Created) it returns Phrase's answer with the Response (status, request id,
+// headers, body as sent). Errors:
 //
 //   - *ValidationError: the request is invalid; nothing was sent.
 //   - *APIError: Phrase refused the request (4xx), or kept answering 429/503 beyond the retry
 //     policy; no jobs were created.
 //   - *UnknownOutcomeError: the request may have reached Phrase but no usable answer came back;
 //     jobs may exist. It was not resent. Check the project's jobs before trying again.
+//   - *CreatedUnreadableError: Phrase answered 201, so the jobs exist, but the answer could not
+//     be read. Do not send the request again.
 //   - the context's error, or a network error that happened before anything was sent.
-func (c *Client) CreateJobsFromDownloadTask(ctx context.Context, projectUID string, params *api.CreateJobFromAsyncDownloadTaskParams, body api.JobCreateRequestDto) (*api.JobListDto, error) {
-	_, encoded, err := c.prepareCreate(projectUID, body)
+func (c *Client) CreateJobs(ctx context.Context, projectUID, downloadTaskID string, body api.JobCreateRequestDto, opts ...CreateOption) (*CreateJobsResult, error) {
+	_, encoded, err := c.prepareCreate(projectUID, downloadTaskID, body)
 	if err != nil {
 		return nil, err
 	}
 	ctx = withRequestSecrets(ctx, bodySecrets(&body)...)
+	params := createParams(downloadTaskID, opts)
 	resp, err := c.api.CreateJobFromAsyncDownloadTaskWithBody(ctx, projectUID, params, "application/json", bytes.NewReader(encoded))
 	if err != nil {
+		c.noteCreateOutcome(ctx, projectUID, err)
 		return nil, err
 	}
 	data, apiErr := c.readResponse(resp)
 	if apiErr != nil {
 		if apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusServiceUnavailable {
-			return nil, &UnknownOutcomeError{ProjectUID: projectUID, Err: apiErr}
+			err := &UnknownOutcomeError{ProjectUID: projectUID, Err: apiErr}
+			c.noteCreateOutcome(ctx, projectUID, err)
+			return nil, err
 		}
 		return nil, apiErr
 	}
-	var out api.JobListDto
-	if err := json.Unmarshal(data, &out); err != nil {
-		return nil, fmt.Errorf("create jobs in project %s: Phrase answered %d, so the jobs were created, but the answer could not be read (%w); do not resend: list the project's jobs instead", projectUID, resp.StatusCode, err)
+	out := &CreateJobsResult{Response: newResponse(resp, data)}
+	if err := json.Unmarshal(data, &out.JobListDto); err != nil {
+		err := &CreatedUnreadableError{ProjectUID: projectUID, Response: out.Response, Err: err}
+		c.noteCreateOutcome(ctx, projectUID, err)
+		return nil, err
 	}
-	return &out, nil
+	return out, nil
 }
 
-// prepareCreate checks the project uid, applies the default due date, encodes the body once
-// and validates those bytes: what CreateJobsFromDownloadTask sends (the same bytes, so nothing
-// is encoded twice on the hot path) and PreviewCreate shows.
-func (c *Client) prepareCreate(projectUID string, body api.JobCreateRequestDto) (api.JobCreateRequestDto, []byte, error) {
+// prepareCreate checks the project uid and the source, applies the default due date, encodes
+// the body once and validates those bytes: what CreateJobs sends (the same bytes, so nothing
+// is encoded twice on the hot path) and PreviewCreateJobs shows.
+func (c *Client) prepareCreate(projectUID, downloadTaskID string, body api.JobCreateRequestDto) (api.JobCreateRequestDto, []byte, error) {
 	if strings.TrimSpace(projectUID) == "" {
 		return body, nil, &ValidationError{Problems: []Problem{{Path: "projectUid", Message: "the project uid is empty", Fix: "pass the uid of the project to create the jobs in"}}}
+	}
+	if p, ok := sourceProblem(downloadTaskID, &body); !ok {
+		return body, nil, &ValidationError{Problems: []Problem{p}}
 	}
 	now := c.now()
 	body = c.applyDefaults(body, now)
@@ -249,6 +275,13 @@ func (c *Client) doLogin(ctx context.Context, userName, password string) (*api.L
 	}
 	if out.Token == nil || *out.Token == "" {
 		return nil, fmt.Errorf("log in as %s: the answer carries no token", userName)
+	}
+	if c.logger.Enabled(ctx, slog.LevelInfo) {
+		attrs := []slog.Attr{slog.String("user", userName)}
+		if out.Expires != nil {
+			attrs = append(attrs, slog.Time("expires", out.Expires.Time))
+		}
+		c.logger.LogAttrs(ctx, slog.LevelInfo, "phrase: logged in", attrs...)
 	}
 	return &out, nil
 }

@@ -19,12 +19,11 @@ import (
 func TestCreateJobsWire(t *testing.T) {
 	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeCreated(w) })
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok-123"))
-	params := &api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: ptr("dl-42"), Continuous: ptr(true)}
-	out, err := c.CreateJobsFromDownloadTask(context.Background(), "Pr1", params, validBody())
+	out, err := c.CreateJobs(context.Background(), "Pr1", "dl-42", validBody(), Continuous(true))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Jobs == nil || len(*out.Jobs) != 1 || *(*out.Jobs)[0].Uid != "J1" {
+	if len(out.Jobs) != 1 || *out.Jobs[0].Uid != "J1" {
 		t.Fatalf("jobs = %+v", out.Jobs)
 	}
 	reqs := srv.requests()
@@ -69,12 +68,12 @@ func TestTolerantReaderUnknownFieldsAndEnums(t *testing.T) {
 		_, _ = w.Write([]byte(async))
 	})
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
-	out, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+	out, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody())
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
-	job := (*out.Jobs)[0]
-	if *job.Status != "SOME_NEW_STATUS" || (*job.Providers)[0].Type != "ROBOT" || string(*out.AsyncRequest.Action) != "SOME_NEW_ACTION" {
+	job := out.Jobs[0]
+	if *job.Status != "SOME_NEW_STATUS" || job.Providers[0].Type != "ROBOT" || string(*out.AsyncRequest.Action) != "SOME_NEW_ACTION" {
 		t.Errorf("unknown enum values not kept: %+v", job)
 	}
 	if got := job.DateDue.Time; !got.Equal(time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC)) {
@@ -110,23 +109,9 @@ func TestAsyncRequestWire(t *testing.T) {
 	}
 }
 
-func TestCreated201UnreadableSaysCreated(t *testing.T) {
-	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		_, _ = w.Write([]byte(`{"jobs": "not a list"}`))
-	})
-	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
-	if err == nil || !strings.Contains(err.Error(), "jobs were created") || !strings.Contains(err.Error(), "do not resend") {
-		t.Fatalf("err = %v", err)
-	}
-	if n := srv.count("POST", "/connectorTask"); n != 1 {
-		t.Errorf("POSTs = %d, want 1", n)
-	}
-}
-
-func TestLoggerOneDebugRecordPerExchangeWithoutSecrets(t *testing.T) {
+// TestLoggerRecordsWithoutSecrets: one Debug record per exchange, Info records for the login
+// and for the retry after a 429 (with its reason, wait and request id), and no secret anywhere.
+func TestLoggerRecordsWithoutSecrets(t *testing.T) {
 	const password, token, connector = "pw-SECRET-1", "tok-SECRET-2", "conn-SECRET-3"
 	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		switch {
@@ -134,6 +119,7 @@ func TestLoggerOneDebugRecordPerExchangeWithoutSecrets(t *testing.T) {
 			writeJSON(w, 200, map[string]any{"token": token})
 		case n == 2:
 			w.Header().Set("Retry-After", "0")
+			w.Header().Set("X-Request-Id", "req-429")
 			writeError(w, 429, "ApiLimitReached", "slow down")
 		default:
 			writeCreated(w)
@@ -144,26 +130,41 @@ func TestLoggerOneDebugRecordPerExchangeWithoutSecrets(t *testing.T) {
 	c, _ := newTestClient(t, srv.base(), WithCredentials("jane", password), WithLogger(logger))
 	body := validBody()
 	body.RemoteFile = &api.JobCreateRemoteFileDto{ConnectorToken: connector, RemoteFileName: "a.docx"}
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, body); err != nil {
+	if _, err := c.CreateJobs(context.Background(), "P", "DL-1", body); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	if len(lines) != 3 { // login, 429, 201
-		t.Fatalf("got %d log records, want 3:\n%s", len(lines), buf.String())
-	}
-	wantStatus := []float64{200, 429, 201}
-	wantAttempt := []float64{1, 1, 2}
-	for i, l := range lines {
+	var exchanges, others []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
 		var rec map[string]any
 		if err := json.Unmarshal([]byte(l), &rec); err != nil {
 			t.Fatal(err)
 		}
+		if rec["msg"] == "phrase http exchange" {
+			exchanges = append(exchanges, rec)
+		} else {
+			others = append(others, rec)
+		}
+	}
+	if len(exchanges) != 3 { // login, 429, 201
+		t.Fatalf("got %d exchange records, want 3:\n%s", len(exchanges), buf.String())
+	}
+	wantStatus := []float64{200, 429, 201}
+	wantAttempt := []float64{1, 1, 2}
+	for i, rec := range exchanges {
 		if rec["level"] != "DEBUG" || rec["method"] != "POST" || rec["path"] == nil || rec["duration"] == nil {
-			t.Errorf("record %d = %s", i, l)
+			t.Errorf("record %d = %v", i, rec)
 		}
 		if rec["status"] != wantStatus[i] || rec["attempt"] != wantAttempt[i] {
 			t.Errorf("record %d: status %v attempt %v, want %v %v", i, rec["status"], rec["attempt"], wantStatus[i], wantAttempt[i])
 		}
+	}
+	if exchanges[1]["request_id"] != "req-429" {
+		t.Errorf("the 429's exchange record has no request id: %v", exchanges[1])
+	}
+	if len(others) != 2 || others[0]["level"] != "INFO" || others[0]["msg"] != "phrase: logged in" || others[0]["user"] != "jane" ||
+		others[1]["level"] != "INFO" || others[1]["msg"] != "phrase: retrying" || others[1]["reason"] != "429 Too Many Requests" ||
+		others[1]["attempt"] != float64(1) || others[1]["request_id"] != "req-429" {
+		t.Errorf("decision records = %v, want the login and the retry at Info", others)
 	}
 	for _, secret := range []string{password, token, connector, "ApiToken"} {
 		if strings.Contains(buf.String(), secret) {

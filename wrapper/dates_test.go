@@ -10,59 +10,6 @@ import (
 	"github.com/seed-a960d6a4/connectortask/api"
 )
 
-func TestParseTime(t *testing.T) {
-	now := time.Date(2026, 11, 28, 17, 3, 12, 987654321, time.FixedZone("CET", 3600))
-	cases := map[string]string{
-		"2026-12-01T17:00:00Z":          "2026-12-01T17:00:00Z",
-		"2026-12-01T18:00:00+01:00":     "2026-12-01T17:00:00Z",
-		"2026-12-01T18:00:00.999+01:00": "2026-12-01T17:00:00Z",
-		"2026-12-01T17:00:00+0000":      "2026-12-01T17:00:00Z",
-		"2026-12-01T12:00:00-0500":      "2026-12-01T17:00:00Z",
-		"2026-12-01t17:00:00z":          "2026-12-01T17:00:00Z",
-		" +72h ":                        "2026-12-01T16:03:12Z",
-		"+90m":                          "2026-11-28T17:33:12Z",
-		"+3d":                           "2026-12-01T16:03:12Z",
-		"+1d12h":                        "2026-11-30T04:03:12Z",
-		"+1h30m":                        "2026-11-28T17:33:12Z",
-	}
-	for in, want := range cases {
-		got, err := ParseTime(in, now)
-		if err != nil {
-			t.Errorf("ParseTime(%q): %v", in, err)
-			continue
-		}
-		if got.Location() != time.UTC || got.Nanosecond() != 0 || got.Format(time.RFC3339) != want {
-			t.Errorf("ParseTime(%q) = %v, want %s UTC whole seconds", in, got, want)
-		}
-	}
-	for _, bad := range []string{"", "tomorrow", "+", "+-3h", "+3", "+3dd", "+d", "+3d-1h", "2026-12-01", "2026-13-01T00:00:00Z", "+999999999d", "+3w"} {
-		if _, err := ParseTime(bad, now); err == nil {
-			t.Errorf("ParseTime(%q): no error", bad)
-		}
-	}
-}
-
-// FuzzParseTime: whatever the input, ParseTime does not panic, and a time it returns is UTC
-// with whole seconds.
-func FuzzParseTime(f *testing.F) {
-	for _, s := range []string{"2026-12-01T17:00:00Z", "2026-12-01T17:00:00+0000", "+72h", "+3d", "+1d12h", "+0s", "+9223372036854775807ns", "+106751d", "-1h", "x"} {
-		f.Add(s)
-	}
-	now := time.Date(2026, 11, 28, 17, 3, 12, 0, time.UTC)
-	f.Fuzz(func(t *testing.T, s string) {
-		got, err := ParseTime(s, now)
-		if err != nil {
-			return
-		}
-		if got.Location() != time.UTC || got.Nanosecond() != 0 {
-			t.Fatalf("ParseTime(%q) = %v: not UTC whole seconds", s, got)
-		}
-		if len(s) > 0 && s[0] == '+' && got.Before(now) {
-			t.Fatalf("ParseTime(%q) = %v: relative time before now", s, got)
-		}
-	})
-}
-
 // FuzzDateTime: a date-time api.DateTime reads is written in the wire form, and reads back as
 // the same instant.
 func FuzzDateTime(f *testing.F) {
@@ -100,7 +47,7 @@ func TestDatesOnTheWireAreUTCWholeSecondsZ(t *testing.T) {
 	body := api.JobCreateRequestDto{TargetLangs: []string{"de"}, WorkflowSettings: &[]api.WorkflowStepConfiguration{
 		{Id: ptr("s1"), Due: &api.DateTime{Time: due}, Assignments: []api.ProvidersPerLanguage{}},
 	}}
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, body); err != nil {
+	if _, err := c.CreateJobs(context.Background(), "P", "DL-1", body); err != nil {
 		t.Fatal(err)
 	}
 	var sent struct {
@@ -132,7 +79,7 @@ func TestDefaultDueOffset(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeCreated(w) })
 			c, _ := newTestClient(t, srv.base(), WithAPIToken("t"), WithClock(clock), WithDefaultDueOffset(71*time.Hour))
-			if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, tc.body); err != nil {
+			if _, err := c.CreateJobs(context.Background(), "P", "DL-1", tc.body); err != nil {
 				t.Fatal(err)
 			}
 			var sent map[string]any

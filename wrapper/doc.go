@@ -15,12 +15,23 @@
 //		wrapper.WithCredentials("jane.doe", password), // or WithAPIToken, WithBearerToken
 //		wrapper.WithDefaultDueOffset(72*time.Hour),    // when a request has no due date
 //	)
-//	...
-//	out, err := client.CreateJobsFromDownloadTask(ctx, projectUID,
-//		&api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: &downloadTaskID},
+//	if err != nil {
+//		return err
+//	}
+//	out, err := client.CreateJobs(ctx, projectUID, downloadTaskID,
 //		api.JobCreateRequestDto{TargetLangs: []string{"de", "fr"}})
-//	...
-//	done, err := client.WaitAsyncRequest(ctx, *out.AsyncRequest.Id)
+//	if err != nil {
+//		return err // an *UnknownOutcomeError means jobs may exist: see Errors
+//	}
+//	log.Printf("created jobs %v (request id %s)", out.JobUIDs(), out.Response.RequestID)
+//
+//	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute) // the one bound of the wait
+//	defer cancel()
+//	done, err := client.WaitAsyncRequest(ctx, out.AsyncRequestID())
+//	if err != nil {
+//		return err
+//	}
+//	log.Printf("imported at %s", done.AsyncResponse.DateCreated)
 //
 // A Client is safe for concurrent use; create one and share it, so that callers share its
 // login token and connections. For tests and demos, package wrapper/phrasetest is a fake of
@@ -44,7 +55,7 @@
 //
 // # Validation
 //
-// CreateJobsFromDownloadTask validates the request before sending anything (see
+// CreateJobs validates the request before sending anything (see
 // ValidateRequest): against the embedded OpenAPI spec, loaded once per process, and against
 // rules the spec cannot express (neither due nor top-level assignments together with
 // workflowSettings; importSettings and useProjectFileImportSettings not both; no duplicate
@@ -57,10 +68,9 @@
 // # Dates
 //
 // Every date-time is sent in UTC with whole seconds and a "Z" (api.DateTime writes them so),
-// and Phrase's colon-less offsets (2026-12-01T17:00:00+0000) are read. ParseTime reads what a
-// user types (RFC 3339 with any offset, Phrase's form, or "+72h", "+3d") for the CLI and for Go
-// callers alike. WithDefaultDueOffset sets a due date on requests that have none at all (no
-// due, no step due, and no workflowSettings, with which a top-level due would conflict).
+// and Phrase's colon-less offsets (2026-12-01T17:00:00+0000) are read. WithDefaultDueOffset
+// sets a due date on requests that have none at all (no due, no step due, and no
+// workflowSettings, with which a top-level due would conflict).
 //
 // # Errors
 //
@@ -73,8 +83,11 @@
 //     came back (a 5xx other than 503, a lost connection after sending, a timeout). Jobs may
 //     have been created. Look at the project's jobs before trying again; the wrapper never
 //     resends such a request, because Phrase has no idempotency key.
+//   - *CreatedUnreadableError: Phrase answered 201, so the jobs exist, but the answer could not
+//     be read. Do not send the request again.
 //   - *AsyncRequestError: the asynchronous request finished with an errorCode.
-//   - *WaitTimeoutError: WaitAsyncRequest gave up waiting; the request goes on in Phrase.
+//   - *WaitTimeoutError: the context's deadline passed while WaitAsyncRequest waited; the
+//     request goes on in Phrase. It satisfies errors.Is(err, context.DeadlineExceeded).
 //
 // CheckResponse turns a response of the generated client into an *APIError.
 //
@@ -119,10 +132,18 @@
 // Unknown fields and enum values Phrase adds in later releases are accepted: enum types are
 // strings, and a value the spec does not list is kept as it came.
 //
-// # Logging
+// # Logging, tracing and support tickets
 //
-// WithLogger receives one Debug record per HTTP exchange (method, path, status, duration,
-// attempt, and the error when there is no response), and a Warn record if the HTTP client
-// below wrote a request twice. Nothing else is logged, never a header or a body, and errors in
-// records are redacted as above.
+// WithLogger receives the client's decisions at Info and Warn (logins, retries with their
+// reason and wait, the end of retrying, unknown outcomes, a request the HTTP client below wrote
+// twice) and one Debug record per HTTP exchange; never a header or a body, and errors in
+// records are redacted as above. Every answer's request id and headers are kept for a support
+// ticket to Phrase: APIError.RequestID and Header on failure, CreateJobsResult.Response on
+// success.
+//
+// WithTransport adds middleware over the client's tuned transport (its timeouts stay), such as
+// OpenTelemetry's otelhttp.NewTransport for a client span per attempt; start a span around the
+// call to group its attempts. WithRetryHook is called before each retry, with the call's
+// context, to add an event to that span or count retries. README.md shows both with
+// OpenTelemetry.
 package wrapper

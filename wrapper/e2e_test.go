@@ -36,12 +36,11 @@ func TestE2ECreateAndWait(t *testing.T) {
 	defer srv.Close()
 	c := newE2E(t, srv, wrapper.WithCredentials(srv.Username, srv.Password), wrapper.WithDefaultDueOffset(72*time.Hour))
 	ctx := context.Background()
-	params := &api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: ptr("dl-1")}
-	out, err := c.CreateJobsFromDownloadTask(ctx, srv.ProjectUID, params, body("de", "fr"))
+	out, err := c.CreateJobs(ctx, srv.ProjectUID, "dl-1", body("de", "fr"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Jobs == nil || len(*out.Jobs) != 2 || out.AsyncRequest == nil || out.AsyncRequest.Id == nil {
+	if out.Jobs == nil || len(out.Jobs) != 2 || out.AsyncRequest == nil || out.AsyncRequest.Id == nil {
 		t.Fatalf("answer = %+v", out)
 	}
 	polls := 0
@@ -57,7 +56,7 @@ func TestE2ECreateAndWait(t *testing.T) {
 		t.Errorf("logins = %d, want 1", n)
 	}
 	for _, j := range srv.Jobs() {
-		if j.DateDue == nil || j.DateDue.Sub(time.Now()) < 71*time.Hour {
+		if j.DateDue == nil || time.Until(j.DateDue.Time) < 71*time.Hour {
 			t.Errorf("job %s due %v, want about 72h from now", *j.Uid, j.DateDue)
 		}
 	}
@@ -67,7 +66,7 @@ func TestE2ELostResponseCreatesOneJobSet(t *testing.T) {
 	srv := phrasetest.NewServer(phrasetest.WithLostResponse(1))
 	defer srv.Close()
 	c := newE2E(t, srv, wrapper.WithAPIToken(srv.Token))
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), srv.ProjectUID, nil, body("de", "fr", "ja"))
+	_, err := c.CreateJobs(context.Background(), srv.ProjectUID, "DL-1", body("de", "fr", "ja"))
 	var unknown *wrapper.UnknownOutcomeError
 	var apiErr *wrapper.APIError
 	if !errors.As(err, &unknown) || !errors.As(err, &apiErr) || apiErr.StatusCode != 502 {
@@ -85,14 +84,14 @@ func TestE2ERateLimitedThenCreatedOnce(t *testing.T) {
 	srv := phrasetest.NewServer(phrasetest.WithRateLimited(2, "0"))
 	defer srv.Close()
 	c := newE2E(t, srv, wrapper.WithAPIToken(srv.Token))
-	out, err := c.CreateJobsFromDownloadTask(context.Background(), srv.ProjectUID, nil, body("de", "fr"))
+	out, err := c.CreateJobs(context.Background(), srv.ProjectUID, "DL-1", body("de", "fr"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := srv.CountRequests("POST", "/jobs/connectorTask"); n != 3 {
 		t.Errorf("POSTs = %d, want 3 (two 429s, one 201)", n)
 	}
-	if n := len(srv.Jobs()); n != 2 || len(*out.Jobs) != 2 {
+	if n := len(srv.Jobs()); n != 2 || len(out.Jobs) != 2 {
 		t.Errorf("jobs = %d, want 2 (no duplicates)", n)
 	}
 }
@@ -101,7 +100,7 @@ func TestE2EUnavailableThenServed(t *testing.T) {
 	srv := phrasetest.NewServer(phrasetest.WithUnavailable(2, "0"))
 	defer srv.Close()
 	c := newE2E(t, srv, wrapper.WithAPIToken(srv.Token))
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), srv.ProjectUID, nil, body("de")); err != nil {
+	if _, err := c.CreateJobs(context.Background(), srv.ProjectUID, "DL-1", body("de")); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(srv.Jobs()); n != 1 {
@@ -114,7 +113,7 @@ func TestE2ETokenInvalidatedRelogin(t *testing.T) {
 	defer srv.Close()
 	c := newE2E(t, srv, wrapper.WithCredentials(srv.Username, srv.Password))
 	ctx := context.Background()
-	out, err := c.CreateJobsFromDownloadTask(ctx, srv.ProjectUID, nil, body("de"))
+	out, err := c.CreateJobs(ctx, srv.ProjectUID, "DL-1", body("de"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +143,7 @@ func TestE2EConcurrentCallersOneLogin(t *testing.T) {
 	for range 20 {
 		go func() {
 			defer func() { done <- struct{}{} }()
-			if _, err := c.CreateJobsFromDownloadTask(context.Background(), srv.ProjectUID, nil, body("de")); err != nil {
+			if _, err := c.CreateJobs(context.Background(), srv.ProjectUID, "DL-1", body("de")); err != nil {
 				failed.Add(1)
 			}
 		}()
@@ -168,12 +167,12 @@ func TestE2EUnknownEnumsAndFields(t *testing.T) {
 	defer srv.Close()
 	c := newE2E(t, srv, wrapper.WithCredentials(srv.Username, srv.Password))
 	ctx := context.Background()
-	out, err := c.CreateJobsFromDownloadTask(ctx, srv.ProjectUID, nil, body("de"))
+	out, err := c.CreateJobs(ctx, srv.ProjectUID, "DL-1", body("de"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(*(*out.Jobs)[0].Status) != phrasetest.UnknownJobStatus {
-		t.Errorf("status = %v", *(*out.Jobs)[0].Status)
+	if string(*out.Jobs[0].Status) != phrasetest.UnknownJobStatus {
+		t.Errorf("status = %v", *out.Jobs[0].Status)
 	}
 	if _, err := c.WaitAsyncRequest(ctx, *out.AsyncRequest.Id); err != nil {
 		t.Fatal(err)
@@ -185,7 +184,7 @@ func TestE2EAsyncFailureAndTimeout(t *testing.T) {
 	defer srv.Close()
 	c := newE2E(t, srv, wrapper.WithAPIToken(srv.Token))
 	ctx := context.Background()
-	out, err := c.CreateJobsFromDownloadTask(ctx, srv.ProjectUID, nil, body("de"))
+	out, err := c.CreateJobs(ctx, srv.ProjectUID, "DL-1", body("de"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,11 +197,13 @@ func TestE2EAsyncFailureAndTimeout(t *testing.T) {
 	never := phrasetest.NewServer(phrasetest.WithAsyncNeverFinishes())
 	defer never.Close()
 	c = newE2E(t, never, wrapper.WithAPIToken(never.Token))
-	out, err = c.CreateJobsFromDownloadTask(ctx, never.ProjectUID, nil, body("de"))
+	out, err = c.CreateJobs(ctx, never.ProjectUID, "DL-1", body("de"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.WaitAsyncRequest(ctx, *out.AsyncRequest.Id, wrapper.WithWaitTimeout(60*time.Millisecond), wrapper.WithPollInterval(5*time.Millisecond, 10*time.Millisecond))
+	wctx, cancel := context.WithTimeout(ctx, 60*time.Millisecond)
+	defer cancel()
+	_, err = c.WaitAsyncRequest(wctx, *out.AsyncRequest.Id, wrapper.WithPollInterval(5*time.Millisecond, 10*time.Millisecond))
 	var wt *wrapper.WaitTimeoutError
 	if !errors.As(err, &wt) || wt.Last == nil {
 		t.Fatalf("err = %v", err)
@@ -214,17 +215,15 @@ func TestE2EValidationAgreesWithTheFake(t *testing.T) {
 	defer srv.Close()
 	c := newE2E(t, srv, wrapper.WithAPIToken(srv.Token))
 	var ve *wrapper.ValidationError
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), srv.ProjectUID, nil, body("de", "de"))
+	_, err := c.CreateJobs(context.Background(), srv.ProjectUID, "DL-1", body("de", "de"))
 	if !errors.As(err, &ve) || len(srv.Requests()) != 0 {
 		t.Fatalf("err = %v, requests = %d", err, len(srv.Requests()))
 	}
 	// Without the wrapper's validation the fake refuses the same request as Phrase does.
 	c = newE2E(t, srv, wrapper.WithAPIToken(srv.Token), wrapper.WithoutValidation())
-	_, err = c.CreateJobsFromDownloadTask(context.Background(), srv.ProjectUID, nil, body("de", "de"))
+	_, err = c.CreateJobs(context.Background(), srv.ProjectUID, "DL-1", body("de", "de"))
 	var apiErr *wrapper.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.ErrorCode != "NOT_UNIQUE_TARGET_LANG" {
 		t.Fatalf("err = %v", err)
 	}
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -32,6 +33,11 @@ type APIError struct {
 	Details          []api.ErrorDetailDto
 	RetryAfter       time.Duration // from the Retry-After header (seconds or HTTP date); 0 when absent
 	Body             string        // first bytes of a non-JSON body (e.g. an HTML proxy page), trimmed
+	// RequestID is the request id of the answer, for a support ticket to Phrase (see
+	// Response.RequestID for the headers it is read from); "" when none.
+	RequestID string
+	// Header holds every header of the answer.
+	Header http.Header
 }
 
 // maxErrorBody bounds how much of an error answer is read; the rest is drained and dropped.
@@ -61,10 +67,12 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(oneLine(e.ErrorDescription, 300))
 	}
+	said := []string{e.ErrorCode, e.ErrorDescription}
 	for _, d := range e.Details {
-		if d.Message != nil && *d.Message != "" {
+		if d.Message != nil && addsDetail(*d.Message, said...) {
 			b.WriteString("; ")
 			b.WriteString(oneLine(*d.Message, 200))
+			said = append(said, *d.Message)
 		}
 	}
 	if e.ErrorCode == "" && e.ErrorDescription == "" && e.Body != "" {
@@ -73,6 +81,9 @@ func (e *APIError) Error() string {
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
 	}
 	return b.String()
 }
@@ -124,7 +135,7 @@ func responseRedactor(resp *http.Response) redactor {
 
 // newAPIError builds an *APIError from a response whose body has been read.
 func newAPIError(resp *http.Response, body []byte, now time.Time) *APIError {
-	e := &APIError{StatusCode: resp.StatusCode}
+	e := &APIError{StatusCode: resp.StatusCode, RequestID: requestID(resp.Header), Header: resp.Header}
 	if resp.Request != nil {
 		e.Method = resp.Request.Method
 		if resp.Request.URL != nil {
@@ -195,7 +206,7 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	return 0, false
 }
 
-// UnknownOutcomeError is returned by CreateJobsFromDownloadTask when the request may have
+// UnknownOutcomeError is returned by CreateJobs when the request may have
 // reached Phrase but no usable answer came back: a 5xx other than 503 (a 502 from a proxy, a
 // 500, a 504), a connection that broke after the request was written, a timeout or a cancelled
 // context after sending. Phrase may or may not have created the jobs. The wrapper never resends
@@ -250,29 +261,40 @@ func (e *AsyncRequestError) Error() string {
 		if r.ErrorDesc != nil && *r.ErrorDesc != "" {
 			b.WriteString(": " + oneLine(*r.ErrorDesc, 300))
 		}
-		if r.ErrorDetails != nil {
-			for _, d := range *r.ErrorDetails {
-				if d.Message != nil && *d.Message != "" {
-					b.WriteString("; " + oneLine(*d.Message, 200))
-				}
+		said := []string{deref(r.ErrorCode), deref(r.ErrorDesc)}
+		for _, d := range r.ErrorDetails {
+			if d.Message != nil && addsDetail(*d.Message, said...) {
+				b.WriteString("; " + oneLine(*d.Message, 200))
+				said = append(said, *d.Message)
 			}
 		}
 	}
 	return b.String()
 }
 
-// WaitTimeoutError is returned by WaitAsyncRequest when the request had not finished within the
-// wait timeout. The request goes on in Phrase; wait again or look at it later.
+// WaitTimeoutError is returned by WaitAsyncRequest when the deadline of its context passed
+// before the request finished. The request goes on in Phrase; wait again or look at it later.
+//
+// It satisfies errors.Is(err, context.DeadlineExceeded), whatever cause the deadline was given
+// (context.WithTimeoutCause), and errors.Is with that cause too.
 type WaitTimeoutError struct {
 	ID     string
 	Waited time.Duration
 	Last   *api.AsyncRequestDto // last state seen, may be nil
+	Cause  error                // context.Cause of the wait's context: context.DeadlineExceeded or the cause given
 }
 
 // Error says which request did not finish and for how long it was waited for.
 func (e *WaitTimeoutError) Error() string {
 	return fmt.Sprintf("async request %s has not finished after %s; it goes on in Phrase: wait again or check it later", e.ID, e.Waited.Round(time.Millisecond))
 }
+
+// Is reports whether target is context.DeadlineExceeded: a wait timeout is a deadline.
+func (e *WaitTimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// Unwrap returns the context's cause, so errors.Is finds a cause given with
+// context.WithTimeoutCause.
+func (e *WaitTimeoutError) Unwrap() error { return e.Cause }
 
 // redactURL returns u as a string without user information and with the values of query
 // parameters that carry secrets replaced.

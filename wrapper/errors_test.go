@@ -21,15 +21,15 @@ func TestAPIErrorFromPhraseBody(t *testing.T) {
 		})
 	})
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"), WithoutValidation())
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "X", nil, validBody())
+	_, err := c.CreateJobs(context.Background(), "X", "DL-1", validBody())
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("err = %v", err)
 	}
 	if apiErr.Method != "POST" || apiErr.StatusCode != 400 || apiErr.ErrorCode != "NOT_UNIQUE_TARGET_LANG" ||
 		apiErr.ErrorDescription != "Target languages must be unique." || len(apiErr.Details) != 1 || *apiErr.Details[0].Code != "DUPLICATE" ||
-		apiErr.URL != srv.base()+"/api2/v1/projects/X/jobs/connectorTask" || apiErr.Body != "" {
-		t.Errorf("APIError = %+v", apiErr)
+		apiErr.URL != srv.base()+"/api2/v1/projects/X/jobs/connectorTask?downloadTaskId=DL-1" || apiErr.Body != "" {
+		t.Errorf("APIError = %+v (URL %s)", apiErr, apiErr.URL)
 	}
 	want := "POST /api2/v1/projects/X/jobs/connectorTask: 400 Bad Request: NOT_UNIQUE_TARGET_LANG: Target languages must be unique.; de twice"
 	if err.Error() != want {

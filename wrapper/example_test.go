@@ -27,16 +27,19 @@ func Example() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	out, err := client.CreateJobsFromDownloadTask(ctx, phrase.ProjectUID,
-		&api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: ptr("5f8c2b1e9d4a7c3b")},
+	downloadTaskID := "5f8c2b1e9d4a7c3b" // from the connector's asynchronous download
+	out, err := client.CreateJobs(ctx, phrase.ProjectUID, downloadTaskID,
 		api.JobCreateRequestDto{TargetLangs: []string{"de", "fr"}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, job := range *out.Jobs {
+	for _, job := range out.Jobs {
 		fmt.Println("created job for", *job.TargetLang, "status", *job.Status)
 	}
-	done, err := client.WaitAsyncRequest(ctx, *out.AsyncRequest.Id, wrapper.WithPollInterval(10*time.Millisecond, 50*time.Millisecond))
+	// The context bounds the wait; WithPollInterval is short here only for the fake.
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	done, err := client.WaitAsyncRequest(ctx, out.AsyncRequestID(), wrapper.WithPollInterval(10*time.Millisecond, 50*time.Millisecond))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -56,7 +59,7 @@ func ExampleUnknownOutcomeError() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = client.CreateJobsFromDownloadTask(context.Background(), phrase.ProjectUID, nil,
+	_, err = client.CreateJobs(context.Background(), phrase.ProjectUID, "DL-1",
 		api.JobCreateRequestDto{TargetLangs: []string{"de", "fr"}})
 	var unknown *wrapper.UnknownOutcomeError
 	if errors.As(err, &unknown) {
@@ -74,11 +77,12 @@ func ExampleUnknownOutcomeError() {
 // anything is sent.
 func ExampleValidateRequest() {
 	now := time.Date(2026, 11, 28, 17, 0, 0, 0, time.UTC)
+	italian, callback := "it", "hooks.example.com/phrase"
 	err := wrapper.ValidateRequest(&api.JobCreateRequestDto{
 		TargetLangs: []string{"de", "fr", "de"},
 		Due:         api.NewDateTimePtr(now.Add(-time.Hour)),
-		Assignments: &[]api.ProvidersPerLanguage{{TargetLang: ptr("it")}},
-		CallbackUrl: ptr("hooks.example.com/phrase"),
+		Assignments: &[]api.ProvidersPerLanguage{{TargetLang: &italian}},
+		CallbackUrl: &callback,
 	}, now)
 	var invalid *wrapper.ValidationError
 	if errors.As(err, &invalid) {
@@ -93,32 +97,15 @@ func ExampleValidateRequest() {
 	// /targetLangs/2 - target language "de" is listed again (first at /targetLangs/0)
 }
 
-// ParseTime reads absolute and relative times and returns them as they are sent: UTC, whole
-// seconds.
-func ExampleParseTime() {
-	now := time.Date(2026, 11, 28, 17, 3, 12, 0, time.UTC)
-	for _, s := range []string{"2026-12-01T18:00:00+01:00", "2026-12-01T17:00:00+0000", "+72h", "+3d"} {
-		t, err := wrapper.ParseTime(s, now)
-		if err != nil {
-			log.Fatal(err)
-		}
-		fmt.Println(api.NewDateTime(t))
-	}
-	// Output:
-	// 2026-12-01T17:00:00Z
-	// 2026-12-01T17:00:00Z
-	// 2026-12-01T17:03:12Z
-	// 2026-12-01T17:03:12Z
-}
-
-// PreviewCreate shows what would be sent, secrets redacted, and sends nothing: a dry run.
-func ExampleClient_PreviewCreate() {
+// PreviewCreateJobs shows what would be sent, secrets redacted, and sends nothing: a dry run.
+// Here the file is a remote file of the connector rather than a download task.
+func ExampleClient_PreviewCreateJobs() {
 	client, err := wrapper.New(wrapper.WithAPIToken("my-secret-token"),
 		wrapper.WithClock(func() time.Time { return time.Date(2026, 11, 28, 17, 0, 0, 0, time.UTC) }))
 	if err != nil {
 		log.Fatal(err)
 	}
-	p, err := client.PreviewCreate(context.Background(), "Pr2wE4rT6yU8iO0p", nil, api.JobCreateRequestDto{
+	p, err := client.PreviewCreateJobs(context.Background(), "Pr2wE4rT6yU8iO0p", "", api.JobCreateRequestDto{
 		TargetLangs: []string{"de"},
 		Due:         api.NewDateTimePtr(time.Date(2026, 12, 1, 18, 0, 0, 0, time.FixedZone("CET", 3600))),
 		RemoteFile:  &api.JobCreateRemoteFileDto{ConnectorToken: "connector-secret", RemoteFileName: "winter.docx"},
@@ -162,12 +149,12 @@ func ExampleWithRetryPolicy() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	out, err := client.CreateJobsFromDownloadTask(context.Background(), phrase.ProjectUID, nil,
+	out, err := client.CreateJobs(context.Background(), phrase.ProjectUID, "DL-1",
 		api.JobCreateRequestDto{TargetLangs: []string{"de"}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("jobs:", len(*out.Jobs), "after", phrase.CountRequests("POST", "/jobs/connectorTask"), "attempts")
+	fmt.Println("jobs:", len(out.Jobs), "after", phrase.CountRequests("POST", "/jobs/connectorTask"), "attempts")
 	// Output:
 	// jobs: 1 after 3 attempts
 }

@@ -33,7 +33,7 @@ func TestH2ProtocolErrorAfterBodyIsNotResent(t *testing.T) {
 	s, c := newH2(t, func(r *faultserver.Request, n int) faultserver.Action {
 		return faultserver.Action{Kind: faultserver.ResetAfterBody, Code: http2.ErrCodeProtocol}
 	})
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+	_, err := c.CreateJobs(context.Background(), "P", "DL1", validBody())
 	var unknown *UnknownOutcomeError
 	if !errors.As(err, &unknown) {
 		t.Fatalf("err = %v, want outcome unknown", err)
@@ -50,7 +50,7 @@ func TestH2RefusedStreamIsResentByTheWrapper(t *testing.T) {
 		}
 		return faultserver.Action{Status: 201, Body: jobsCreated}
 	})
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody()); err != nil {
+	if _, err := c.CreateJobs(context.Background(), "P", "DL1", validBody()); err != nil {
 		t.Fatal(err)
 	}
 	if n, a := s.Count("POST", "/connectorTask"), s.Acted("POST", "/connectorTask"); n != 2 || a != 1 {
@@ -80,7 +80,7 @@ func TestSecondWriteBelowTheWrapperIsUnknownAndLogged(t *testing.T) {
 	// sends an empty second body; what matters is that the second write is caught.
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("tok"), WithLogger(logger),
 		WithHTTPClient(&http.Client{Transport: retryingTransport{tr}}))
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+	_, err := c.CreateJobs(context.Background(), "P", "DL1", validBody())
 	var unknown *UnknownOutcomeError
 	if !errors.As(err, &unknown) || !strings.Contains(err.Error(), "written 2 times") {
 		t.Fatalf("err = %v, want outcome unknown naming the second write", err)
@@ -128,7 +128,7 @@ func TestH2GoAwayBelowALaterStreamIsResent(t *testing.T) {
 	if _, err := c.AsyncRequest(context.Background(), "1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody()); err != nil {
+	if _, err := c.CreateJobs(context.Background(), "P", "DL1", validBody()); err != nil {
 		t.Fatal(err)
 	}
 	if n, a := s.Count("POST", "/connectorTask"), s.Acted("POST", "/connectorTask"); n != 2 || a != 1 {

@@ -52,7 +52,7 @@ type faultCall struct {
 
 var faultCalls = []faultCall{
 	{"create", "POST", "/jobs/connectorTask", false, func(ctx context.Context, c *Client) error {
-		_, err := c.CreateJobsFromDownloadTask(ctx, "P", nil, createBodyWithConnector())
+		_, err := c.CreateJobs(ctx, "P", "DL1", createBodyWithConnector())
 		return err
 	}},
 	{"login", "POST", "/auth/login", true, func(ctx context.Context, c *Client) error {

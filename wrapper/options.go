@@ -1,6 +1,7 @@
 package wrapper
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,6 +34,9 @@ type settings struct {
 	retry        RetryPolicy
 	noValidation bool
 	perMinute    int
+
+	retryHook      func(context.Context, RetryEvent)           // WithRetryHook
+	transportWraps []func(http.RoundTripper) http.RoundTripper // WithTransport, innermost first
 }
 
 // Region is a Phrase TMS data centre. Each has its own host; an account lives in one of them.
@@ -44,16 +48,6 @@ const (
 	// RegionUS is the US data centre, https://us.cloud.memsource.com/web.
 	RegionUS Region = "us"
 )
-
-// ParseRegion reads a region name as a user types it ("eu", "EU", "us"); any other name is an
-// error that lists the valid ones.
-func ParseRegion(s string) (Region, error) {
-	switch r := Region(strings.ToLower(strings.TrimSpace(s))); r {
-	case RegionEU, RegionUS:
-		return r, nil
-	}
-	return "", fmt.Errorf("unknown region %q: want %q or %q", s, RegionEU, RegionUS)
-}
 
 // BaseURL returns the API root of the region, including the /web path prefix, or "" for a
 // Region that is not one of the constants.
@@ -212,12 +206,23 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// WithLogger receives one Debug record per HTTP exchange (attempt), with the attributes method,
-// path, status (0 when no response came), duration, attempt and, on failure, error. Headers and
-// bodies are never logged, so neither the Authorization header, the password, a token nor a
-// connectorToken can appear; the error attribute has every secret the client knows replaced
-// (see the package doc, Secrets). A Warn record reports a request the HTTP client below wrote
-// twice. The default logs nothing.
+// WithLogger receives the client's records. The decisions are logged at Info and Warn:
+//
+//   - Info "phrase: logged in" (user, expires): a login, the first or a renewed one;
+//   - Info "phrase: retrying" (method, path, attempt, reason, wait, request_id): a retry after
+//     429 or 503, or after a 401 answered by a fresh login ("401 Unauthorized: logged in
+//     again"); Warn for a retry after a network error or another 5xx (reads only);
+//   - Warn "phrase: giving up retrying" (status, why, request_id): the retry policy ends
+//     retrying, and the answer is returned as an *APIError;
+//   - Warn "phrase: outcome unknown: …" (project_uid, error): a job-creating POST may have
+//     created jobs (an *UnknownOutcomeError), and Warn "phrase: jobs created, but the answer
+//     could not be read" (a *CreatedUnreadableError).
+//
+// and every HTTP exchange (attempt) at Debug: method, path, status (0 when no response came),
+// duration, attempt, request_id and, on failure, error. Headers and bodies are never logged,
+// so neither the Authorization header, the password, a token nor a connectorToken can appear;
+// an error attribute has every secret the client knows replaced (see the package doc, Secrets).
+// A Warn record reports a request the HTTP client below wrote twice. The default logs nothing.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
 		if l == nil {

@@ -64,14 +64,6 @@ func TestRegions(t *testing.T) {
 	if c.BaseURL() != "http://127.0.0.1:1/web" {
 		t.Errorf("WithBaseURL does not win over WithRegion: %s", c.BaseURL())
 	}
-	for in, want := range map[string]Region{"eu": RegionEU, "EU": RegionEU, " us ": RegionUS} {
-		if r, err := ParseRegion(in); err != nil || r != want {
-			t.Errorf("ParseRegion(%q) = %q, %v", in, r, err)
-		}
-	}
-	if _, err := ParseRegion("asia"); err == nil {
-		t.Error("ParseRegion(asia) accepted")
-	}
 	if _, err := New(WithRegion("mars")); err == nil {
 		t.Error("WithRegion(mars) accepted")
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/seed-a960d6a4/connectortask/api"
 )
 
-// RequestPreview is the request CreateJobsFromDownloadTask would send, with secrets redacted:
+// RequestPreview is the request CreateJobs would send, with secrets redacted:
 // what `connectortask create --dry-run` prints.
 type RequestPreview struct {
 	Method string
@@ -19,13 +19,13 @@ type RequestPreview struct {
 	Body   json.RawMessage // exact body that would be sent (connectorToken redacted)
 }
 
-// PreviewCreate validates the request and applies the defaults exactly as
-// CreateJobsFromDownloadTask would, builds the request with the generated client's request
-// builder, and sends nothing (it does not log in either). It returns a *ValidationError for an
-// invalid request. ctx is accepted for symmetry with CreateJobsFromDownloadTask.
-func (c *Client) PreviewCreate(ctx context.Context, projectUID string, params *api.CreateJobFromAsyncDownloadTaskParams, body api.JobCreateRequestDto) (*RequestPreview, error) {
+// PreviewCreateJobs validates the request and applies the defaults exactly as CreateJobs would,
+// builds the request with the generated client's request builder, and sends nothing (it does
+// not log in either): a dry run. It returns a *ValidationError for an invalid request. ctx is
+// accepted for symmetry with CreateJobs.
+func (c *Client) PreviewCreateJobs(ctx context.Context, projectUID, downloadTaskID string, body api.JobCreateRequestDto, opts ...CreateOption) (*RequestPreview, error) {
 	_ = ctx
-	prepared, _, err := c.prepareCreate(projectUID, body)
+	prepared, _, err := c.prepareCreate(projectUID, downloadTaskID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +35,7 @@ func (c *Client) PreviewCreate(ctx context.Context, projectUID string, params *a
 		rf.ConnectorToken = redacted
 		shown.RemoteFile = &rf
 	}
-	req, err := api.NewCreateJobFromAsyncDownloadTaskRequest(c.baseURL+"/", projectUID, params, shown)
+	req, err := api.NewCreateJobFromAsyncDownloadTaskRequest(c.baseURL+"/", projectUID, createParams(downloadTaskID, opts), shown)
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}

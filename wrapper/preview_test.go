@@ -24,9 +24,7 @@ func TestPreviewCreateSendsNothingAndRedacts(t *testing.T) {
 	c, _ := newTestClient(t, srv.base(), WithCredentials("jane", "pw-SECRET"), WithClock(clock), WithDefaultDueOffset(72*time.Hour))
 	body := validBody()
 	body.RemoteFile = &api.JobCreateRemoteFileDto{ConnectorToken: "conn-SECRET", RemoteFileName: "a.docx"}
-	params := &api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: ptr("dl-1")}
-
-	p, err := c.PreviewCreate(context.Background(), "P", params, body)
+	p, err := c.PreviewCreateJobs(context.Background(), "P", "dl-1", body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +48,7 @@ func TestPreviewCreateSendsNothingAndRedacts(t *testing.T) {
 	}
 
 	// What Create sends is the preview's body with the real connector token.
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", params, body); err != nil {
+	if _, err := c.CreateJobs(context.Background(), "P", "dl-1", body); err != nil {
 		t.Fatal(err)
 	}
 	sent := srv.requests()[1]
@@ -64,9 +62,9 @@ func TestPreviewCreateSendsNothingAndRedacts(t *testing.T) {
 
 func TestPreviewCreateValidates(t *testing.T) {
 	c, _ := newTestClient(t, "https://phrase.example/web", WithBearerToken("b"))
-	_, err := c.PreviewCreate(context.Background(), "P", nil, api.JobCreateRequestDto{TargetLangs: []string{"de", "de"}})
+	_, err := c.PreviewCreateJobs(context.Background(), "P", "dl-1", api.JobCreateRequestDto{TargetLangs: []string{"de", "de"}})
 	paths(t, err)
-	p, err := c.PreviewCreate(context.Background(), "P", nil, validBody())
+	p, err := c.PreviewCreateJobs(context.Background(), "P", "dl-1", validBody())
 	if err != nil || p.Header.Get("Authorization") != "Bearer [REDACTED]" {
 		t.Errorf("preview = %+v, %v", p, err)
 	}

@@ -23,7 +23,7 @@ func TestRedirectsAreRefusedOnEveryCall(t *testing.T) {
 				opts = append(opts, WithHTTPClient(hc))
 			}
 			c, _ := newTestClient(t, origin.base(), opts...)
-			_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+			_, err := c.CreateJobs(context.Background(), "P", "DL1", validBody())
 			var redirect *RedirectError
 			if !errors.As(err, &redirect) || redirect.StatusCode != code {
 				t.Fatalf("%d: err = %v, want a *RedirectError", code, err)
@@ -77,19 +77,19 @@ func TestLoginNeverSendsThePasswordToARedirectTarget(t *testing.T) {
 }
 
 func TestBatchOutcomeOfRedirectsAndRefusedHeaders(t *testing.T) {
-	for code, want := range map[int]Outcome{301: Failed, 307: Failed, 308: Failed, 302: Unknown, 303: Unknown} {
+	for code, want := range map[int]Outcome{301: OutcomeFailed, 307: OutcomeFailed, 308: OutcomeFailed, 302: OutcomeUnknown, 303: OutcomeUnknown} {
 		target := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeCreated(w) })
 		origin := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			http.Redirect(w, r, target.URL+r.URL.Path, code)
 		})
 		c, _ := newTestClient(t, origin.base(), WithAPIToken("tok"))
-		_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+		_, err := c.CreateJobs(context.Background(), "P", "DL1", validBody())
 		if got := (BatchResult{Err: err}).Outcome(); got != want {
 			t.Errorf("%d: outcome %q, want %q (err %v)", code, got, want, err)
 		}
 	}
 	refused := &url.Error{Op: "Post", URL: "https://x", Err: errors.New(`net/http: invalid header field value for "Authorization"`)}
-	if got := (BatchResult{Err: refused}).Outcome(); got != Failed {
+	if got := (BatchResult{Err: refused}).Outcome(); got != OutcomeFailed {
 		t.Errorf("a header net/http refused: outcome %q, want failed", got)
 	}
 }

@@ -161,6 +161,7 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 			if time.Since(start)+wait > p.MaxElapsed || pastDeadline(ctx, wait) {
 				return nil, err
 			}
+			c.retrying(ctx, req, n, nil, err, wait)
 			if serr := c.sleep(ctx, wait); serr != nil {
 				return nil, fmt.Errorf("%w (while waiting to retry after: %v)", serr, err)
 			}
@@ -172,13 +173,18 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 			// it is replayed once with a fresh token.
 			reauthed = true
 			c.auth.invalidate(token)
+			c.retrying(ctx, req, n, resp, nil, 0)
 			continue
 		}
 		if !retryableStatus(resp.StatusCode, kind.safe) || !replayable || tries >= p.MaxAttempts {
+			if retryableStatus(resp.StatusCode, kind.safe) {
+				c.givingUp(ctx, req, n, resp, "the retry policy's attempts are used up, or the body cannot be sent again")
+			}
 			return resp, nil
 		}
 		wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
 		if ok && wait > p.MaxDelay {
+			c.givingUp(ctx, req, n, resp, "Retry-After is longer than the retry policy's MaxDelay")
 			return resp, nil
 		}
 		if !ok {
@@ -190,8 +196,10 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		}
 		if time.Since(start)+wait > p.MaxElapsed || pastDeadline(ctx, wait) {
 			// The last answer says more than the context's error would after the wait.
+			c.givingUp(ctx, req, n, resp, "the wait would end after the retry policy's MaxElapsed or the context's deadline")
 			return resp, nil
 		}
+		c.retrying(ctx, req, n, resp, nil, wait)
 		if serr := c.sleep(ctx, wait); serr != nil {
 			return nil, fmt.Errorf("%w (while waiting to retry after %s %s answered %s)", serr, req.Method, req.URL.Path, resp.Status)
 		}
@@ -346,6 +354,8 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 	}
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))
+	} else if id := requestID(resp.Header); id != "" {
+		attrs = append(attrs, slog.String("request_id", id))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "phrase http exchange", attrs...)
 	return resp, wrote.Load(), err

@@ -18,7 +18,7 @@ func TestRetryAfterZeroOrPastKeepsAFloor(t *testing.T) {
 		})
 		policy := DefaultRetryPolicy()
 		c, s := newTestClient(t, srv.base(), WithAPIToken("tok"), WithRetryPolicy(policy))
-		_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+		_, err := c.CreateJobs(context.Background(), "P", "DL1", validBody())
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 {
 			t.Fatalf("Retry-After %q: err = %v", ra, err)

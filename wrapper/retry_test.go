@@ -23,7 +23,7 @@ func TestJobPOSTRetriedOn429WithRetryAfterSeconds(t *testing.T) {
 		writeCreated(w)
 	})
 	c, sl := newTestClient(t, srv.base(), WithAPIToken("t"))
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody()); err != nil {
+	if _, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody()); err != nil {
 		t.Fatal(err)
 	}
 	if n := srv.count("POST", "/connectorTask"); n != 2 {
@@ -50,7 +50,7 @@ func TestJobPOSTRetriedOn503WithRetryAfterHTTPDate(t *testing.T) {
 		writeCreated(w)
 	})
 	c, sl := newTestClient(t, srv.base(), WithAPIToken("t"), WithClock(clock))
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody()); err != nil {
+	if _, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody()); err != nil {
 		t.Fatal(err)
 	}
 	if n := srv.count("POST", "/connectorTask"); n != 2 {
@@ -64,7 +64,7 @@ func TestJobPOSTRetriedOn503WithRetryAfterHTTPDate(t *testing.T) {
 func TestRetryBoundedByMaxAttempts(t *testing.T) {
 	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeError(w, 429, "ApiLimitReached", "no") })
 	c, sl := newTestClient(t, srv.base(), WithAPIToken("t"))
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+	_, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody())
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 {
 		t.Fatalf("err = %v", err)
@@ -109,7 +109,7 @@ func TestRetryAfterLongerThanMaxDelayStops(t *testing.T) {
 	p := fastPolicy
 	p.MaxElapsed = 3 * time.Hour // only MaxDelay stops it
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"), WithRetryPolicy(p))
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+	_, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody())
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.RetryAfter != time.Hour {
 		t.Fatalf("err = %v", err)
@@ -129,7 +129,7 @@ func TestContextCancelledDuringBackoff(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(30*time.Millisecond, cancel)
 	start := time.Now()
-	_, err := c.CreateJobsFromDownloadTask(ctx, "P", nil, validBody())
+	_, err := c.CreateJobs(ctx, "P", "DL-1", validBody())
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -145,7 +145,7 @@ func TestJobPOSTNotResentAfter5xx(t *testing.T) {
 	for _, status := range []int{500, 502, 504} {
 		srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeError(w, status, "Internal", "boom") })
 		c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
-		_, err := c.CreateJobsFromDownloadTask(context.Background(), "Pr9", nil, validBody())
+		_, err := c.CreateJobs(context.Background(), "Pr9", "DL-1", validBody())
 		var unknown *UnknownOutcomeError
 		var apiErr *APIError
 		if !errors.As(err, &unknown) || !errors.As(err, &apiErr) || apiErr.StatusCode != status || unknown.ProjectUID != "Pr9" {
@@ -169,7 +169,7 @@ func TestLostResponseHTML502(t *testing.T) {
 		_, _ = w.Write([]byte("<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1></body></html>"))
 	})
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+	_, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody())
 	var unknown *UnknownOutcomeError
 	var apiErr *APIError
 	if !errors.As(err, &unknown) || !errors.As(err, &apiErr) {
@@ -198,7 +198,7 @@ func TestConnectionResetAfterBodyWrittenIsNotResent(t *testing.T) {
 		_ = conn.Close()
 	})
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+	_, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody())
 	var unknown *UnknownOutcomeError
 	if !errors.As(err, &unknown) || !strings.Contains(err.Error(), "outcome unknown") {
 		t.Fatalf("err = %v", err)
@@ -218,7 +218,7 @@ func TestJobPOSTTimeoutAfterSendIsUnknown(t *testing.T) {
 	})
 	defer close(release)
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"), WithAttemptTimeout(50*time.Millisecond))
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+	_, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody())
 	var unknown *UnknownOutcomeError
 	if !errors.As(err, &unknown) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
@@ -233,7 +233,7 @@ func TestJobPOSTCancelledAfterSendIsUnknown(t *testing.T) {
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err := c.CreateJobsFromDownloadTask(ctx, "P", nil, validBody())
+	_, err := c.CreateJobs(ctx, "P", "DL-1", validBody())
 	var unknown *UnknownOutcomeError
 	if !errors.As(err, &unknown) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
@@ -252,7 +252,7 @@ func TestJobPOSTRetriedAfterDialError(t *testing.T) {
 	}
 	t.Cleanup(tr.CloseIdleConnections)
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"), WithHTTPClient(&http.Client{Transport: tr}))
-	if _, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody()); err != nil {
+	if _, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody()); err != nil {
 		t.Fatal(err)
 	}
 	if dials.Load() != 2 || srv.count("POST", "/connectorTask") != 1 {
@@ -276,7 +276,7 @@ func TestJobPOSTNotResentAfterUnprovenNetworkError(t *testing.T) {
 	// the request was not sent, so it must not resend it.
 	ft := &failingTransport{err: &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}}
 	c, _ := newTestClient(t, "https://phrase.example/web", WithAPIToken("t"), WithHTTPClient(&http.Client{Transport: ft}))
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+	_, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody())
 	var unknown *UnknownOutcomeError
 	if !errors.As(err, &unknown) {
 		t.Fatalf("err = %v", err)
@@ -347,7 +347,7 @@ func TestJobPOST503BeyondPolicyIsAPIErrorNotUnknown(t *testing.T) {
 		_, _ = w.Write([]byte("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>"))
 	})
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+	_, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody())
 	var apiErr *APIError
 	var unknown *UnknownOutcomeError
 	if !errors.As(err, &apiErr) || errors.As(err, &unknown) || !strings.Contains(apiErr.Body, "503 Service Temporarily Unavailable") {

@@ -67,7 +67,7 @@ func TestEchoedSecretsAreRedactedInErrorsAndLogs(t *testing.T) {
 			var logs bytes.Buffer
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			c, _ := newTestClient(t, srv.base(), auth, WithLogger(logger))
-			_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, createBodyWithConnector())
+			_, err := c.CreateJobs(context.Background(), "P", "DL1", createBodyWithConnector())
 			if err == nil {
 				t.Fatalf("%d: no error", status)
 			}
@@ -148,7 +148,7 @@ func TestSecretsWithControlCharactersAreRefusedUpFront(t *testing.T) {
 		c, _ := newTestClient(t, srv.base(), WithAPIToken("good-token"))
 		b := validBody()
 		b.RemoteFile = &api.JobCreateRemoteFileDto{ConnectorToken: bad, RemoteFileName: "a.docx", RemoteFolder: ptr("/")}
-		_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, b)
+		_, err := c.CreateJobs(context.Background(), "P", "DL1", b)
 		var ve *ValidationError
 		var unknown *UnknownOutcomeError
 		if !errors.As(err, &ve) || errors.As(err, &unknown) || !strings.Contains(err.Error(), "/remoteFile/connectorToken") || strings.Contains(err.Error(), "SECRET") {
@@ -169,7 +169,7 @@ func TestInvalidHeaderFromALoginTokenIsNotUnknown(t *testing.T) {
 		writeCreated(w)
 	})
 	c, _ := newTestClient(t, srv.base(), WithCredentials("user", secretPassword))
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, validBody())
+	_, err := c.CreateJobs(context.Background(), "P", "DL1", validBody())
 	var unknown *UnknownOutcomeError
 	if err == nil || errors.As(err, &unknown) {
 		t.Fatalf("err = %v, want a plain error: nothing was sent", err)

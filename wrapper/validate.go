@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/apispec"
 )
 
 // Problem is one thing wrong with a request: where, what, and how to fix it.
@@ -53,7 +54,7 @@ func (e *ValidationError) Error() string {
 
 // ValidateRequest checks a job-creating request before it is sent and returns nil or a
 // *ValidationError that lists every problem at once. now is the time due dates are compared
-// with. CreateJobsFromDownloadTask calls it (after applying WithDefaultDueOffset) unless the
+// with. CreateJobs calls it (after applying WithDefaultDueOffset) unless the
 // client was built WithoutValidation.
 //
 // The request, as it would be sent, is checked against the JobCreateRequestDto schema of the
@@ -167,7 +168,7 @@ var specLoads atomic.Int32
 // loaded and resolved once per process.
 var bodySchema = sync.OnceValues(func() (*openapi3.Schema, error) {
 	specLoads.Add(1)
-	doc, err := api.GetSwagger()
+	doc, err := apispec.GetSpec()
 	if err != nil {
 		return nil, fmt.Errorf("loading the embedded spec: %w", err)
 	}
@@ -246,6 +247,9 @@ func schemaProblem(se *openapi3.SchemaError) Problem {
 			p.Fix = "give " + article(s.Type.Slice()[0]) + " here"
 		}
 	case "nullable":
+		if rp, ok := requiredNullProblem(path); ok {
+			return rp
+		}
 		p.Message = "null is not allowed here"
 		p.Fix = "give a value or leave the field out"
 	case "enum":

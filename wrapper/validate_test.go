@@ -124,9 +124,9 @@ func TestInvalidRequestSendsNothing(t *testing.T) {
 	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) { writeCreated(w) })
 	for _, opt := range []Option{WithAPIToken("t"), WithCredentials("jane", "pw")} {
 		c, _ := newTestClient(t, srv.base(), opt)
-		_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, api.JobCreateRequestDto{TargetLangs: []string{"de", "de"}})
+		_, err := c.CreateJobs(context.Background(), "P", "DL-1", api.JobCreateRequestDto{TargetLangs: []string{"de", "de"}})
 		paths(t, err)
-		_, err = c.CreateJobsFromDownloadTask(context.Background(), "", nil, validBody())
+		_, err = c.CreateJobs(context.Background(), "", "DL-1", validBody())
 		paths(t, err)
 	}
 	if n := len(srv.requests()); n != 0 {
@@ -139,7 +139,7 @@ func TestWithoutValidationSends(t *testing.T) {
 		writeError(w, 400, "NOT_UNIQUE_TARGET_LANG", "Target languages must be unique.")
 	})
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"), WithoutValidation())
-	_, err := c.CreateJobsFromDownloadTask(context.Background(), "P", nil, api.JobCreateRequestDto{TargetLangs: []string{"de", "de"}})
+	_, err := c.CreateJobs(context.Background(), "P", "DL-1", api.JobCreateRequestDto{TargetLangs: []string{"de", "de"}})
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode != "NOT_UNIQUE_TARGET_LANG" {
 		t.Fatalf("err = %v", err)

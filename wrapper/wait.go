@@ -15,16 +15,8 @@ import (
 type WaitOption func(*waitSettings)
 
 type waitSettings struct {
-	timeout     time.Duration
 	first, most time.Duration
 	progress    func(WaitProgress)
-}
-
-// WithWaitTimeout bounds the whole wait (default 10m; 0 or less leaves only the context as a
-// bound). When it passes, WaitAsyncRequest returns a *WaitTimeoutError with the last state
-// seen; the request goes on in Phrase.
-func WithWaitTimeout(d time.Duration) WaitOption {
-	return func(w *waitSettings) { w.timeout = d }
 }
 
 // WithPollInterval sets the pause before the second poll and the longest pause it grows to
@@ -50,19 +42,26 @@ type WaitProgress struct {
 // (its AsyncResponse is not nil), pausing between polls with a growing, jittered interval.
 // Each poll is retried like AsyncRequest (429, 5xx, network errors) under the retry policy.
 //
+// The context is the one bound of the wait: give it a deadline (context.WithTimeout, or
+// context.WithTimeoutCause) to give up after a while. A job import usually finishes within
+// minutes; 10 minutes is a reasonable bound for one file.
+//
 // It returns the finished request. When that finished with an errorCode, it returns the request
-// AND an *AsyncRequestError carrying it. When the wait timeout passes first it returns a
-// *WaitTimeoutError (with the last state seen); when ctx ends first, ctx's error. A poll that
-// fails beyond the retry policy (a 404 for an unknown id, say) ends the wait with that error.
+// AND an *AsyncRequestError carrying it. When ctx's deadline passes first it returns a
+// *WaitTimeoutError with the last state seen, which satisfies errors.Is(err,
+// context.DeadlineExceeded) (and errors.Is with the context's cause); the request goes on in
+// Phrase. When ctx is cancelled it returns an error that satisfies errors.Is(err,
+// context.Canceled). A poll that fails beyond the retry policy (a 404 for an unknown id, say)
+// ends the wait with that error.
 func (c *Client) WaitAsyncRequest(ctx context.Context, id string, opts ...WaitOption) (*api.AsyncRequestDto, error) {
-	w := waitSettings{timeout: 10 * time.Minute, first: 2 * time.Second, most: 15 * time.Second}
+	w := waitSettings{first: 2 * time.Second, most: 15 * time.Second}
 	for _, o := range opts {
 		if o != nil {
 			o(&w)
 		}
 	}
 	if strings.TrimSpace(id) == "" {
-		return nil, errors.New("wait for async request: empty id")
+		return nil, errors.New("wait for async request: empty id: pass the id of CreateJobs' asyncRequest")
 	}
 	if w.first <= 0 {
 		w.first = 2 * time.Second
@@ -70,23 +69,26 @@ func (c *Client) WaitAsyncRequest(ctx context.Context, id string, opts ...WaitOp
 	w.most = max(w.most, w.first)
 
 	start := time.Now()
-	waitCtx := ctx
-	cancel := context.CancelFunc(func() {})
-	if w.timeout > 0 {
-		waitCtx, cancel = context.WithTimeoutCause(ctx, w.timeout, errWaitTimeout)
-	}
-	defer cancel()
-
 	var last *api.AsyncRequestDto
-	timedOut := func() error {
-		return &WaitTimeoutError{ID: id, Waited: time.Since(start), Last: last}
+	// ended returns the error for a wait that ctx ended, or nil when ctx is not done.
+	ended := func() error {
+		switch ctx.Err() {
+		case nil:
+			return nil
+		case context.DeadlineExceeded:
+			return &WaitTimeoutError{ID: id, Waited: time.Since(start), Last: last, Cause: context.Cause(ctx)}
+		}
+		if cause := context.Cause(ctx); cause != nil && cause != ctx.Err() {
+			return fmt.Errorf("wait for async request %s: %w (%w)", id, ctx.Err(), cause)
+		}
+		return fmt.Errorf("wait for async request %s: %w", id, ctx.Err())
 	}
 	interval := w.first
 	for polls := 1; ; polls++ {
-		dto, err := c.AsyncRequest(waitCtx, id)
+		dto, err := c.AsyncRequest(ctx, id)
 		if err != nil {
-			if ctx.Err() == nil && errors.Is(context.Cause(waitCtx), errWaitTimeout) {
-				return nil, timedOut()
+			if e := ended(); e != nil {
+				return nil, e
 			}
 			return nil, fmt.Errorf("wait for async request %s: %w", id, err)
 		}
@@ -100,19 +102,15 @@ func (c *Client) WaitAsyncRequest(ctx context.Context, id string, opts ...WaitOp
 			}
 			return dto, nil
 		}
-		pause := jitter(interval)
-		if err := c.sleep(waitCtx, pause); err != nil {
-			if ctx.Err() == nil && errors.Is(err, errWaitTimeout) {
-				return nil, timedOut()
+		if err := c.sleep(ctx, jitter(interval)); err != nil {
+			if e := ended(); e != nil {
+				return nil, e
 			}
 			return nil, fmt.Errorf("wait for async request %s: %w", id, err)
 		}
 		interval = min(interval+interval/2, w.most)
 	}
 }
-
-// errWaitTimeout is the cause of the wait's own deadline, to tell it from the caller's.
-var errWaitTimeout = errors.New("wait timeout")
 
 // jitter returns d ±20%.
 func jitter(d time.Duration) time.Duration {

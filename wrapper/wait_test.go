@@ -66,15 +66,22 @@ func TestWaitFinishedWithError(t *testing.T) {
 	}
 }
 
+// TestWaitTimeout: the context's deadline bounds the wait; the error says which request did not
+// finish, carries the last state, and is a context.DeadlineExceeded.
 func TestWaitTimeout(t *testing.T) {
 	srv := asyncServer(t, 0, nil) // never finishes
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
 	c.sleep = sleepCtx
 	start := time.Now()
-	dto, err := c.WaitAsyncRequest(context.Background(), "900", WithWaitTimeout(80*time.Millisecond), WithPollInterval(10*time.Millisecond, 20*time.Millisecond))
+	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Millisecond)
+	defer cancel()
+	dto, err := c.WaitAsyncRequest(ctx, "900", WithPollInterval(10*time.Millisecond, 20*time.Millisecond))
 	var wt *WaitTimeoutError
 	if !errors.As(err, &wt) || dto != nil {
 		t.Fatalf("dto = %v, err = %v", dto, err)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("errors.Is(%v, context.DeadlineExceeded) = false", err)
 	}
 	if wt.ID != "900" || wt.Last == nil || *wt.Last.Id != "900" || wt.Waited < 80*time.Millisecond {
 		t.Errorf("WaitTimeoutError = %+v", wt)
@@ -87,16 +94,38 @@ func TestWaitTimeout(t *testing.T) {
 	}
 }
 
-func TestWaitContextCancelled(t *testing.T) {
+// TestWaitTimeoutCause: with context.WithTimeoutCause the error is still a
+// context.DeadlineExceeded, and the cause is found too.
+func TestWaitTimeoutCause(t *testing.T) {
 	srv := asyncServer(t, 0, nil)
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
 	c.sleep = sleepCtx
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	errImportSLA := errors.New("import SLA of 50ms passed")
+	ctx, cancel := context.WithTimeoutCause(context.Background(), 50*time.Millisecond, errImportSLA)
 	defer cancel()
 	_, err := c.WaitAsyncRequest(ctx, "900", WithPollInterval(10*time.Millisecond, 10*time.Millisecond))
 	var wt *WaitTimeoutError
-	if !errors.Is(err, context.DeadlineExceeded) || errors.As(err, &wt) {
-		t.Fatalf("err = %v, want the caller's deadline, not a WaitTimeoutError", err)
+	if !errors.As(err, &wt) || !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, errImportSLA) {
+		t.Fatalf("err = %v (%T), want a *WaitTimeoutError that is DeadlineExceeded and the cause", err, err)
+	}
+}
+
+// TestWaitCancelled: a cancelled context is not a timeout; the error is context.Canceled (and
+// the cancel cause, when one was given).
+func TestWaitCancelled(t *testing.T) {
+	srv := asyncServer(t, 0, nil)
+	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"))
+	stop := errors.New("shutting down")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	polls := 0
+	_, err := c.WaitAsyncRequest(ctx, "900", WithPollInterval(10*time.Millisecond, 10*time.Millisecond), WithProgress(func(WaitProgress) {
+		if polls++; polls == 2 {
+			cancel(stop)
+		}
+	}))
+	var wt *WaitTimeoutError
+	if errors.As(err, &wt) || !errors.Is(err, context.Canceled) || !errors.Is(err, stop) {
+		t.Fatalf("err = %v, want context.Canceled with its cause, not a timeout", err)
 	}
 }
 

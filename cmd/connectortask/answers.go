@@ -7,10 +7,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/seed-a960d6a4/connectortask/wrapper"
+	"github.com/seed-a960d6a4/connectortask/internal/capture"
 )
 
-// answers keeps Phrase's answers exactly as it sent them (wrapper.CaptureResponses), so that
+// answers keeps Phrase's answers exactly as it sent them (internal/capture), so that
 // the JSON output is Phrase's own: its date format, and fields the spec does not list yet. The
 // typed results (which normalise both) still drive everything else: the table, the exit code.
 type answers struct {
@@ -22,7 +22,7 @@ type answers struct {
 // captureAnswers returns ctx under which the client's answers to create and async calls are
 // kept in a.answers.
 func (a *app) captureAnswers(ctx context.Context) context.Context {
-	return wrapper.CaptureResponses(ctx, func(method, path string, body []byte) {
+	return capture.With(ctx, func(method, path string, body []byte) {
 		a.answers.mu.Lock()
 		defer a.answers.mu.Unlock()
 		switch {

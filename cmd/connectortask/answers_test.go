@@ -16,7 +16,7 @@ var phraseDate = regexp.MustCompile(`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000"`)
 // the fields the spec does not list yet), and after --wait the polled AsyncRequestDto as sent.
 func TestCreatePrintsPhrasesAnswerAsSent(t *testing.T) {
 	srv := fake(t, phrasetest.WithUnknownEnumsAndFields())
-	r := newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait")
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait")
 	wantCode(t, r, exitOK)
 	var out map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {

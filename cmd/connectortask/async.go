@@ -71,8 +71,11 @@ func (a *app) newAsyncCmd() *cobra.Command {
 			}
 			return a.printAsync(r)
 		}
-		opts, stop := a.waitOptions(id, waitTimeout)
-		r, err := client.WaitAsyncRequest(ctx, id, opts...)
+		// The context is the wait's one bound (a *WaitTimeoutError when it passes).
+		wctx, cancel := waitContext(ctx, waitTimeout)
+		defer cancel()
+		opts, stop := a.waitOptions(id)
+		r, err := client.WaitAsyncRequest(wctx, id, opts...)
 		stop()
 		var (
 			failed  *wrapper.AsyncRequestError

@@ -18,7 +18,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/seed-a960d6a4/connectortask/api"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 )
 
@@ -470,20 +469,19 @@ func (r *batchRun) read(ctx context.Context, tasks chan<- wrapper.BatchTask) {
 				Error: invalidError(t.problems)})
 			continue
 		}
-		params := &api.CreateJobFromAsyncDownloadTaskParams{Continuous: t.continuous}
-		if t.hasDownloadTaskID {
-			id := t.downloadTaskID
-			params.DownloadTaskId = &id
+		var opts []wrapper.CreateOption
+		if t.continuous != nil {
+			opts = append(opts, wrapper.Continuous(*t.continuous))
 		}
 		if r.dryRun {
-			r.preview(ctx, t, params)
+			r.preview(ctx, t, opts)
 			continue
 		}
 		if t.ref != nil {
 			r.refs.Store(line, t.ref)
 		}
 		select {
-		case tasks <- wrapper.BatchTask{ID: line, ProjectUID: t.projectUID, Params: params, Body: t.body}:
+		case tasks <- wrapper.BatchTask{ID: line, ProjectUID: t.projectUID, DownloadTaskID: t.downloadTaskID, Body: t.body, Options: opts}:
 			r.sent.Add(1)
 			r.firstSend.CompareAndSwap(0, time.Now().UnixNano())
 		case <-ctx.Done():
@@ -495,15 +493,15 @@ func (r *batchRun) read(ctx context.Context, tasks chan<- wrapper.BatchTask) {
 }
 
 // preview writes the request a line would send (--dry-run).
-func (r *batchRun) preview(ctx context.Context, t lineTask, params *api.CreateJobFromAsyncDownloadTaskParams) {
+func (r *batchRun) preview(ctx context.Context, t lineTask, opts []wrapper.CreateOption) {
 	res := &batchResult{Line: t.line, DryRun: true, ProjectUID: t.projectUID, DownloadTaskID: t.downloadTaskID, Ref: t.ref}
-	p, err := r.client.PreviewCreate(ctx, t.projectUID, params, t.body)
+	p, err := r.client.PreviewCreateJobs(ctx, t.projectUID, t.downloadTaskID, t.body, opts...)
 	if err != nil {
 		var invalid *wrapper.ValidationError
 		if errors.As(err, &invalid) {
 			res.Error = invalidError(invalid.Problems)
 		} else {
-			res.Error = &batchError{Message: err.Error(), Outcome: wrapper.Failed}
+			res.Error = &batchError{Message: err.Error(), Outcome: wrapper.OutcomeFailed}
 		}
 		r.invalid.Add(1)
 		r.out.write(res)
@@ -522,27 +520,23 @@ func (r *batchRun) preview(ctx context.Context, t lineTask, params *api.CreateJo
 // onResult writes the result of a task RunBatch finished.
 func (r *batchRun) onResult(br wrapper.BatchResult) {
 	r.done.Add(1)
-	res := &batchResult{Line: br.Task.ID, ProjectUID: br.Task.ProjectUID}
-	if p := br.Task.Params; p != nil && p.DownloadTaskId != nil {
-		res.DownloadTaskID = *p.DownloadTaskId
-	}
+	res := &batchResult{Line: br.Task.ID, ProjectUID: br.Task.ProjectUID, DownloadTaskID: br.Task.DownloadTaskID}
 	if ref, ok := r.refs.LoadAndDelete(br.Task.ID); ok {
 		res.Ref = ref.(json.RawMessage)
 	}
 	switch br.Outcome() {
-	case wrapper.Created:
+	case wrapper.OutcomeCreated:
 		r.created.Add(1)
 		res.OK = true
-		res.Result = br.Body
-		if res.Result == nil {
-			res.Result, _ = marshal(br.Jobs)
+		if br.Created != nil {
+			res.Result = br.Created.Response.Body
 		}
-	case wrapper.Failed:
+	case wrapper.OutcomeFailed:
 		r.failed.Add(1)
-		res.Error = resultError(br.Err, wrapper.Failed)
+		res.Error = resultError(br.Err, wrapper.OutcomeFailed)
 	default:
 		r.unknown.Add(1)
-		res.Error = resultError(br.Err, wrapper.Unknown)
+		res.Error = resultError(br.Err, wrapper.OutcomeUnknown)
 	}
 	r.out.write(res)
 }

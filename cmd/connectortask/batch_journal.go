@@ -59,10 +59,7 @@ func openJournal(name string, resuming bool) (*journal, error) {
 // record writes the task's line and syncs it to disk before the request goes out; an error
 // stops the batch with the task unsent (see wrapper.BatchOptions.BeforeSend).
 func (j *journal) record(task wrapper.BatchTask) error {
-	rec := journalRecord{Line: task.ID, ProjectUID: task.ProjectUID}
-	if task.Params != nil && task.Params.DownloadTaskId != nil {
-		rec.DownloadTaskID = *task.Params.DownloadTaskId
-	}
+	rec := journalRecord{Line: task.ID, ProjectUID: task.ProjectUID, DownloadTaskID: task.DownloadTaskID}
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return err

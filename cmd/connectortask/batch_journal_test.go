@@ -123,7 +123,7 @@ func TestBatchJournalUsageErrors(t *testing.T) {
 			t.Errorf("%s: exit %d, want %d naming --journal\n%s", name, r.code, exitUsage, r)
 		}
 	}
-	r := newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--journal", used)
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--journal", used)
 	if r.code != exitUsage {
 		t.Errorf("--journal without --batch: exit %d, want %d", r.code, exitUsage)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/userinput"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 )
 
@@ -162,7 +163,7 @@ func (r *batchRun) parseLine(line int, raw []byte, tooLong bool) lineTask {
 	if v, present, null := str("due"); present {
 		if null {
 			delete(body, "due")
-		} else if due, err := wrapper.ParseTime(v, r.a.now()); err != nil {
+		} else if due, err := userinput.ParseTime(v, r.a.now()); err != nil {
 			problem("/due", err.Error(), "RFC 3339 (2026-12-01T17:00:00Z) or relative (+72h, +3d)")
 		} else {
 			set("due", api.NewDateTimePtr(due))

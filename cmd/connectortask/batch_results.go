@@ -50,7 +50,7 @@ type batchProblem struct {
 }
 
 func invalidError(ps []wrapper.Problem) *batchError {
-	e := &batchError{Outcome: wrapper.Failed}
+	e := &batchError{Outcome: wrapper.OutcomeFailed}
 	msgs := make([]string, 0, len(ps))
 	for _, p := range ps {
 		path := p.Path
@@ -74,7 +74,7 @@ func resultError(err error, outcome wrapper.Outcome) *batchError {
 	if errors.As(err, &apiErr) {
 		e.Status, e.ErrorCode, e.ErrorDescription = apiErr.StatusCode, apiErr.ErrorCode, apiErr.ErrorDescription
 	}
-	if outcome == wrapper.Unknown && !strings.Contains(e.Message, "unknown") {
+	if outcome == wrapper.OutcomeUnknown && !strings.Contains(e.Message, "unknown") {
 		e.Message = "outcome unknown: jobs may have been created (" + e.Message + "); list the project's jobs in Phrase before sending this line again"
 	}
 	return e
@@ -85,7 +85,7 @@ func skippedUnknownError(st byte, file string) *batchError {
 	if st == stInferred {
 		msg = "not sent: " + file + " has no result for this line though it was sent (a later line was sent, or the --journal records it): it was in flight when that run was killed, so jobs may have been created"
 	}
-	return &batchError{Outcome: wrapper.Unknown,
+	return &batchError{Outcome: wrapper.OutcomeUnknown,
 		Message: msg + "; list the project's jobs in Phrase, then send it again with --retry-unknown only if it has none"}
 }
 

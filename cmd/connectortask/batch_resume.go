@@ -210,9 +210,9 @@ func (a *app) loadResume(name, input string) (*resumeState, error) {
 				return nil, usagef("--resume %s:%d: a failed result without \"error\"", name, lr.n)
 			}
 			switch wrapper.Outcome(res.Error.Outcome) {
-			case wrapper.Failed:
+			case wrapper.OutcomeFailed:
 				st = stFailed
-			case wrapper.Unknown:
+			case wrapper.OutcomeUnknown:
 				st = stUnknown
 			default:
 				return nil, usagef("--resume %s:%d: error.outcome %q: want failed or unknown", name, lr.n, res.Error.Outcome)

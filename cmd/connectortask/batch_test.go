@@ -163,8 +163,8 @@ func TestBatchCreatesEveryLine(t *testing.T) {
 		if l.DownloadTaskID == "d5" {
 			want = 1
 		}
-		if len(*l.Result.Jobs) != want || l.ProjectUID != srv.ProjectUID {
-			t.Errorf("line %d (%s): %d jobs in project %s", n, l.DownloadTaskID, len(*l.Result.Jobs), l.ProjectUID)
+		if len(l.Result.Jobs) != want || l.ProjectUID != srv.ProjectUID {
+			t.Errorf("line %d (%s): %d jobs in project %s", n, l.DownloadTaskID, len(l.Result.Jobs), l.ProjectUID)
 		}
 	}
 	// Line numbers are those of the file: d25 is on line 27, after the two blank lines.
@@ -563,7 +563,7 @@ func TestBatchUsageErrors(t *testing.T) {
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
-			r := newCLI(t, tokenEnv(srv)).run(append([]string{"create", "--project-uid", srv.ProjectUID, "--target-lang", "de"}, args...)...)
+			r := newCLI(t, tokenEnv(srv)).run(append([]string{"create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de"}, args...)...)
 			wantCode(t, r, exitUsage)
 		})
 	}

@@ -70,7 +70,7 @@ func TestValidate(t *testing.T) {
 // createOne creates jobs through the CLI and returns the async request id.
 func createOne(t *testing.T, srv *phrasetest.Server) string {
 	t.Helper()
-	r := newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de")
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de")
 	wantCode(t, r, exitOK)
 	out := decodeJobs(t, r)
 	if out.AsyncRequest == nil || out.AsyncRequest.Id == nil {
@@ -241,7 +241,7 @@ func TestMockServesUntilCancelled(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	r := newCLI(t, map[string]string{envURL: root, envToken: token}).run("create", "--project-uid", phrasetest.DefaultProjectUID, "--target-lang", "de", "--wait")
+	r := newCLI(t, map[string]string{envURL: root, envToken: token}).run("create", "--download-task-id", "DL", "--project-uid", phrasetest.DefaultProjectUID, "--target-lang", "de", "--wait")
 	wantCode(t, r, exitOK)
 
 	cancel()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/seed-a960d6a4/connectortask/api"
 	"github.com/seed-a960d6a4/connectortask/internal/jsondup"
+	"github.com/seed-a960d6a4/connectortask/internal/userinput"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 )
 
@@ -135,14 +136,12 @@ func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 	if err != nil {
 		return err
 	}
-	params := &api.CreateJobFromAsyncDownloadTaskParams{}
-	if cmd.Flags().Changed("download-task-id") {
-		id := strings.TrimSpace(f.downloadTaskID)
-		params.DownloadTaskId = &id
-	}
+	// Without --download-task-id the body must name the file in remoteFile; the wrapper refuses
+	// a request that names neither (a *ValidationError, exit 2).
+	downloadTaskID := strings.TrimSpace(f.downloadTaskID)
+	var opts []wrapper.CreateOption
 	if cmd.Flags().Changed("continuous") {
-		c := f.continuous
-		params.Continuous = &c
+		opts = append(opts, wrapper.Continuous(f.continuous))
 	}
 
 	if f.dryRun {
@@ -150,7 +149,7 @@ func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 		if err != nil {
 			return err
 		}
-		preview, err := client.PreviewCreate(ctx, projectUID, params, body)
+		preview, err := client.PreviewCreateJobs(ctx, projectUID, downloadTaskID, body, opts...)
 		if err != nil {
 			return err
 		}
@@ -161,10 +160,11 @@ func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 	if err != nil {
 		return err
 	}
-	list, err := client.CreateJobsFromDownloadTask(ctx, projectUID, params, body)
+	out, err := client.CreateJobs(ctx, projectUID, downloadTaskID, body, opts...)
 	if err != nil {
 		return err
 	}
+	list := &out.JobListDto
 	if !f.wait {
 		return a.printJobs(jobsResult{list: list})
 	}
@@ -182,8 +182,11 @@ func (a *app) waitAndPrint(ctx context.Context, client *wrapper.Client, list *ap
 		return nil
 	}
 	id := *list.AsyncRequest.Id
-	opts, stop := a.waitOptions(id, waitTimeout)
-	done, err := client.WaitAsyncRequest(ctx, id, append(opts, extra...)...)
+	// The context is the wait's one bound (a *WaitTimeoutError when it passes).
+	wctx, cancel := waitContext(ctx, waitTimeout)
+	defer cancel()
+	opts, stop := a.waitOptions(id)
+	done, err := client.WaitAsyncRequest(wctx, id, append(opts, extra...)...)
 	stop()
 	later := "connectortask async get " + id + " --wait"
 	var (
@@ -301,7 +304,7 @@ func (a *app) bodyAndProblems(cmd *cobra.Command, f *createFlags) (body api.JobC
 		body.TargetLangs = splitLangs(f.targetLangs)
 	}
 	if fl.Changed("due") {
-		t, err := wrapper.ParseTime(strings.TrimSpace(f.due), a.now())
+		t, err := userinput.ParseTime(strings.TrimSpace(f.due), a.now())
 		if err != nil {
 			ps = append(ps, wrapper.Problem{Path: "--due", Message: fmt.Sprintf("%q is not a due date", f.due),
 				Fix: "give RFC 3339 (2026-12-01T17:00:00Z) or a time from now (+72h, +90m, +3d, +1d12h)"})

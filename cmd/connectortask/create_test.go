@@ -13,7 +13,7 @@ import (
 
 func TestCreatePrintsJobListAndSendsFlags(t *testing.T) {
 	srv := fake(t)
-	r := newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID,
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID,
 		"--target-lang", "de", "--target-lang", "fr, es", "--download-task-id", "7Bd1yR0", "--continuous",
 		"--path", "docs/a.html", "--pre-translate", "--semantic-markup", "--use-project-file-import-settings",
 		"--callback-url", "https://hooks.example.com/phrase?x=1&y=2")
@@ -52,7 +52,7 @@ func TestCreatePrintsJobListAndSendsFlags(t *testing.T) {
 
 func TestCreateTableOutput(t *testing.T) {
 	srv := fake(t)
-	r := newCLI(t, tokenEnv(srv)).run("create", "-o", "table", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr")
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "-o", "table", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr")
 	wantCode(t, r, exitOK)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if len(lines) < 4 {
@@ -80,7 +80,7 @@ func TestCreateDataWithFlagOverrides(t *testing.T) {
 
 	c := newCLI(t, tokenEnv(srv))
 	c.stdin = data
-	r := c.run("create", "--project-uid", srv.ProjectUID, "--data", "-", "--target-lang", "de", "--pre-translate=false")
+	r := c.run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--data", "-", "--target-lang", "de", "--pre-translate=false")
 	wantCode(t, r, exitOK)
 	body := sentBody(t, srv)
 	if got, _ := json.Marshal(body["targetLangs"]); string(got) != `["de"]` {
@@ -98,7 +98,7 @@ func TestCreateDataWithFlagOverrides(t *testing.T) {
 	if err := os.WriteFile(file, []byte(data), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r = newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--data", file)
+	r = newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--data", file)
 	wantCode(t, r, exitOK)
 	if got, _ := json.Marshal(sentBody(t, srv)["targetLangs"]); string(got) != `["it"]` {
 		t.Errorf("targetLangs from the file: %s", got)
@@ -107,14 +107,14 @@ func TestCreateDataWithFlagOverrides(t *testing.T) {
 
 func TestCreateDueIsSentAsUTCSeconds(t *testing.T) {
 	srv := fake(t)
-	r := newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--due", "2099-12-01T18:00:00.75+01:00")
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--due", "2099-12-01T18:00:00.75+01:00")
 	wantCode(t, r, exitOK)
 	if got := sentBody(t, srv)["due"]; got != "2099-12-01T17:00:00Z" {
 		t.Errorf("due sent: %v", got)
 	}
 
 	before := time.Now().UTC().Add(72 * time.Hour).Truncate(time.Second)
-	r = newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--due", "+3d")
+	r = newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--due", "+3d")
 	wantCode(t, r, exitOK)
 	due, _ := sentBody(t, srv)["due"].(string)
 	parsed, err := time.Parse("2006-01-02T15:04:05Z", due)
@@ -141,7 +141,7 @@ func TestCreateUsageAndValidationErrorsSendNothing(t *testing.T) {
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
-			r := newCLI(t, tokenEnv(srv)).run(append([]string{"create", "--project-uid", srv.ProjectUID}, args...)...)
+			r := newCLI(t, tokenEnv(srv)).run(append([]string{"create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID}, args...)...)
 			wantCode(t, r, exitUsage)
 			if r.stdout != "" {
 				t.Errorf("stdout should be empty\n%s", r)
@@ -155,11 +155,11 @@ func TestCreateUsageAndValidationErrorsSendNothing(t *testing.T) {
 		t.Fatalf("usage and validation errors must send nothing; the fake saw %d requests", n)
 	}
 
-	r := newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de,de")
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de,de")
 	if !strings.Contains(r.stderr, "/targetLangs") {
 		t.Errorf("the validation error should name the JSON path\n%s", r)
 	}
-	r = newCLI(t, tokenEnv(srv)).run("create", "--target-lang", "de")
+	r = newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--target-lang", "de")
 	wantCode(t, r, exitUsage)
 	if !strings.Contains(r.stderr, "project-uid") {
 		t.Errorf("a missing --project-uid should be named\n%s", r)
@@ -170,13 +170,13 @@ func TestCreateBadDataIsReportedWithPaths(t *testing.T) {
 	srv := fake(t)
 	c := newCLI(t, tokenEnv(srv))
 	c.stdin = `{"targetLangs": "de"}`
-	r := c.run("create", "--project-uid", srv.ProjectUID, "--data", "-")
+	r := c.run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--data", "-")
 	wantCode(t, r, exitUsage)
 	if !strings.Contains(r.stderr, "targetLangs") {
 		t.Errorf("want the offending field on stderr\n%s", r)
 	}
 	c.stdin = `not json`
-	r = c.run("create", "--project-uid", srv.ProjectUID, "--data", "-", "--target-lang", "de")
+	r = c.run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--data", "-", "--target-lang", "de")
 	wantCode(t, r, exitUsage)
 	if posts(srv) != 0 {
 		t.Fatalf("sent %d POSTs", posts(srv))
@@ -185,7 +185,7 @@ func TestCreateBadDataIsReportedWithPaths(t *testing.T) {
 
 func TestCreateAPIErrorExits1WithStatusAndErrorCode(t *testing.T) {
 	srv := fake(t)
-	r := newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "xx")
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "xx")
 	wantCode(t, r, exitAPI)
 	for _, want := range []string{"400", phrasetest.CodeUnknownTargetLang} {
 		if !strings.Contains(r.stderr, want) {
@@ -196,7 +196,7 @@ func TestCreateAPIErrorExits1WithStatusAndErrorCode(t *testing.T) {
 		t.Errorf("stdout should be empty\n%s", r)
 	}
 
-	r = newCLI(t, tokenEnv(srv)).run("create", "--project-uid", "NoSuchProject", "--target-lang", "de")
+	r = newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", "NoSuchProject", "--target-lang", "de")
 	wantCode(t, r, exitAPI)
 	if !strings.Contains(r.stderr, "404") || !strings.Contains(r.stderr, phrasetest.CodeProjectNotFound) {
 		t.Errorf("stderr should carry 404 and the errorCode\n%s", r)
@@ -204,7 +204,7 @@ func TestCreateAPIErrorExits1WithStatusAndErrorCode(t *testing.T) {
 
 	env := tokenEnv(srv)
 	env[envToken] = "wrong-token"
-	r = newCLI(t, env).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de")
+	r = newCLI(t, env).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de")
 	wantCode(t, r, exitAPI)
 	if !strings.Contains(r.stderr, "401") || !strings.Contains(r.stderr, phrasetest.CodeAuthUnauthorized) {
 		t.Errorf("stderr should carry 401 and AuthUnauthorized\n%s", r)
@@ -216,7 +216,7 @@ func TestCreateAPIErrorExits1WithStatusAndErrorCode(t *testing.T) {
 
 func TestCreateDryRunSendsNothing(t *testing.T) {
 	srv := fake(t)
-	r := newCLI(t, tokenEnv(srv)).run("create", "--dry-run", "--project-uid", srv.ProjectUID,
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--dry-run", "--project-uid", srv.ProjectUID,
 		"--target-lang", "de,fr", "--download-task-id", "T1", "--due", "2099-01-02T03:04:05Z")
 	wantCode(t, r, exitOK)
 	if n := len(srv.Requests()); n != 0 {
@@ -245,14 +245,14 @@ func TestCreateDryRunSendsNothing(t *testing.T) {
 	}
 
 	// -o table prints it as an HTTP message; no credentials are needed.
-	r = newCLI(t, map[string]string{envURL: srv.URL}).run("create", "--dry-run", "-o", "table", "--project-uid", srv.ProjectUID, "--target-lang", "de")
+	r = newCLI(t, map[string]string{envURL: srv.URL}).run("create", "--download-task-id", "DL", "--dry-run", "-o", "table", "--project-uid", srv.ProjectUID, "--target-lang", "de")
 	wantCode(t, r, exitOK)
 	if !strings.HasPrefix(r.stdout, "POST "+srv.URL+"/api2/v1/projects/") || !strings.Contains(r.stdout, `"targetLangs"`) {
 		t.Errorf("want an HTTP message\n%s", r)
 	}
 
 	// An invalid request is refused with exit 2, still sending nothing.
-	r = newCLI(t, tokenEnv(srv)).run("create", "--dry-run", "--project-uid", srv.ProjectUID, "--target-lang", "de,de")
+	r = newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--dry-run", "--project-uid", srv.ProjectUID, "--target-lang", "de,de")
 	wantCode(t, r, exitUsage)
 	if n := len(srv.Requests()); n != 0 {
 		t.Fatalf("--dry-run sent %d requests", n)
@@ -262,7 +262,7 @@ func TestCreateDryRunSendsNothing(t *testing.T) {
 func TestCreateRetries429And503HonouringRetryAfter(t *testing.T) {
 	srv := fake(t, phrasetest.WithRateLimited(1, "1"))
 	start := time.Now()
-	r := newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr")
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr")
 	wantCode(t, r, exitOK)
 	if elapsed := time.Since(start); elapsed < 900*time.Millisecond {
 		t.Errorf("the retry came after %s, before Retry-After: 1", elapsed)
@@ -275,7 +275,7 @@ func TestCreateRetries429And503HonouringRetryAfter(t *testing.T) {
 	}
 
 	srv = fake(t, phrasetest.WithUnavailable(2, "0"))
-	r = newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de")
+	r = newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de")
 	wantCode(t, r, exitOK)
 	if posts(srv) != 3 || len(srv.Jobs()) != 1 {
 		t.Errorf("want 3 POSTs and 1 job, got %d and %d", posts(srv), len(srv.Jobs()))
@@ -284,7 +284,7 @@ func TestCreateRetries429And503HonouringRetryAfter(t *testing.T) {
 
 func TestCreateLostResponseIsNotResent(t *testing.T) {
 	srv := fake(t, phrasetest.WithLostResponse(1))
-	r := newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait")
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait")
 	wantCode(t, r, exitAPI)
 	if posts(srv) != 1 {
 		t.Fatalf("the POST whose answer was lost must not be resent: the fake saw %d", posts(srv))

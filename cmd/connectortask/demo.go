@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/userinput"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 	"github.com/seed-a960d6a4/connectortask/wrapper/phrasetest"
 )
@@ -75,27 +76,20 @@ func (a *app) demo(ctx context.Context) error {
 	if len(langs) == 0 {
 		return fmt.Errorf("demo: the fake's project %s has no target languages", srv.ProjectUID)
 	}
-	due, err := wrapper.ParseTime("+3d", a.now())
+	due, err := userinput.ParseTime("+3d", a.now())
 	if err != nil {
 		return err
 	}
 	taskID := "demo-download-task"
-	params := &api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: &taskID}
 	body := api.JobCreateRequestDto{TargetLangs: langs, Due: api.NewDateTimePtr(due)}
 	fmt.Fprintf(w, "demo: POST %s/api2/v1/projects/%s/jobs/connectorTask?downloadTaskId=%s with targetLangs %s, due %s\n",
 		srv.URL, srv.ProjectUID, taskID, strings.Join(langs, ", "), api.NewDateTime(due))
-	list, err := client.CreateJobsFromDownloadTask(ctx, srv.ProjectUID, params, body)
+	out, err := client.CreateJobs(ctx, srv.ProjectUID, taskID, body)
 	if err != nil {
 		return err
 	}
-	n := 0
-	if list.Jobs != nil {
-		n = len(*list.Jobs)
-	}
-	asyncID := ""
-	if list.AsyncRequest != nil {
-		asyncID = str(list.AsyncRequest.Id)
-	}
+	list := &out.JobListDto
+	n, asyncID := len(out.Jobs), out.AsyncRequestID()
 	fmt.Fprintf(w, "demo: created %d job%s; waiting for async request %s\n", n, plural(n), asyncID)
 
 	progress := wrapper.WithProgress(func(p wrapper.WaitProgress) {

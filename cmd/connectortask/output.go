@@ -85,8 +85,8 @@ func writeJobsTable(w io.Writer, r jobsResult) error {
 	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "UID\tTARGET LANG\tSTATUS\tFILENAME\tDUE")
 	var jobs []api.JobPartReference
-	if r.list != nil && r.list.Jobs != nil {
-		jobs = *r.list.Jobs
+	if r.list != nil {
+		jobs = r.list.Jobs
 	}
 	for _, j := range jobs {
 		status := ""
@@ -115,23 +115,19 @@ func writeJobsTable(w io.Writer, r jobsResult) error {
 		fmt.Fprintf(&buf, "async request %s%s: started, not awaited (use --wait, or: connectortask async get %s)\n", str(ref.Id), action, str(ref.Id))
 	}
 	if r.list != nil {
-		if r.list.Warnings != nil {
-			for _, wn := range *r.list.Warnings {
-				domain := ""
-				if wn.Domain != nil {
-					domain = string(*wn.Domain) + ": "
-				}
-				ids := ""
-				if wn.JobPartIds != nil && len(*wn.JobPartIds) > 0 {
-					ids = " (jobs " + strings.Join(*wn.JobPartIds, ", ") + ")"
-				}
-				fmt.Fprintf(&buf, "warning: %s%s%s\n", domain, str(wn.Message), ids)
+		for _, wn := range r.list.Warnings {
+			domain := ""
+			if wn.Domain != nil {
+				domain = string(*wn.Domain) + ": "
 			}
+			ids := ""
+			if len(wn.JobPartIds) > 0 {
+				ids = " (jobs " + strings.Join(wn.JobPartIds, ", ") + ")"
+			}
+			fmt.Fprintf(&buf, "warning: %s%s%s\n", domain, str(wn.Message), ids)
 		}
-		if r.list.UnsupportedFiles != nil {
-			for _, f := range *r.list.UnsupportedFiles {
-				fmt.Fprintf(&buf, "unsupported file: %s\n", f)
-			}
+		for _, f := range r.list.UnsupportedFiles {
+			fmt.Fprintf(&buf, "unsupported file: %s\n", f)
 		}
 	}
 	_, err := w.Write(buf.Bytes())
@@ -159,19 +155,11 @@ func asyncOutcome(r *api.AsyncRequestDto) string {
 		if resp.DateCreated != nil && !resp.DateCreated.IsZero() {
 			out += " at " + resp.DateCreated.String()
 		}
-		if resp.Warnings != nil && len(*resp.Warnings) > 0 {
-			out += fmt.Sprintf(" with %d warning%s", len(*resp.Warnings), plural(len(*resp.Warnings)))
+		if len(resp.Warnings) > 0 {
+			out += fmt.Sprintf(" with %d warning%s", len(resp.Warnings), plural(len(resp.Warnings)))
 		}
 		return out
 	}
-}
-
-// asyncDetail is ", errorCode X: desc" for an async request that failed, for error messages.
-func asyncDetail(r *api.AsyncRequestDto) string {
-	if r == nil {
-		return ""
-	}
-	return " (" + str(r.Id) + ": " + asyncOutcome(r) + ")"
 }
 
 func (a *app) printAsync(r *api.AsyncRequestDto) error {

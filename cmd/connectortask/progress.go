@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -85,11 +86,10 @@ type waitReporter struct {
 	done  chan struct{}
 }
 
-// waitOptions are the options of every wait for async request id: the timeout, the progress
+// waitOptions are the options of every wait for async request id: the progress
 // on stderr, and the test knobs of a.waitOpts last, so that they win. Call stop when the wait
 // has returned.
-func (a *app) waitOptions(id string, timeout time.Duration) (opts []wrapper.WaitOption, stop func()) {
-	opts = []wrapper.WaitOption{wrapper.WithWaitTimeout(timeout)}
+func (a *app) waitOptions(id string) (opts []wrapper.WaitOption, stop func()) {
 	r := &waitReporter{a: a, id: id, style: a.progressStyle(), start: time.Now()}
 	stop = func() {}
 	if r.style != progressOff {
@@ -141,4 +141,12 @@ func (r *waitReporter) line(polls int, last *api.AsyncRequestDto, elapsed time.D
 		return fmt.Sprintf("waiting for async request %s: no answer yet, %s", r.id, elapsed.Round(time.Second))
 	}
 	return fmt.Sprintf("waiting for async request %s: %s after %d poll%s, %s", r.id, state, polls, plural(polls), elapsed.Round(time.Second))
+}
+
+// waitContext bounds a wait by timeout, the --wait-timeout flag; 0 leaves only ctx's bound.
+func waitContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	if timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, timeout)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/seed-a960d6a4/connectortask/internal/userinput"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 	"github.com/seed-a960d6a4/connectortask/wrapper/phrasetest"
 )
@@ -405,7 +406,7 @@ func (a *app) rootOptions(cmd *cobra.Command) ([]wrapper.Option, error) {
 		return []wrapper.Option{wrapper.WithBaseURL(strings.TrimSpace(raw))}, nil
 	}
 	regionOpt := func(raw, source string) ([]wrapper.Option, error) {
-		r, err := wrapper.ParseRegion(strings.TrimSpace(raw))
+		r, err := userinput.ParseRegion(strings.TrimSpace(raw))
 		if err != nil {
 			return nil, usagef("%s %q: want eu or us", source, raw)
 		}

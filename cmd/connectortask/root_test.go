@@ -16,7 +16,7 @@ func TestPlainHTTPRefusedForNonLoopbackHosts(t *testing.T) {
 		ct := &countingTransport{}
 		c := newCLI(t, map[string]string{envToken: "tok"})
 		c.clientOpts = append(c.clientOpts, wrapper.WithHTTPClient(&http.Client{Transport: ct}))
-		r := c.run("--base-url", root, "create", "--project-uid", "P", "--target-lang", "de")
+		r := c.run("--base-url", root, "create", "--download-task-id", "DL", "--project-uid", "P", "--target-lang", "de")
 		wantCode(t, r, exitUsage)
 		if !strings.Contains(r.stderr, "http") {
 			t.Errorf("the error should explain the refusal\n%s", r)
@@ -31,7 +31,7 @@ func TestPlainHTTPRefusedForNonLoopbackHosts(t *testing.T) {
 }
 
 func TestRootSelectionFlagsWinOverEnvironment(t *testing.T) {
-	dry := []string{"create", "--dry-run", "--project-uid", "P", "--target-lang", "de"}
+	dry := []string{"create", "--download-task-id", "DL", "--dry-run", "--project-uid", "P", "--target-lang", "de"}
 	cases := []struct {
 		name string
 		env  map[string]string
@@ -63,11 +63,11 @@ func TestBaseURLFlagWinsOverEnvAgainstTheFake(t *testing.T) {
 	srv := fake(t)
 	env := tokenEnv(srv)
 	env[envURL] = "http://127.0.0.1:1/web" // nothing listens there
-	r := newCLI(t, env).run("--base-url", srv.URL, "create", "--project-uid", srv.ProjectUID, "--target-lang", "de")
+	r := newCLI(t, env).run("--base-url", srv.URL, "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de")
 	wantCode(t, r, exitOK)
 
 	// Without the flag, the environment's root is used: a network failure, exit 1.
-	r = newCLI(t, env).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de")
+	r = newCLI(t, env).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de")
 	wantCode(t, r, exitAPI)
 	if posts(srv) != 1 {
 		t.Errorf("want 1 POST, got %d", posts(srv))
@@ -88,15 +88,15 @@ func TestTokenFile(t *testing.T) {
 
 	// The file wins over a wrong token in the environment.
 	env := map[string]string{envURL: srv.URL, envToken: "stale-token"}
-	r := newCLI(t, env).run("--token-file", good, "create", "--project-uid", srv.ProjectUID, "--target-lang", "de")
+	r := newCLI(t, env).run("--token-file", good, "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de")
 	wantCode(t, r, exitOK)
 
-	r = newCLI(t, env).run("create", "--token-file", empty, "--project-uid", srv.ProjectUID, "--target-lang", "de")
+	r = newCLI(t, env).run("create", "--download-task-id", "DL", "--token-file", empty, "--project-uid", srv.ProjectUID, "--target-lang", "de")
 	wantCode(t, r, exitUsage)
 	if !strings.Contains(r.stderr, "empty") {
 		t.Errorf("want the empty file named\n%s", r)
 	}
-	r = newCLI(t, env).run("create", "--token-file", filepath.Join(dir, "missing"), "--project-uid", srv.ProjectUID, "--target-lang", "de")
+	r = newCLI(t, env).run("create", "--download-task-id", "DL", "--token-file", filepath.Join(dir, "missing"), "--project-uid", srv.ProjectUID, "--target-lang", "de")
 	wantCode(t, r, exitUsage)
 	if posts(srv) != 1 {
 		t.Errorf("want 1 POST, got %d", posts(srv))
@@ -111,7 +111,7 @@ func TestCredentialsMissingOrHalf(t *testing.T) {
 		"password only": {envURL: srv.URL, envPassword: "x"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			r := newCLI(t, env).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de")
+			r := newCLI(t, env).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de")
 			wantCode(t, r, exitUsage)
 			if !strings.Contains(r.stderr, envToken) && !strings.Contains(r.stderr, envPassword) {
 				t.Errorf("the error should say which variables to set\n%s", r)
@@ -122,7 +122,7 @@ func TestCredentialsMissingOrHalf(t *testing.T) {
 		t.Errorf("sent %d requests", n)
 	}
 	// With a user name and password, the CLI logs in by itself.
-	r := newCLI(t, passwordEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de")
+	r := newCLI(t, passwordEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de")
 	wantCode(t, r, exitOK)
 	if srv.CountRequests("POST", "/auth/login") != 1 {
 		t.Errorf("want one login")
@@ -136,12 +136,12 @@ func TestVerboseRunNeverPrintsSecrets(t *testing.T) {
 	c := newCLI(t, env)
 	var all strings.Builder
 	for _, args := range [][]string{
-		{"-v", "create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait"},
-		{"-v", "create", "--dry-run", "--project-uid", srv.ProjectUID, "--target-lang", "de"},
-		{"-v", "-o", "table", "create", "--project-uid", srv.ProjectUID, "--target-lang", "it", "--wait"},
+		{"-v", "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait"},
+		{"-v", "create", "--download-task-id", "DL", "--dry-run", "--project-uid", srv.ProjectUID, "--target-lang", "de"},
+		{"-v", "-o", "table", "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "it", "--wait"},
 		{"-v", "login"},
-		{"-v", "create", "--project-uid", srv.ProjectUID, "--target-lang", "de,de"},
-		{"-v", "create", "--project-uid", "Nope", "--target-lang", "de"},
+		{"-v", "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de,de"},
+		{"-v", "create", "--download-task-id", "DL", "--project-uid", "Nope", "--target-lang", "de"},
 	} {
 		r := c.run(args...)
 		all.WriteString(r.stdout)

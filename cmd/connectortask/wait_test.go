@@ -9,7 +9,7 @@ import (
 
 func TestCreateWaitPrintsJobsWithFinishedAsyncRequest(t *testing.T) {
 	srv := fake(t, phrasetest.WithAsyncPendingPolls(2))
-	r := newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait")
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait")
 	wantCode(t, r, exitOK)
 	out := decodeJobs(t, r)
 	if len(out.Jobs) != 2 {
@@ -28,7 +28,7 @@ func TestCreateWaitPrintsJobsWithFinishedAsyncRequest(t *testing.T) {
 		t.Errorf("want at least 3 polls (2 pending, then finished), fake saw %d GETs", n)
 	}
 
-	r = newCLI(t, tokenEnv(srv)).run("create", "-o", "table", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--wait")
+	r = newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "-o", "table", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--wait")
 	wantCode(t, r, exitOK)
 	if !strings.Contains(r.stdout, "finished") {
 		t.Errorf("the table should show the async outcome\n%s", r)
@@ -37,7 +37,7 @@ func TestCreateWaitPrintsJobsWithFinishedAsyncRequest(t *testing.T) {
 
 func TestCreateWaitAsyncErrorExits1WithJobsOnStdout(t *testing.T) {
 	srv := fake(t, phrasetest.WithAsyncFailure("ImportFailed", "The file could not be imported."))
-	r := newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait")
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait")
 	wantCode(t, r, exitAPI)
 	out := decodeJobs(t, r)
 	if len(out.Jobs) != 2 {
@@ -54,7 +54,7 @@ func TestCreateWaitAsyncErrorExits1WithJobsOnStdout(t *testing.T) {
 
 func TestCreateWaitTimeoutExits3WithJobsOnStdout(t *testing.T) {
 	srv := fake(t, phrasetest.WithAsyncNeverFinishes())
-	r := newCLI(t, tokenEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait", "--wait-timeout", "150ms")
+	r := newCLI(t, tokenEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait", "--wait-timeout", "150ms")
 	wantCode(t, r, exitTimeout)
 	out := decodeJobs(t, r)
 	if len(out.Jobs) != 2 || out.AsyncRequest == nil || out.AsyncRequest.Id == nil {
@@ -70,7 +70,7 @@ func TestCreateWaitTimeoutExits3WithJobsOnStdout(t *testing.T) {
 
 func TestReloginAfterTokenExpiry(t *testing.T) {
 	srv := fake(t, phrasetest.WithTokenExpiresAfterCalls(1))
-	r := newCLI(t, passwordEnv(srv)).run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--wait")
+	r := newCLI(t, passwordEnv(srv)).run("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--wait")
 	wantCode(t, r, exitOK)
 	if n := srv.CountRequests("POST", "/auth/login"); n < 2 {
 		t.Errorf("want a second login after the token expired, fake saw %d logins", n)

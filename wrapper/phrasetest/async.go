@@ -59,14 +59,14 @@ func (f *fake) getAsync(w http.ResponseWriter, r *http.Request, id string) {
 		resp := &api.AsyncResponseDto{
 			DateCreated:           api.NewDateTimePtr(*a.finished),
 			AcceptedSegmentsCount: ptr(int32(SegmentsPerJob * a.jobs)),
-			ErrorDetails:          &[]api.ErrorDetailDto{},
-			Warnings:              &[]api.ErrorDetailDto{},
+			ErrorDetails:          []api.ErrorDetailDto{},
+			Warnings:              []api.ErrorDetailDto{},
 		}
 		if f.cfg.asyncFailCode != "" || f.cfg.asyncFailDesc != "" {
 			resp.ErrorCode = ptr(f.cfg.asyncFailCode)
 			resp.ErrorDesc = ptr(f.cfg.asyncFailDesc)
 			resp.AcceptedSegmentsCount = ptr[int32](0)
-			resp.ErrorDetails = &[]api.ErrorDetailDto{{
+			resp.ErrorDetails = []api.ErrorDetailDto{{
 				Code:    ptr(f.cfg.asyncFailCode),
 				Message: ptr(f.cfg.asyncFailDesc),
 				Args:    &map[string]any{},

@@ -101,7 +101,7 @@ func TestAsyncFailure(t *testing.T) {
 	resp := poll(t, c, id)
 	ar := resp.JSON200.AsyncResponse
 	if ar == nil || deref(ar.ErrorCode) != "ImportFailed" || deref(ar.ErrorDesc) != "The file could not be imported." ||
-		ar.ErrorDetails == nil || len(*ar.ErrorDetails) != 1 || deref((*ar.ErrorDetails)[0].Code) != "ImportFailed" {
+		ar.ErrorDetails == nil || len(ar.ErrorDetails) != 1 || deref(ar.ErrorDetails[0].Code) != "ImportFailed" {
 		t.Errorf("asyncResponse = %s", resp.Body)
 	}
 	if !bytes.Contains(resp.Body, []byte(`"errorDesc":`)) || bytes.Contains(resp.Body, []byte(`"errorDescription"`)) {

@@ -109,8 +109,8 @@ func TestLoginRefusals(t *testing.T) {
 		http.StatusUnauthorized, phrasetest.CodeAuthInvalidCredentials)
 	e := wantError(t, do(t, srv, "POST", "/api2/v1/auth/login", `{"userName":"demo"}`, json...),
 		http.StatusBadRequest, phrasetest.CodeMissingField)
-	if e.ErrorDetails == nil || len(*e.ErrorDetails) != 1 {
-		t.Errorf("errorDetails = %v, want one naming password", deref(e.ErrorDetails))
+	if e.ErrorDetails == nil || len(e.ErrorDetails) != 1 {
+		t.Errorf("errorDetails = %v, want one naming password", e.ErrorDetails)
 	}
 	wantError(t, do(t, srv, "POST", "/api2/v1/auth/login", `{"userName":`, json...),
 		http.StatusBadRequest, phrasetest.CodeInvalidRequestBody)

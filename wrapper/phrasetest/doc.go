@@ -2,8 +2,8 @@
 // net/http/httptest: [NewServer] starts it on a loopback port, [Server.URL] is the API root
 // (including /web, like https://cloud.memsource.com/web), and [Server.Close] stops it.
 //
-// The fake implements the server interface generated from openapi.yaml (api.ServerInterface),
-// so it is held to the same spec as the client. It serves the three calls the spec describes:
+// The fake implements the server interface generated from openapi.yaml (in a package internal
+// to this module), so it is held to the same spec as the client. It serves the three calls the spec describes:
 //
 //   - POST /api2/v1/auth/login: exchanges [Server.Username] and [Server.Password] for a token.
 //   - POST /api2/v1/projects/{projectUid}/jobs/connectorTask: validates the request as Phrase

@@ -27,8 +27,9 @@ func Example() {
 		panic(err)
 	}
 
+	downloadTaskID := "5f8c2b1e9d4a7c3b"
 	resp, err := client.CreateJobFromAsyncDownloadTaskWithResponse(ctx, srv.ProjectUID,
-		&api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: ptr("5f8c2b1e9d4a7c3b")},
+		&api.CreateJobFromAsyncDownloadTaskParams{DownloadTaskId: &downloadTaskID},
 		api.JobCreateRequestDto{
 			TargetLangs: []string{"de", "fr"},
 			Due:         api.NewDateTimePtr(time.Date(2026, 12, 1, 17, 0, 0, 0, time.UTC)),
@@ -37,7 +38,7 @@ func Example() {
 		panic(err)
 	}
 	fmt.Println("status:", resp.StatusCode())
-	for _, job := range *resp.JSON201.Jobs {
+	for _, job := range resp.JSON201.Jobs {
 		fmt.Println("job:", *job.TargetLang, *job.Status, "due", job.DateDue)
 	}
 

@@ -175,17 +175,17 @@ func TestUnknownEnumsAndFields(t *testing.T) {
 		t.Fatalf("create: %d %s", resp.StatusCode(), resp.Body)
 	}
 	wantPhraseDates(t, resp.Body, 4)
-	job := (*list.Jobs)[0]
+	job := list.Jobs[0]
 	if s := *job.Status; s != phrasetest.UnknownJobStatus || s.Valid() {
 		t.Errorf("status = %q (valid %v), want the unknown %q", s, s.Valid(), phrasetest.UnknownJobStatus)
 	}
 	if a := *list.AsyncRequest.Action; a != phrasetest.UnknownAsyncAction || a.Valid() {
 		t.Errorf("action = %q", a)
 	}
-	if w := *list.Warnings; len(w) != 1 || *w[0].Domain != phrasetest.UnknownWarningDomain {
+	if w := list.Warnings; len(w) != 1 || *w[0].Domain != phrasetest.UnknownWarningDomain {
 		t.Errorf("warnings = %s", mustJSON(w))
 	}
-	if p := *job.Providers; len(p) != 1 || p[0].Type != phrasetest.UnknownProviderType {
+	if p := job.Providers; len(p) != 1 || p[0].Type != phrasetest.UnknownProviderType {
 		t.Errorf("providers = %s", mustJSON(p))
 	}
 	// Unknown fields in every object (top, asyncRequest, job, jobAssignedEmailTemplate, provider,

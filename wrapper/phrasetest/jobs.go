@@ -143,7 +143,7 @@ func (f *fake) newJobs(req *api.JobCreateRequestDto, p project, params api.Creat
 		jobs = append(jobs, api.JobPartReference{
 			Uid:                           ptr(f.ids.next(idUID)),
 			Status:                        ptr(status),
-			Providers:                     ptr(f.providersFor(req, lang)),
+			Providers:                     f.providersFor(req, lang),
 			TargetLang:                    ptr(lang),
 			WorkflowLevel:                 ptr[int32](1),
 			WorkflowStep:                  &step,
@@ -170,18 +170,18 @@ func (f *fake) newJobs(req *api.JobCreateRequestDto, p project, params api.Creat
 		warnings = append(warnings, api.JobCreateWarningDto{
 			Domain:     ptr(api.WarningDomain(UnknownWarningDomain)),
 			Message:    ptr("A warning from a part of Phrase this spec does not know."),
-			JobPartIds: ptr([]string{*jobs[0].Uid}),
+			JobPartIds: []string{*jobs[0].Uid},
 		})
 	}
 	return api.JobListDto{
-		UnsupportedFiles: ptr([]string{}),
-		Jobs:             &jobs,
+		UnsupportedFiles: []string{},
+		Jobs:             jobs,
 		AsyncRequest: &api.AsyncRequestReference{
 			Id:          ptr(asyncID),
 			DateCreated: api.NewDateTimePtr(now),
 			Action:      ptr(action),
 		},
-		Warnings: &warnings,
+		Warnings: warnings,
 	}
 }
 

@@ -66,7 +66,7 @@ func TestCreateJobsAnswersEveryField(t *testing.T) {
 	if deref(list.AsyncRequest.Action) != api.AsyncRequestActionPREANALYSE || !list.AsyncRequest.DateCreated.Equal(t0) {
 		t.Errorf("asyncRequest = %+v", list.AsyncRequest)
 	}
-	jobs := *list.Jobs
+	jobs := list.Jobs
 	if len(jobs) != 3 {
 		t.Fatalf("%d jobs, want one per target language", len(jobs))
 	}
@@ -87,13 +87,13 @@ func TestCreateJobsAnswersEveryField(t *testing.T) {
 	if len(uids) != 3 {
 		t.Errorf("job uids repeat: %v", uids)
 	}
-	if p := *jobs[0].Providers; len(p) != 1 || p[0].Type != api.ProviderTypeVENDOR || deref(p[0].Uid) != "Vn3kRt8sQw1Lp0Zx" || p[0].Id == nil {
+	if p := jobs[0].Providers; len(p) != 1 || p[0].Type != api.ProviderTypeVENDOR || deref(p[0].Uid) != "Vn3kRt8sQw1Lp0Zx" || p[0].Id == nil {
 		t.Errorf("de providers = %s", mustJSON(p))
 	}
-	if p := *jobs[1].Providers; len(p) != 1 || p[0].Type != api.ProviderTypeUSER || deref(p[0].Id) != "1024" {
+	if p := jobs[1].Providers; len(p) != 1 || p[0].Type != api.ProviderTypeUSER || deref(p[0].Id) != "1024" {
 		t.Errorf("fr providers = %s", mustJSON(p))
 	}
-	if p := *jobs[2].Providers; len(p) != 0 {
+	if p := jobs[2].Providers; len(p) != 0 {
 		t.Errorf("ja providers = %s, want none", mustJSON(p))
 	}
 	if got := srv.Jobs(); mustJSON(got) != mustJSON(jobs) {
@@ -120,11 +120,11 @@ func TestCreateJobsDefaults(t *testing.T) {
 	if err := json.Unmarshal(r.body, &list); err != nil {
 		t.Fatal(err)
 	}
-	j := (*list.Jobs)[0]
+	j := list.Jobs[0]
 	if *j.Filename != "download-dt1" {
 		t.Errorf("filename = %q, want it named after downloadTaskId", *j.Filename)
 	}
-	if !j.DateDue.Equal(t0.Add(phrasetest.DefaultDueAfter)) || *j.Continuous || *j.NotificationIntervalInMinutes != 0 || len(*j.Providers) != 0 {
+	if !j.DateDue.Equal(t0.Add(phrasetest.DefaultDueAfter)) || *j.Continuous || *j.NotificationIntervalInMinutes != 0 || len(j.Providers) != 0 {
 		t.Errorf("job = %s", mustJSON(j))
 	}
 }
@@ -217,7 +217,7 @@ func TestCreateJobsChecks(t *testing.T) {
 			} else {
 				e := wantError(t, r, tc.status, tc.code)
 				if tc.status == 400 && tc.code != phrasetest.CodeInvalidRequestBody && tc.code != phrasetest.CodeInvalidParameter &&
-					(e.ErrorDetails == nil || len(*e.ErrorDetails) == 0) {
+					len(e.ErrorDetails) == 0 {
 					t.Errorf("no errorDetails naming the field: %s", r.body)
 				}
 			}

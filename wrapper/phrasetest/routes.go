@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/apiserver"
 )
 
 // Paths of the API, under BasePath.
@@ -25,7 +25,7 @@ const (
 // error body.
 func (f *fake) routes() http.Handler {
 	mux := http.NewServeMux()
-	api.HandlerWithOptions(f, api.StdHTTPServerOptions{
+	apiserver.HandlerWithOptions(f, apiserver.StdHTTPServerOptions{
 		BaseURL:    BasePath,
 		BaseRouter: mux,
 		ErrorHandlerFunc: func(w http.ResponseWriter, _ *http.Request, err error) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/apiserver"
 )
 
 // BasePath is the path prefix Phrase serves its API under; [Server.URL] ends with it.
@@ -150,7 +151,7 @@ func (s *Server) Client() *http.Client { return s.client }
 // Addr returns the address the Server listens on, e.g. 127.0.0.1:41234.
 func (s *Server) Addr() string { return s.listener.Addr().String() }
 
-// fake is the state and handlers of the fake; it implements api.ServerInterface.
+// fake is the state and handlers of the fake; it implements apiserver.ServerInterface.
 type fake struct {
 	cfg     config
 	handler http.Handler
@@ -170,7 +171,7 @@ type fake struct {
 	lostLeft        int
 }
 
-var _ api.ServerInterface = (*fake)(nil)
+var _ apiserver.ServerInterface = (*fake)(nil)
 
 func newFake(opts []Option) *fake {
 	cfg := defaultConfig()

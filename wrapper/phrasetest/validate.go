@@ -10,12 +10,12 @@ import (
 	"github.com/seed-a960d6a4/connectortask/api"
 )
 
-// MaxPathLength is the longest path (in UTF-16 code units, as Phrase's Java counts) a job
+// maxPathLength is the longest path (in UTF-16 code units, as Phrase's Java counts) a job
 // creation request may carry.
-const MaxPathLength = 255
+const maxPathLength = 255
 
-// MaxNotificationInterval is the largest notificationIntervalInMinutes (the smallest is 0).
-const MaxNotificationInterval = 1440
+// maxNotificationInterval is the largest notificationIntervalInMinutes (the smallest is 0).
+const maxNotificationInterval = 1440
 
 // problem is why a request is refused with 400.
 type problem struct {
@@ -51,9 +51,9 @@ func validateJobCreate(req *api.JobCreateRequestDto, p project) *problem {
 				fmt.Sprintf("Target language %q is not a target language of project %s.", lang, p.uid))
 		}
 	}
-	if req.Path != nil && len(utf16.Encode([]rune(*req.Path))) > MaxPathLength {
+	if req.Path != nil && len(utf16.Encode([]rune(*req.Path))) > maxPathLength {
 		return newProblem(CodeFieldTooLong, "path",
-			fmt.Sprintf("path must be at most %d characters long.", MaxPathLength))
+			fmt.Sprintf("path must be at most %d characters long.", maxPathLength))
 	}
 	if prob := validateNotify(req.NotifyProvider, "notifyProvider"); prob != nil {
 		return prob
@@ -118,9 +118,9 @@ func validateNotify(n *api.NotifyProviderDto, field string) *problem {
 	if n == nil {
 		return nil
 	}
-	if v := n.NotificationIntervalInMinutes; v != nil && (*v < 0 || *v > MaxNotificationInterval) {
+	if v := n.NotificationIntervalInMinutes; v != nil && (*v < 0 || *v > maxNotificationInterval) {
 		return newProblem(CodeValueOutOfRange, field+".notificationIntervalInMinutes",
-			fmt.Sprintf("notificationIntervalInMinutes must be between 0 and %d; got %d.", MaxNotificationInterval, *v))
+			fmt.Sprintf("notificationIntervalInMinutes must be between 0 and %d; got %d.", maxNotificationInterval, *v))
 	}
 	if n.OrganizationEmailTemplate.Id == "" {
 		return newProblem(CodeMissingField, field+".organizationEmailTemplate.id",

@@ -10,13 +10,13 @@ import (
 	"github.com/seed-a960d6a4/connectortask/api"
 )
 
-// PhraseDateLayout is the layout of every date-time the fake writes: Phrase's own, with a
+// phraseDateLayout is the layout of every date-time the fake writes: Phrase's own, with a
 // colon-less offset, always +0000 (e.g. 2026-11-28T17:03:12+0000). api.DateTime reads it.
-const PhraseDateLayout = "2006-01-02T15:04:05-0700"
+const phraseDateLayout = "2006-01-02T15:04:05-0700"
 
-// FormatPhraseDate returns t as Phrase writes it: UTC, whole seconds, "+0000".
-func FormatPhraseDate(t time.Time) string {
-	return t.UTC().Truncate(time.Second).Format(PhraseDateLayout)
+// formatPhraseDate returns t as Phrase writes it: UTC, whole seconds, "+0000".
+func formatPhraseDate(t time.Time) string {
+	return t.UTC().Truncate(time.Second).Format(phraseDateLayout)
 }
 
 // dateKeys are the JSON names of every date-time field the fake writes. api.DateTime marshals
@@ -110,7 +110,7 @@ func rewriteDates(node any, key string) (any, error) {
 			if err != nil {
 				return nil, fmt.Errorf("phrasetest: date field %s: %w", key, err)
 			}
-			return FormatPhraseDate(d.Time), nil
+			return formatPhraseDate(d.Time), nil
 		}
 	}
 	return node, nil
@@ -149,7 +149,7 @@ func (f *fake) writeJSON(w http.ResponseWriter, status int, v any, set map[strin
 func (f *fake) writeError(w http.ResponseWriter, status int, code, desc string, details ...api.ErrorDetailDto) {
 	e := api.ErrorResponse{ErrorCode: &code, ErrorDescription: &desc}
 	if len(details) > 0 {
-		e.ErrorDetails = &details
+		e.ErrorDetails = details
 	}
 	f.writeJSON(w, status, e, nil)
 }

@@ -66,7 +66,7 @@ func TestFormatPhraseDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := FormatPhraseDate(d.Time); got != "2026-11-28T17:03:12+0000" {
-		t.Errorf("FormatPhraseDate = %s", got)
+	if got := formatPhraseDate(d.Time); got != "2026-11-28T17:03:12+0000" {
+		t.Errorf("formatPhraseDate = %s", got)
 	}
 }

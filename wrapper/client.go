@@ -47,7 +47,7 @@ type Client struct {
 	validate       bool
 	auth           *authenticator
 	api            *api.ClientWithResponses
-	secrets        *redact.Set // the token or password, and every login token obtained
+	secrets        *redact.Set                       // the token or password, and every login token obtained
 	retryHook      func(context.Context, RetryEvent) // WithRetryHook; nil when not set
 
 	// sleep waits d or until ctx is done; tests replace it to observe waits without waiting.

@@ -207,8 +207,10 @@ func (c *Client) prepareCreate(projectUID, downloadTaskID string, body api.JobCr
 	if strings.TrimSpace(projectUID) == "" {
 		return body, nil, &ValidationError{Problems: []Problem{{Path: "projectUid", Message: "the project uid is empty", Fix: "pass the uid of the project to create the jobs in"}}}
 	}
+	// The source rule holds even WithoutValidation; its problem is reported with the others.
+	var ps []Problem
 	if p, ok := sourceProblem(downloadTaskID, &body); !ok {
-		return body, nil, &ValidationError{Problems: []Problem{p}}
+		ps = append(ps, p)
 	}
 	now := c.now()
 	body = c.applyDefaults(body, now)
@@ -218,8 +220,15 @@ func (c *Client) prepareCreate(projectUID, downloadTaskID string, body api.JobCr
 	}
 	if c.validate {
 		if err := validateEncoded(&body, encoded, now); err != nil {
-			return body, nil, err
+			var invalid *ValidationError
+			if !errors.As(err, &invalid) {
+				return body, nil, err
+			}
+			ps = append(ps, invalid.Problems...)
 		}
+	}
+	if err := problemsErr(ps); err != nil {
+		return body, nil, err
 	}
 	return body, encoded, nil
 }

@@ -36,7 +36,7 @@ func wantNone(t *testing.T, what, text string, subs ...string) {
 
 func TestE2EEveryProblemAtOnceFlagsIncluded(t *testing.T) {
 	srv := fake(t)
-	r := runBin(t, tokenEnv(srv), "", "--timeout", "0s", "create", "--project-uid", srv.ProjectUID,
+	r := runBin(t, tokenEnv(srv), "", "--timeout", "0s", "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID,
 		"--path", strings.Repeat("p", 300), "--due", "tomorrow", "--callback-url", "ftp://x",
 		"--target-lang", "de fr,it", "--wait", "--wait-timeout", "5x", "--progress", "sometimes", "--continuous=maybe")
 	wantCode(t, r, exitUsage)
@@ -57,7 +57,7 @@ func TestE2EEveryProblemAtOnceFlagsIncluded(t *testing.T) {
 	}
 
 	// The issue's own example, and a missing --project-uid and target language together.
-	r = runBin(t, tokenEnv(srv), "", "create", "--project-uid", srv.ProjectUID, "--target-lang", "de",
+	r = runBin(t, tokenEnv(srv), "", "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de",
 		"--path", strings.Repeat("p", 300), "--due", "tomorrow", "--callback-url", "ftp://x")
 	wantCode(t, r, exitUsage)
 	wantAll(t, "stderr", r.stderr, "(3 problems)", "--due:", "/callbackUrl:", "/path:")
@@ -67,7 +67,7 @@ func TestE2EEveryProblemAtOnceFlagsIncluded(t *testing.T) {
 	wantNone(t, "stderr", r.stderr, "null is not allowed")
 
 	// A --dry-run that does not parse must not turn into a real run, in batch mode too.
-	r = runBin(t, tokenEnv(srv), "", "create", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--dry-run=yes please")
+	r = runBin(t, tokenEnv(srv), "", "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--dry-run=yes please")
 	wantCode(t, r, exitUsage)
 	wantAll(t, "stderr", r.stderr, `--dry-run: "yes please" is not true or false`)
 	r = runBin(t, tokenEnv(srv), "", "--timeout", "1x", "create", "--batch", tasksFile(t, numbered(2)...), "--project-uid", srv.ProjectUID,
@@ -82,19 +82,19 @@ func TestE2EEveryProblemAtOnceFlagsIncluded(t *testing.T) {
 func TestE2EDueNowIsRefused(t *testing.T) {
 	srv := fake(t)
 	for _, due := range []string{"+0d", "+0s", "+0h"} {
-		r := runBin(t, tokenEnv(srv), "", "create", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--due", due)
+		r := runBin(t, tokenEnv(srv), "", "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--due", due)
 		wantCode(t, r, exitUsage)
 		wantAll(t, "stderr", r.stderr, "/due: due ", "is now, not in the future", "give a date in the future")
 		if r.stdout != "" {
 			t.Errorf("stdout should be empty\n%s", r)
 		}
 	}
-	r := runBin(t, nil, "", "create", "--dry-run", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--due", "+0d")
+	r := runBin(t, nil, "", "create", "--dry-run", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--due", "+0d")
 	wantCode(t, r, exitUsage)
 	if n := len(srv.Requests()); n != 0 {
 		t.Fatalf("the fake received %d requests, want none", n)
 	}
-	r = runBin(t, tokenEnv(srv), "", "create", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--due", "+1h")
+	r = runBin(t, tokenEnv(srv), "", "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--due", "+1h")
 	wantCode(t, r, exitOK)
 	if posts(srv) != 1 {
 		t.Errorf("want 1 POST, got %d", posts(srv))
@@ -138,10 +138,10 @@ func TestE2ELanguageCodes(t *testing.T) {
 
 	// The same rule before sending, flags or --data: nothing reaches the fake.
 	srv := fake(t)
-	r = runBin(t, tokenEnv(srv), "", "create", "--project-uid", srv.ProjectUID, "--target-lang", "de,x/y")
+	r = runBin(t, tokenEnv(srv), "", "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de,x/y")
 	wantCode(t, r, exitUsage)
 	wantAll(t, "stderr", r.stderr, `/targetLangs/1: "x/y" is not a language code: it contains a slash`)
-	r = runBin(t, tokenEnv(srv), `{"targetLangs":["de\tfr"]}`, "create", "--project-uid", srv.ProjectUID, "--data", "-")
+	r = runBin(t, tokenEnv(srv), `{"targetLangs":["de\tfr"]}`, "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--data", "-")
 	wantCode(t, r, exitUsage)
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("the fake received %d requests, want none", n)
@@ -156,10 +156,10 @@ func TestE2EDuplicateKeys(t *testing.T) {
 	wantAll(t, "stderr", r.stderr, `/targetLangs: key "targetLangs" appears twice in one object (lines 1 and 3)`)
 
 	srv := fake(t)
-	r = runBin(t, tokenEnv(srv), dup, "create", "--project-uid", srv.ProjectUID, "--data", "-")
+	r = runBin(t, tokenEnv(srv), dup, "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--data", "-")
 	wantCode(t, r, exitUsage)
 	wantAll(t, "stderr", r.stderr, "nothing was sent", `key "targetLangs" appears twice`)
-	r = runBin(t, nil, dup, "create", "--project-uid", srv.ProjectUID, "--data", "-", "--dry-run")
+	r = runBin(t, nil, dup, "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--data", "-", "--dry-run")
 	wantCode(t, r, exitUsage)
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("the fake received %d requests, want none", n)
@@ -171,7 +171,7 @@ func TestE2EDuplicateKeys(t *testing.T) {
 func TestE2EMessagesSpeakCLI(t *testing.T) {
 	srv := fake(t)
 	r := runBin(t, map[string]string{envToken: srv.Token}, "", "--base-url", "https://jane:Xq9-secret@phrase.example.com/web",
-		"create", "--project-uid", "P", "--target-lang", "de")
+		"create", "--download-task-id", "DL", "--project-uid", "P", "--target-lang", "de")
 	wantCode(t, r, exitUsage)
 	wantAll(t, "stderr", r.stderr, "--base-url carries a user name or password", envToken, envUsername, envPassword, "--token-file")
 	wantNone(t, "stderr", r.stderr, "wrapper:", "WithCredentials", "WithAPIToken", "Xq9-secret")
@@ -249,7 +249,7 @@ func TestE2EMockHelpDocumentsEveryFault(t *testing.T) {
 
 func TestE2EMockURLLineAndFaults(t *testing.T) {
 	project := phrasetest.DefaultProjectUID
-	create := []string{"create", "--project-uid", project, "--target-lang", "de"}
+	create := []string{"create", "--download-task-id", "DL", "--project-uid", project, "--target-lang", "de"}
 	tokenAt := func(root string) map[string]string {
 		return map[string]string{envURL: root, envToken: phrasetest.DefaultToken}
 	}
@@ -319,7 +319,7 @@ func TestE2EMockURLLineAndFaults(t *testing.T) {
 
 func TestE2EProgressForLogs(t *testing.T) {
 	srv := fake(t, phrasetest.WithAsyncPendingPolls(1)) // one pause of ~2s between two polls
-	wait := []string{"create", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--wait", "--progress-interval", "100ms"}
+	wait := []string{"create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--wait", "--progress-interval", "100ms"}
 	cases := []struct {
 		name  string
 		ci    string
@@ -401,7 +401,7 @@ func TestE2ECtrlCDuringWait(t *testing.T) {
 		}
 		return p
 	}
-	r := start("create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait").signal(syscall.SIGINT)
+	r := start("create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--wait").signal(syscall.SIGINT)
 	wantCode(t, r, 130)
 	out := decodeJobs(t, r)
 	if len(out.Jobs) != 2 || out.AsyncRequest == nil || out.AsyncRequest.Id == nil {
@@ -414,7 +414,7 @@ func TestE2ECtrlCDuringWait(t *testing.T) {
 	}
 
 	// The table says the wait was interrupted, not "not awaited".
-	r = start("-o", "table", "create", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--wait").signal(syscall.SIGINT)
+	r = start("-o", "table", "create", "--download-task-id", "DL", "--project-uid", srv.ProjectUID, "--target-lang", "de", "--wait").signal(syscall.SIGINT)
 	wantCode(t, r, 130)
 	wantAll(t, "stdout", r.stdout, "wait interrupted")
 	wantNone(t, "stdout", r.stdout, "not awaited")

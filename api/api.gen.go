@@ -146,6 +146,27 @@ func (e AsyncRequestAction) Valid() bool {
 	}
 }
 
+// Defines values for ImportStatus.
+const (
+	ImportStatusERROR   ImportStatus = "ERROR"
+	ImportStatusOK      ImportStatus = "OK"
+	ImportStatusRUNNING ImportStatus = "RUNNING"
+)
+
+// Valid indicates whether the value is a known member of the ImportStatus enum.
+func (e ImportStatus) Valid() bool {
+	switch e {
+	case ImportStatusERROR:
+		return true
+	case ImportStatusOK:
+		return true
+	case ImportStatusRUNNING:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for JobStatus.
 const (
 	JobStatusACCEPTED  JobStatus = "ACCEPTED"
@@ -410,6 +431,27 @@ type IdReferenceLong struct {
 	Id int64 `json:"id"`
 }
 
+// ImportStatus The state of a job's import. Known values: `RUNNING`, `ERROR`, `OK`. Phrase may add
+// values; readers must accept others.
+//
+// Example: OK
+type ImportStatus string
+
+// ImportStatusDtoV2 How the import of a job's file went.
+type ImportStatusDtoV2 struct {
+	// ErrorMessage Why the import failed, for people.
+	//
+	// Example: The file could not be parsed.
+	ErrorMessage *string `json:"errorMessage,omitempty"`
+
+	// Status The state of a job's import. Known values: `RUNNING`, `ERROR`, `OK`. Phrase may add
+	// values; readers must accept others.
+	//
+	//
+	// Example: OK
+	Status *ImportStatus `json:"status,omitempty"`
+}
+
 // JobCreateRemoteFileDto A remote file to fetch through a connector.
 type JobCreateRemoteFileDto struct {
 	// ConnectorToken The connector's token. A credential; never log it.
@@ -595,6 +637,84 @@ type JobPartReference struct {
 	WorkflowStep *WorkflowStepReference `json:"workflowStep,omitempty"`
 }
 
+// JobPartReferenceV2 A job (a job part) of a project, as the list of jobs shows it.
+type JobPartReferenceV2 struct {
+	// Continuous Whether the job is continuous.
+	Continuous *bool `json:"continuous,omitempty"`
+
+	// DateCreated When the job was created.
+	//
+	// Example: 2026-11-28T17:03:12Z
+	DateCreated *DateTime `json:"dateCreated,omitempty"`
+
+	// DateDue When the job is due.
+	//
+	// Example: 2026-12-01T17:00:00Z
+	DateDue *DateTime `json:"dateDue,omitempty"`
+
+	// Filename The name of the job's source file.
+	//
+	// Example: winter-campaign.docx
+	Filename *string `json:"filename,omitempty"`
+
+	// ImportStatus How the import of a job's file went.
+	ImportStatus *ImportStatusDtoV2 `json:"importStatus,omitempty"`
+
+	// Imported Whether the file has been imported.
+	Imported *bool `json:"imported,omitempty"`
+
+	// InnerId A sequential number of a job in a project; jobs created from the same file share the
+	// same innerId across workflow steps.
+	//
+	//
+	// Example: 12
+	InnerId *string `json:"innerId,omitempty"`
+
+	// OriginalFileDirectory The folder the source file came from.
+	//
+	// Example: marketing/2026/winter
+	OriginalFileDirectory *string `json:"originalFileDirectory,omitempty"`
+
+	// Owner A user.
+	Owner *UserReference `json:"owner,omitempty"`
+
+	// Providers The providers assigned to the job.
+	Providers *[]ProviderReference `json:"providers,omitempty"`
+
+	// ServerTaskId The id of the server task behind the job.
+	//
+	// Example: 5f8c2b1e9d4a7c3b
+	ServerTaskId *string `json:"serverTaskId,omitempty"`
+
+	// SourceFileUid The uid of the job's source file; the jobs created from one file share it.
+	//
+	// Example: Sf6hJ8kL0zX2cV4b
+	SourceFileUid *string `json:"sourceFileUid,omitempty"`
+
+	// Split Whether the job was split.
+	Split *bool `json:"split,omitempty"`
+
+	// Status The status of a job. Known values: `NEW`, `ACCEPTED`, `DECLINED`, `REJECTED`, `DELIVERED`,
+	// `EMAILED`, `COMPLETED`, `CANCELLED`. Phrase may add values; readers must accept others.
+	//
+	//
+	// Example: NEW
+	Status *JobStatus `json:"status,omitempty"`
+
+	// TargetLang The job's target language.
+	//
+	// Example: de
+	TargetLang *string `json:"targetLang,omitempty"`
+
+	// Uid The job's uid.
+	//
+	// Example: Jb4rT8yU2iO6pA1s
+	Uid *string `json:"uid,omitempty"`
+
+	// WorkflowStep The workflow step of a job, as the list of jobs shows it.
+	WorkflowStep *ProjectWorkflowStepReference `json:"workflowStep,omitempty"`
+}
+
 // JobStatus The status of a job. Known values: `NEW`, `ACCEPTED`, `DECLINED`, `REJECTED`, `DELIVERED`,
 // `EMAILED`, `COMPLETED`, `CANCELLED`. Phrase may add values; readers must accept others.
 //
@@ -654,6 +774,37 @@ type NotifyProviderDto struct {
 // ObjectReference A reference to an object whose fields Phrase does not document (seen as `{}`).
 type ObjectReference map[string]interface{}
 
+// PageDtoJobPartReferenceV2 One page of a project's jobs.
+type PageDtoJobPartReferenceV2 struct {
+	// Content The jobs of this page (absent with `count=true`), in no documented order.
+	Content *[]JobPartReferenceV2 `json:"content,omitempty"`
+
+	// NumberOfElements How many jobs this page holds.
+	//
+	// Example: 1
+	NumberOfElements *int32 `json:"numberOfElements,omitempty"`
+
+	// PageNumber The number of this page, zero-based.
+	//
+	// Example: 0
+	PageNumber *int32 `json:"pageNumber,omitempty"`
+
+	// PageSize The page size asked for.
+	//
+	// Example: 50
+	PageSize *int32 `json:"pageSize,omitempty"`
+
+	// TotalElements How many jobs match, on all pages.
+	//
+	// Example: 1
+	TotalElements *int32 `json:"totalElements,omitempty"`
+
+	// TotalPages How many pages there are at this page size.
+	//
+	// Example: 1
+	TotalPages *int32 `json:"totalPages,omitempty"`
+}
+
 // ProjectReference A project, by name and uid.
 type ProjectReference struct {
 	// Name The project's name.
@@ -665,6 +816,29 @@ type ProjectReference struct {
 	//
 	// Example: Pr2wE4rT6yU8iO0p
 	Uid *string `json:"uid,omitempty"`
+}
+
+// ProjectWorkflowStepReference The workflow step of a job, as the list of jobs shows it.
+type ProjectWorkflowStepReference struct {
+	// Id The step's id.
+	//
+	// Example: 7
+	Id *string `json:"id,omitempty"`
+
+	// Name The step's name.
+	//
+	// Example: Translation
+	Name *string `json:"name,omitempty"`
+
+	// Order The step's position in the workflow.
+	//
+	// Example: 1
+	Order *int32 `json:"order,omitempty"`
+
+	// WorkflowLevel The workflow level of the step (1 for the first).
+	//
+	// Example: 1
+	WorkflowLevel *int32 `json:"workflowLevel,omitempty"`
 }
 
 // ProviderReference A provider (a user or a vendor) by id or uid.
@@ -863,6 +1037,43 @@ type CreateJobFromAsyncDownloadTaskParams struct {
 	Continuous *bool `form:"continuous,omitempty" json:"continuous,omitempty"`
 }
 
+// ListPartsV2Params defines parameters for ListPartsV2.
+type ListPartsV2Params struct {
+	// PageNumber The page to return, zero-based.
+	PageNumber *int32 `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
+
+	// PageSize How many jobs a page holds. No maximum is documented; Phrase's list calls commonly cap
+	// it at 50, so do not ask for more.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// Count Answer only the counts (`totalElements`, ...), without `content`.
+	Count *bool `form:"count,omitempty" json:"count,omitempty"`
+
+	// WorkflowLevel Only jobs of this workflow level (1 for the first step; not zero-based).
+	WorkflowLevel *int32 `form:"workflowLevel,omitempty" json:"workflowLevel,omitempty"`
+
+	// Status Only jobs with one of these statuses; repeat the parameter for several.
+	Status *[]JobStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// AssignedUser Only jobs assigned to the user with this numeric id.
+	AssignedUser *int64 `form:"assignedUser,omitempty" json:"assignedUser,omitempty"`
+
+	// DueInHours Only jobs due in at most this many hours.
+	DueInHours *int32 `form:"dueInHours,omitempty" json:"dueInHours,omitempty"`
+
+	// Filename Only jobs of the file with this name.
+	Filename *string `form:"filename,omitempty" json:"filename,omitempty"`
+
+	// TargetLang Only jobs of this target language.
+	TargetLang *string `form:"targetLang,omitempty" json:"targetLang,omitempty"`
+
+	// AssignedVendor Only jobs assigned to the vendor with this numeric id.
+	AssignedVendor *int64 `form:"assignedVendor,omitempty" json:"assignedVendor,omitempty"`
+
+	// NotReady Only jobs that are not imported yet, failed imports included.
+	NotReady *bool `form:"notReady,omitempty" json:"notReady,omitempty"`
+}
+
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = LoginDto
 
@@ -1005,6 +1216,22 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api2/v1/projects/{projectUid}/jobs/connectorTask (the `CreateJobFromAsyncDownloadTask` operationId).
 	CreateJobFromAsyncDownloadTask(ctx context.Context, projectUid ProjectUid, params *CreateJobFromAsyncDownloadTaskParams, body CreateJobFromAsyncDownloadTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPartsV2 List jobs
+	//
+	// Lists the jobs (job parts) of a project, one page at a time; `pageNumber` is zero-based.
+	// Filters narrow the list on the server: `status` (repeat the parameter for several),
+	// `targetLang`, `filename`, `workflowLevel` (1, the first step, unless given), assignments,
+	// due dates and `notReady`. With `count=true` the answer has only the counts, no `content`.
+	//
+	// The order of `content` is not documented: do not assume newest first. Nothing in a job
+	// names the `downloadTaskId` it was created from; the jobs created by one connectorTask call
+	// come from one file and share `filename`, `sourceFileUid` and `innerId`. A client that lost
+	// the answer of a job-creating POST lists the jobs with its target languages and looks for
+	// jobs created at or after the time it sent the request.
+	//
+	// Corresponds with GET /api2/v2/projects/{projectUid}/jobs (the `ListPartsV2` operationId).
+	ListPartsV2(ctx context.Context, projectUid string, params *ListPartsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetAsyncRequest Get asynchronous request
@@ -1110,6 +1337,32 @@ func (c *Client) CreateJobFromAsyncDownloadTaskWithBody(ctx context.Context, pro
 // Corresponds with POST /api2/v1/projects/{projectUid}/jobs/connectorTask (the `CreateJobFromAsyncDownloadTask` operationId).
 func (c *Client) CreateJobFromAsyncDownloadTask(ctx context.Context, projectUid ProjectUid, params *CreateJobFromAsyncDownloadTaskParams, body CreateJobFromAsyncDownloadTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateJobFromAsyncDownloadTaskRequest(c.Server, projectUid, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPartsV2 List jobs
+//
+// Lists the jobs (job parts) of a project, one page at a time; `pageNumber` is zero-based.
+// Filters narrow the list on the server: `status` (repeat the parameter for several),
+// `targetLang`, `filename`, `workflowLevel` (1, the first step, unless given), assignments,
+// due dates and `notReady`. With `count=true` the answer has only the counts, no `content`.
+//
+// The order of `content` is not documented: do not assume newest first. Nothing in a job
+// names the `downloadTaskId` it was created from; the jobs created by one connectorTask call
+// come from one file and share `filename`, `sourceFileUid` and `innerId`. A client that lost
+// the answer of a job-creating POST lists the jobs with its target languages and looks for
+// jobs created at or after the time it sent the request.
+//
+// Corresponds with GET /api2/v2/projects/{projectUid}/jobs (the `ListPartsV2` operationId).
+func (c *Client) ListPartsV2(ctx context.Context, projectUid string, params *ListPartsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPartsV2Request(c.Server, projectUid, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1280,6 +1533,187 @@ func NewCreateJobFromAsyncDownloadTaskRequestWithBody(server string, projectUid 
 	return req, nil
 }
 
+// NewListPartsV2Request constructs an http.Request for the ListPartsV2 method
+func NewListPartsV2Request(server string, projectUid string, params *ListPartsV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectUid", projectUid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api2/v2/projects/%s/jobs", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageNumber != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Count != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "count", *params.Count, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WorkflowLevel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "workflowLevel", *params.WorkflowLevel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AssignedUser != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "assignedUser", *params.AssignedUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.DueInHours != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dueInHours", *params.DueInHours, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filename != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filename", *params.Filename, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TargetLang != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "targetLang", *params.TargetLang, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AssignedVendor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "assignedVendor", *params.AssignedVendor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NotReady != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "notReady", *params.NotReady, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1388,6 +1822,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api2/v1/projects/{projectUid}/jobs/connectorTask (the `CreateJobFromAsyncDownloadTask` operationId).
 	CreateJobFromAsyncDownloadTaskWithResponse(ctx context.Context, projectUid ProjectUid, params *CreateJobFromAsyncDownloadTaskParams, body CreateJobFromAsyncDownloadTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateJobFromAsyncDownloadTaskResponse, error)
+
+	// ListPartsV2WithResponse List jobs
+	//
+	// Lists the jobs (job parts) of a project, one page at a time; `pageNumber` is zero-based.
+	// Filters narrow the list on the server: `status` (repeat the parameter for several),
+	// `targetLang`, `filename`, `workflowLevel` (1, the first step, unless given), assignments,
+	// due dates and `notReady`. With `count=true` the answer has only the counts, no `content`.
+	//
+	// The order of `content` is not documented: do not assume newest first. Nothing in a job
+	// names the `downloadTaskId` it was created from; the jobs created by one connectorTask call
+	// come from one file and share `filename`, `sourceFileUid` and `innerId`. A client that lost
+	// the answer of a job-creating POST lists the jobs with its target languages and looks for
+	// jobs created at or after the time it sent the request.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api2/v2/projects/{projectUid}/jobs (the `ListPartsV2` operationId).
+	ListPartsV2WithResponse(ctx context.Context, projectUid string, params *ListPartsV2Params, reqEditors ...RequestEditorFn) (*ListPartsV2Response, error)
 }
 
 // GetAsyncRequestResponse429Headers the declared response headers of an HTTP 429 response for GetAsyncRequest
@@ -1807,6 +2259,145 @@ func (r CreateJobFromAsyncDownloadTaskResponse) ContentType() string {
 	return ""
 }
 
+// ListPartsV2Response429Headers the declared response headers of an HTTP 429 response for ListPartsV2
+type ListPartsV2Response429Headers struct {
+	RetryAfter *string
+}
+
+// ListPartsV2Response503Headers the declared response headers of an HTTP 503 response for ListPartsV2
+type ListPartsV2Response503Headers struct {
+	RetryAfter *string
+}
+
+type ListPartsV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PageDtoJobPartReferenceV2
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON405 the response for an HTTP 405 `application/json` response
+	JSON405 *MethodNotAllowed
+	// JSON408 the response for an HTTP 408 `application/json` response
+	JSON408 *RequestTimeout
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON501 the response for an HTTP 501 `application/json` response
+	JSON501 *NotImplemented
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPartsV2Response429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListPartsV2Response503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPartsV2Response) GetJSON200() *PageDtoJobPartReferenceV2 {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListPartsV2Response) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPartsV2Response) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPartsV2Response) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListPartsV2Response) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON405 returns the response for an HTTP 405 `application/json` response
+func (r ListPartsV2Response) GetJSON405() *MethodNotAllowed {
+	return r.JSON405
+}
+
+// GetJSON408 returns the response for an HTTP 408 `application/json` response
+func (r ListPartsV2Response) GetJSON408() *RequestTimeout {
+	return r.JSON408
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r ListPartsV2Response) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r ListPartsV2Response) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPartsV2Response) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListPartsV2Response) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON501 returns the response for an HTTP 501 `application/json` response
+func (r ListPartsV2Response) GetJSON501() *NotImplemented {
+	return r.JSON501
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListPartsV2Response) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPartsV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPartsV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPartsV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPartsV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetAsyncRequestWithResponse Get asynchronous request
 //
 // Reads an asynchronous request. It has no status field: it has finished when
@@ -1900,6 +2491,30 @@ func (c *ClientWithResponses) CreateJobFromAsyncDownloadTaskWithResponse(ctx con
 		return nil, err
 	}
 	return ParseCreateJobFromAsyncDownloadTaskResponse(rsp)
+}
+
+// ListPartsV2WithResponse List jobs
+//
+// Lists the jobs (job parts) of a project, one page at a time; `pageNumber` is zero-based.
+// Filters narrow the list on the server: `status` (repeat the parameter for several),
+// `targetLang`, `filename`, `workflowLevel` (1, the first step, unless given), assignments,
+// due dates and `notReady`. With `count=true` the answer has only the counts, no `content`.
+//
+// The order of `content` is not documented: do not assume newest first. Nothing in a job
+// names the `downloadTaskId` it was created from; the jobs created by one connectorTask call
+// come from one file and share `filename`, `sourceFileUid` and `innerId`. A client that lost
+// the answer of a job-creating POST lists the jobs with its target languages and looks for
+// jobs created at or after the time it sent the request.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api2/v2/projects/{projectUid}/jobs (the `ListPartsV2` operationId).
+func (c *ClientWithResponses) ListPartsV2WithResponse(ctx context.Context, projectUid string, params *ListPartsV2Params, reqEditors ...RequestEditorFn) (*ListPartsV2Response, error) {
+	rsp, err := c.ListPartsV2(ctx, projectUid, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPartsV2Response(rsp)
 }
 
 // ParseGetAsyncRequestResponse parses an HTTP response from a GetAsyncRequestWithResponse call
@@ -2310,6 +2925,142 @@ func ParseCreateJobFromAsyncDownloadTaskResponse(rsp *http.Response) (*CreateJob
 	return response, nil
 }
 
+// ParseListPartsV2Response parses an HTTP response from a ListPartsV2WithResponse call
+func ParseListPartsV2Response(rsp *http.Response) (*ListPartsV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPartsV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PageDtoJobPartReferenceV2
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest RequestTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON408 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+		var dest NotImplemented
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON501 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/html) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListPartsV2Response429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListPartsV2Response503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetAsyncRequest Get asynchronous request
@@ -2321,6 +3072,9 @@ type ServerInterface interface {
 	// CreateJobFromAsyncDownloadTask Create job from connector asynchronous download task
 	// (POST /api2/v1/projects/{projectUid}/jobs/connectorTask)
 	CreateJobFromAsyncDownloadTask(w http.ResponseWriter, r *http.Request, projectUid ProjectUid, params CreateJobFromAsyncDownloadTaskParams)
+	// ListPartsV2 List jobs
+	// (GET /api2/v2/projects/{projectUid}/jobs)
+	ListPartsV2(w http.ResponseWriter, r *http.Request, projectUid string, params ListPartsV2Params)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -2418,6 +3172,178 @@ func (siw *ServerInterfaceWrapper) CreateJobFromAsyncDownloadTask(w http.Respons
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.CreateJobFromAsyncDownloadTask(w, r, projectUid, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListPartsV2 operation middleware
+func (siw *ServerInterfaceWrapper) ListPartsV2(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "projectUid" -------------
+	var projectUid string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "projectUid", r.PathValue("projectUid"), &projectUid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "projectUid", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPartsV2Params
+
+	// ------------- Optional query parameter "pageNumber" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageNumber", r.URL.Query(), &params.PageNumber, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "pageNumber"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "pageNumber", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "pageSize" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageSize", r.URL.Query(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "pageSize"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "pageSize", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "count" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "count", r.URL.Query(), &params.Count, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "count"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "count", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "workflowLevel" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "workflowLevel", r.URL.Query(), &params.WorkflowLevel, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "workflowLevel"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "workflowLevel", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", r.URL.Query(), &params.Status, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "status"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "status", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "assignedUser" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "assignedUser", r.URL.Query(), &params.AssignedUser, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "assignedUser"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "assignedUser", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "dueInHours" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dueInHours", r.URL.Query(), &params.DueInHours, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "dueInHours"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "dueInHours", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "filename" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "filename", r.URL.Query(), &params.Filename, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "filename"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "filename", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "targetLang" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "targetLang", r.URL.Query(), &params.TargetLang, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "targetLang"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "targetLang", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "assignedVendor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "assignedVendor", r.URL.Query(), &params.AssignedVendor, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "assignedVendor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "assignedVendor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "notReady" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "notReady", r.URL.Query(), &params.NotReady, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "notReady"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "notReady", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPartsV2(w, r, projectUid, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2550,6 +3476,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api2/v1/async/{asyncRequestId}", wrapper.GetAsyncRequest)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api2/v1/auth/login", wrapper.Login)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/api2/v1/projects/{projectUid}/jobs/connectorTask", wrapper.CreateJobFromAsyncDownloadTask)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/api2/v2/projects/{projectUid}/jobs", wrapper.ListPartsV2)
 
 	return m
 }
@@ -2559,143 +3486,168 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rc9u4suBfQfFs1dh1aVmS7Tyc2tpVbCVHOfJjLHmSTJSyIBKSGFOAhgAj60z5v291A3yDkpxxts6t",
-	"O59skUCj0Wj0C43mn44nFkvBGVfSOf3TmTPqswj/vWEqWh90popF8NNn0ouCpQoEd06df4oVCQWfESXI",
-	"igaKTNhURIyoaB3wGaEzGvBTQgmPFxMWETElknmC+9IlIiKUk38Oh9fEp4o1yPU8opIRXzBJuFAjTsMV",
-	"XUsiGfdJoN6QVaDmIlYkUC6ZUO+eiOmU7NEJPKNkEfBYMTIVEfEE9+IoYtxbkzBYBEruN0bccR32QBfL",
-	"kDmnzlHTcR3pzdmCwqzUeglPpYoCPnMeHx9dZ0kjumDKUOE6Et+Yp24Dv0qE4ZyROPBhdmrOyFI3xf+/",
-	"iYkkNGLEixhVzCcBbxTwuI7aq+5xNHyxvn0VXDWXjusEAHNJ1dxxHU4X0GqZje46EfsjDiLmO6cqitmW",
-	"WURMLgWXDCfxlvrvqWIruoZfnuCKcYUd2YM6nKtFCD8y5EZxs3nkwXP8j+nfE+Gv87/nLf3rpNkmb6lP",
-	"zBD65WHy1vwsdz7MoBcWpEjhDjDKRZ+wKBIRWdIZI9NILAgFYj+sgaSWuZdg6LYk4NCXK1guw3IzoQgX",
-	"5DsNA59QLlcs0vCB62AZAWsSSBLLmIbhWjPuRR8xaYz4OxElq32ACw28f301GOJTEStPLBj25/dcrPhp",
-	"xhsLuiZz+p2RCWM84RKXSEHCQKoRzzHUL1J3sWyxBhnQKSMeDUNJ9t53h/sIeMJIxFQUMB/Y/9EFBrhh",
-	"f8RMqhID0OUyDDwKpDr8JoFeOT7400G6nwkfKHx5Nby7vez9etu9G3Zu3neHd/3O5Xtgamh0XtwZNJox",
-	"RULKZzGdMUkWsQQZQWIe/BGzBuCUrfn/itjUOXX+cZjJokP9Vh52AfiNYWbb8sImjPTcgNIB16u5xxqz",
-	"BhnbkR67hJJpwEKfKCFQkLkoSaQE0uKbfUTynYgmge8z/uN0y0BYSfVZxMQXIPg0PyxZhHgIDrJVM4Ze",
-	"/4ATNQ9kwhbPTcRYsgi5B1DxBY6FY5h9PQwWTMTq50iQ40R6EBjmQMTqv5MYgXWLl6gIkX9EtJsEIe9E",
-	"pLf67hLEjAkLJVUQhpprEjWTyBeQJCMOooQ8ryR5Lzj78b2Ave0SA7exFHHk4Xy53pYsIvQ7DUI6CX+C",
-	"1DDDsYdAAvEmMYqQmeDMyA9KfBYyeGcoqKVCjysWcRoOWPSdRTjYj9MkAabBWInT4STm7GHJPEBFc7Hw",
-	"0NTxn5sqEudEpjQImY8c+kQVV1VvI27Y8w15Ckdqhrtgai78S6E6YShWzP9xQlcgWWlt9CRZYGvNiorI",
-	"eLkUkXp+cheHoRozIhJRT9UcR7wU6p2I+V+YvTFkU0DWyZtGiMsUmj33dM2yu8QXKx4K6hNF5T36BHLN",
-	"vXkkuIhlqtATn0Bv0YQSPZjfgnH1V7ihBKdGKAWSiCWLEOJP5wWz9dJJm4E0KxiS4JiGR+0a+Qk0KMHZ",
-	"IJj1cqhgAcwZq5808xR+QZWqDAMcF6Ru4LFbnmqGH6eABVYtFaRuC2yg2GIpIhoF4ZrE/Dk0lPtcltQR",
-	"MXMiwxySuQn+pxlWedLugSCwGFqB2t9A9pylZWwWY2WNOKIUUTUH7ppTTj4Mri4bBGMbhE4Vi8g4F+gY",
-	"63BBfRTEtqSm9WG+Kc5zKMQF5Wuzy+SPc2lnGfSDRaBuGPXmtcJKCLKgfJ3sFdkgQ5gk6FISUsWi59y1",
-	"HaAqI7agC1lRSeaBSnywEvZjl4w/iMmZiLnC5+P9NyDu5rDfV1SOuC8427BGGEJK40DFMNCzrt8tp7Ga",
-	"iyj4919RNJ1YzQuQ7CZerOaMKwMzNb9gcyhxz1D5GP/UTZ1cERH2sAye2Qq8TCIiXsR8wImGkqxYBNuU",
-	"K6S+StFKxid9MYMtq003B6mXKsoL5gd0iILgR6lohWal5JmGT0DwkF9Qqi5DGvBffrr+RgkEzI+jAA5U",
-	"knF5kuMGinsDGQbugOljpETH0wDLkvbjnCoQa7VmUoP8C+xvWLqYSbLXbrZP9k/JuHN+dT28G3TfX3Qv",
-	"h3fnnWFn7I546fGgm7wi406/9/4S/xl8vjy7G950Lgf9zrCLj26HV3f9X7HdWb/bubkbXiC4s6uL685N",
-	"965z2el/HmDbs6vLYe/y9up2cAf+Qt2rUqebbmfYvbu+ufrQPRsi6PNuvzvs4kBk3P10fXUzvIPh8Om7",
-	"Xr+bez68+FT8dff2892vt92bzwiq+2l40zkb3gHql93zu+HFAJoDkLt3/auPd2dXl791b4bdm7veBYAo",
-	"vr0YAro5gox47u2vt51+b/j5rjsY9i46w94VEvF9/2ow6Nx8vtPTKDy6vsUB9FB3ncvLqyH2GyBk8ziZ",
-	"ofn54ept7tfFp/67u97l8MqQxzwevv1U/HU3fHuUB2ro1LscdG+GeQCwiJeFtSqvXWHBRhx/F3hEc8ev",
-	"nbvfjuCf2+tzWNHckpspmBeDq9ubs27ugY7TgSaGPYUO4ywSK/AR1YoxTiIWMiqZfEMiLbl1dJF6Hlsq",
-	"IkDXSxP25/HCOf3iVPeA4zr2HQAvYAPA3yL/wxPD/o7rJNwP/xZ5H59YWb/0ptilwPiO66Rs77iOjeuz",
-	"x8OLT4UfKc/j0wrHO65Tz/CFlyV+L7yrcrvjOiVmzz+5vgXYVVbPHppJZXye/cizefZ0+PZT4Qcwee4B",
-	"UqXI4Y7rFBkcHhQXqLgqBeZ2XAeXHlnbcR0rZ2fPNWNnvzVfO18Lp0CF0Yqmsus8HLAHxbgMJiE7+JuX",
-	"/+bl/zhefnQLxsu5ElYf0Wa0NEhPkTmVZBrwQM6ZT1ZzxsmYanja0honNhuPwxC8yWUklixSgT7XpKmx",
-	"tMl2s5hXj65TGGdHELoxzPLRdUxM8+16W+dbyaIbNmXgIjHo6VPFznRvm6HHeD7kgQalGat4hNxutl8c",
-	"tFoH7VfD1svT5tFpq/274zpTES2ock5xmAMVLFjVC3eduvNsM+ovkgSl4V43m632kQ3WkkbGoN91GQwJ",
-	"TTRwW08TlczR8DHFQkwQQokRs6bWSVqNaAUWdrAA10DiAiRnKt/ERD4v7/13YQBtYRFw6QM1J+P33SE5",
-	"pMugffi9dYhEPPyT5mbY8x/HuzHNhgXMNpk166TOB2LcZ/4bFBRkNQ9CBmgH0hySRTHnAZ8BctBCBw11",
-	"GkV5WcGKZP6AzRawkhimsGOCwRZp2mkHOeldIEIztyQBV0ftjBwBV2zGoqfzRCI0tzBEu7k7Q+S87fLw",
-	"A6a0dC6goEMUBQR6uH3e4ZvaMcBdt6gJkvudpNTAGHGkk3uWTCxDRva4UIyMU0hjFxXEuBwJGO8XUQPe",
-	"ngJbeCIOfewzYWa/62nUYatoEMoqwuZFCVUAFCi2kDtFFDQMIw3N+DSK6Bp+r2gEPGsZ+qN5k4ydRsef",
-	"aWzb7iz1qeB0xRnx8TVgRXlyTBkRSsxMLEI00tOjvh8AHBpe597r/Vlik2gW6w1n5q7HdMlkTThdsNxC",
-	"Zrh7Vq7ukAX15gFnByDlQCQQaFgEXGSii95g0Lt8f/eu1+2f21hmwaSkM7aNvTN+LsJXmDfTp7C26NQa",
-	"NmWLpbJG0+sWKm/Y1ASqxJSw7yxam4Uy6U9ZVsPwYkD2lpF4CJg+zzUtTprtw5Pm0eFJ81irBTwBCLhU",
-	"jPr71TXeIFdqVsAlW5J3SvFj1xpjLsddk2c9HTw9y4KbJZ1Vm+hUL87SKf3Ysm9Nl/qrwgkbu0RMFeOE",
-	"TiTjP1dY9PwNFliHRMlL2LV6SsbcLLJOnY2S5VymkHyiRy8S9uVL657JMim/wBhfN8+gL/hs8yyUIFTn",
-	"T4EUihcsCrwnTQj6/iJLXdNptJrt46IN8eLYYkPsNjHYOmhm3LCFUOxdENptLZgfNNBKUwkyZcqbEzWP",
-	"RDybE0o8wTnzlIiq00xfDcU94/Ypp21+kfoooUE6uROHN4SDdCKhmJGgtKpNr+W32dH04JieTA5eeC/9",
-	"g1fs9fSANictr+0fsePpSd7sWVIpVyLyLSGWVRQodsXDdaJtHg5m4gBaHcj7YHkgllotHSwF0DnSzVCl",
-	"cBXwWMSWzafpS7ImOscFT0Y106aEzW3tiRAho+gfROnSXGIesI1+oOyyXZAC1PnVJGKzOKR4PBQxnU2o",
-	"3esi6Bs2Yw/oZMO0ilRe4YQPPLpY0mDGG77wHmyCyALRgjGQpDz6mFBpxXUjVUTo2zLS0b7DdxaqFGd2",
-	"uKDRPVOaAzZLhxInV5Zmyw6rj4rgeQ6yRZblSblP5mKF4kTKYIb29sJiNeHLRZKz75dTeL4HGBVfsoio",
-	"omZpEOB1EDdaF2nHWqYZ9isR3U9DsZJvdBx9FUg24nLJvGC6Rmx0Fioj46TpgCmgpBwnAhgj7ztplhTV",
-	"axb1DYY2Q9ijYTih3v1tFNrDSxMpwlgxMldquSf3ye1NX7vzxpS5vhoMgdM+DK4utfGjRObQ2NzJETce",
-	"lnyTANF5kJLEXAUhOJfaHpKk3WyWbxkAIvL08HAuxL1smOcNTywOlwjsEFbetpn8mG3w/tJbBX78Q0tJ",
-	"kpUMFHDHCGy2JaxodTUb5FYy0htckVcvmi28qUG0QC3PVTud7YNmC53O5mnzCU6n9r+SUbdG0gK/EEj7",
-	"JibXEfsesNU19e7pDPelbvRUUFyoYLpOOHJb78tC6ySaRdV8o1yCBtpXxPCEJFKJiPkk5vDWbKw0uztP",
-	"41RgHQK1D7VodlxnQR/6jM9g3PbJiS00F7FhRLkMqWI2WcEOVPI6x2GYc6GXxiUx5sQXczaXuY6gW6RZ",
-	"wG3qbBtda4yTR9eRbEG5CrwLGt3Hy+pUgFuTNmSBjQBfj+mUftzsekbJbOrVb84Ls6+nKtvrpUx92JB7",
-	"yVt0aSSRsTfHfACfjUFHj5fqbhKN910CLgsR3CtqqS+ODztmGoGOScVp2UYrYYJjWd2FRcB7GkirKmBj",
-	"yUyMFSjeq+xJn01pHCrndEpDWXHJdfuMsdEpLPKLZnjdLuUVchErnRTPHrwwlsF303dclApj+yqVRZbF",
-	"CYoZCi7pkpzKRDWL291kZWhNmYAjIBPdqkzNBOrOntPHBEPFlmeCT4NZrDNJbUruYRF2pAykolxdR2K6",
-	"w24pyrCS5ZJn4o1Wigkm1TgBJnRj0qykyIzOzeFxXyxosDU8noytGxuJTiPV82Wd55f6tNp4mrMURQ/2",
-	"UMSL61OezzcxIUsaKeNjVfZJeVlqAzpowOWHD6QmUjXsKNU6ZGQWB1lwKbkrWAhGYqaQNRb5aF/AflBj",
-	"XQ4T+qQXy4CfpDaKCmPGEt7CllC7HoxYLdLsEOApRyJlbS53mYrgzGbb4iQKu3jnjfpBc10Bm4qMzBLQ",
-	"QEhaMAWHALmzjtb5YHMtg6KoLEUy69lzhxix3rm2HbsrbSpyYqcYUIWoNbtxj6abcl8TrXTgVYkt1Dre",
-	"H+fMZPoiz8CWzJrbtchuxy4A7Occw8HL821GP0zEL/vnf8nuBi7jO8UWvonJL5KYm1JVX3rXKEHC+5sX",
-	"DZl/TqW+FZv0IXtodxjPq1ZOJR7bvn2lv4lJB60A5ncXNAiHbLFMzOJNG+BqUjp8Ns6CsR7w+tZ3Gvb4",
-	"BWYgW9jSvEgT2IrGhxKgDbQjXKDt0W4Hh2ln+1qmr40NxHwY0axs46mu+kYRqZnE+GBbr8tvYazB9MX8",
-	"w6v7fvPfn9reb8cTG1NJRVW8iwQb6IYF275W1fwiK2GTAma+dUfFdVPWEONyOsWHyXE0fLW+bQdXL5ad",
-	"ljUaEC9hEw+QROdWDy4vJTJqgqgKqVREA3hOeZUo2D77zkL7hEN4VVzlglome630Xs80iKQqntS2duL6",
-	"Vc62foodviWJJOMV69Q0w+EBJ26fQs71KRlfdj/iMdPZWfd62D2H/8+7Z/3epf7/pvuhe5Y+7/d+697A",
-	"jxEfdy86vb5+kWTG6R+dy7NuH9408jd/qe+bQXdPgr3sfnRcJ0ENs/I0Zo7rJIjpXD2Nl+M6BiuTF4hI",
-	"wf8JTsVcRg1/pxzGn4HKo+v0xSzgVns4d9gH0i/UdxXArbMZGH6NWlQrcTClnhIRocXrGvrUEpiaep6I",
-	"uTLmXyxZ5fSi1T46Pnlhz6My5xSbzoiSRrsfl3giipinDuYikuxgQpVi0fpAKrrE224/9ZgEkK4/w0iO",
-	"vYy1m6H8jXLW8AXbGp9P4eeoZ/N2kTU25hZlN20oUDHgeK1fu0aruZAmn8hyvo03YOQG2Zy/KSPJXvuY",
-	"zEUcJXE2HAyPbRiNwoBFOlgl9VGIjveaCz8gy/drhPnrHxDmoCN6KehOGA7MoNcsAgi1NjENUwFv1jBF",
-	"F/OgUPnkkLbj3GwNm6+earmq+iPFznVP0/pNUjsIA24dkwKAW/WUdJYBHuYQfdERO+iLjuPd99Trzlw2",
-	"z4++X//xr3+/GvLjm8nLjw+fWbu/ePHOa93OrNpcbg8sl3JFbSqqGnu2rJFYgJxjB2DoGg+Qs5UpDZGc",
-	"M2E6QJWhn9O6dUkTEGkdHze327YL+hAsQENAcwxZ6p9NmwEgohnlZlGfZM/3NgTN6oHahErZM3haIlMp",
-	"f4Cb8zMjbLAGjSzXxiK+8DD9iexJoDWw95+P431r1lMlbdbigKf38U36FPJGbEtdqPcWszBvVZB/RHVA",
-	"EvfwSYZzBrdiPFuqZ+0QMas6MXaKYCOyZ1I68Dz9O+O+iPaBTPreZfyU9I4EpiWr+rhdH+bZzSXDm5Bb",
-	"6JiMXiHkb/zo/ka9kr+uWv1l8/eHrQoX337dQNzkmmcVj/uAo/OX4FOxnm8H3Rswen/rXp5f3exm8Y74",
-	"BpMXADquo+EVrVXzbEeDtQQoN93C2fU2Bxz2lqxxxdGrEJzZfE/b8T/zQVdI60lYJLMcAreak7STx19O",
-	"gLL4+xsiD7/hfpG4U4r4PG/IYZs7X44RqzmTrHgapNOL3yDtxZSMcwcn4+2Ov03OFM5ltqW/xWmxMiWI",
-	"pN+ZXz4oc7EkAh5zk6U+59aBMl1J8dNFHyeEJ0fAbfDOkocZ7xCT2ZJO15Mnf3xkL6Ph+nXcE63ldvO8",
-	"JgmtaOZYSARMYzG1QSVvdCUSi8f3Iyal3an4v7l8DHtsNJJqq9OCrSwa7wPlT7pvYcCVBXOr2T6uM9m3",
-	"4obmdxW1c2HFLBI7HDXCgkG7TYrGjF5RMrcPL+fvFycPv09+PTpb3cxa9DpsT+pM5J3cRfS1QzGb4ckb",
-	"f4L3aOdFQ4LaMYFGFX3VOb/o6Uvet90BXuXu9y7f3/b0/9dXN8NO/+6ie/EW1BpelcYLkXcXncvOe63q",
-	"BrdvL3rDofnxeXCXwkx/3N10O/XhnxHf/RL0RQ8vNgKyjuskuOK9wRyqeFWwgKjjOime8H+CWf5/xLJ8",
-	"ubUMZccLrv8f8Hx0neLZs/18F0+Ks5R4mjtrXjCd0VnhisHwc7/7/rZ33q0s2og/NWiXASvSNvd8R7Lm",
-	"IcHsa3MTbLd/VHLbBJRk5Yz1ubITTVQYE6OecHq7axrh5tw6GDKpRpem2NXmwD1jBtzWHPcKvXOnb1NY",
-	"v5YN7l9OaCup8vyy2lS6PchunVrxNCANpu/sTpmlKquZl1Z9+QftcjoJN508hgGfxYFUgUf+iGkYqDUY",
-	"VHFEua72xTSA9NAiWYfqGWO9k2xwrirlYZZGZ8NfRLXZzgbkUshAl6fjBXb5gUOVeAvFK5r9o3ztvzua",
-	"/fPk279ehr+3H3bRuJjM58VRoNYD4D691klUzprkhuE6TJ/HciS5O6ixmh9iAHXsZhV3nhDw08nKMIyu",
-	"ApWV3i4AyeZFl8G/GIqTt4xGtqXpcHIFnUm70UTRLs0Fh3oMNSgbfkntNeQzPWCKylyppS5FFPCpSHIj",
-	"qL5PbWaR5q9jmUXQdIoGHFw214mjMJeqPAvUPJ5gjrJkzD+gr180/Rf0+LAAwrEUAptT7h+sokApmOOU",
-	"Bmo+jcPydU7QHF4ubpy/ZYax5ihckwu20EeY+6Rz3UObqbDeSUbe4Z9ZZfRHTKbO0BxSeT/WQU4zlFoJ",
-	"U9iWEi8MYBE8yrHUvC+ShOnTDbxF9pQgoKmoXsl9hL7TdegRh75TEYK825xilZZXRR0kFY10/foR/8c/",
-	"SLE+2Ih38eoeEnQSK3Ni4dEIU9SfsAPIHs3vr2zS+0REI74zp5I9mvB9nuf3dQmzkM2otybj/4MP//eY",
-	"/BED+mmpfRLIEZ8wmHzEFKgcpLAp/qA5acJ8MmcRa5COma7GOwy+M0myQxXuEx+IwChwVJLlP+Llg4rS",
-	"uUqa50/lvTRsohN7qTdnOt/fT04OdVE9wcM1EZxQctxsJQt1nih7OeIJRHNRILUDTEYpJZ4IBT8IgVy3",
-	"wzMiplPJVHL9sd1svThovjxot4at1unRq9P2y/9qNpvNMdCUKqRZapwAEwCtbt6dkaOjo9enVhNzItSc",
-	"jDUUzcP/hebK+HD8+xhtG9kgSb1CsFqRbITyddEMwlm8ARSrlo++TgRKg04xLUdEi4Q47yOxgkUGo1SO",
-	"eBfjUiYPJuAk/WgB2fsmJua03c1CsiD4XL2DiK6/4KYWuU44dXXMFty1/RGfRWKVnkuk1zh09ShkzDVy",
-	"QajLPwecjCumsyZTyoFuQugR90IhmW8ylrHpKV5mAqoXiG4qsuEeh+FgmfSQCVluzNUSHCrW5eKAf4bA",
-	"76YaduCzxVIoLLN4z9awC2w1mZEvgJCoanQiv8rKMUf6fqzeEabqqkeTDxDk8mpXgZfWYAxUyurH7deI",
-	"5UnzyCWreeDNSYnJdSXnEYf14TOXzEHS4Q3PcqFNnDre2pUj/sJtNptp6Ur0DsyHPZb6CG7G/IOA6+Xd",
-	"AzRwZ7MHjzGf+ftvCnUoPbqUgO6ScT/gsxHXPFMAr896JHJfgwwY97Hct1Fa3xkZ30oWHXRmjCtjKISB",
-	"x8ylaqNfL3rDiiYVS8a1FmuIaHZoOslDaAvmUKC0e5wpwILuAs3nuM53FkmtYVuNZqOJtuCScboMnFPn",
-	"qNFsHDn6ygmaT1vUEDSZMUsdixtGfVlXUyMt0cNFkvmCx1KnwBGV0j0jvqF2T5pinJS2JMG0VOunkV4U",
-	"x56SqQa5FmGob6mP+JStko/I6E03od69mE710qRVmnu+c+q8ZyqfZuwUv+ryxWbijgN/nBgMVh1tqpnm",
-	"KdswfSjJkrH3awqgWL7uUlykJ33h5WvpCy/tZvNptTWT8jWlIlGVqkg19VCapczZutIjxVvqX77mM5a/",
-	"fC1XUTLx3bpIbS4wm4RZwWFJYqVZaNREOnVg0xIlQj+nPiyZRSGzUOLj1gnrxAuEnC56rsCRWfPqgahG",
-	"pnKi+bhzbdJKYSV7dVIbU7vZFhYRbFYsiXqsmck2Zsp0h7lPymCX1vYuhSq42Oloe6fs8ynY43h7j7TE",
-	"PXY42d6h8mEA7Phqe8dS/XTo1tqBdPgVDGx8sgvRLIVvoXP79fbO5QrUj65zssvi2j5wgX1bO5E/X1gf",
-	"u7V34qfkG1XYZQfWsBRvx6478Ejpmza42eLFgkZrrT2suwVcb4qSS9eqSixl5yv0tziOgMdSSIve7T54",
-	"c8pnYPNpkyZNvkjS2MCh8ks5hfpmXV0WokvoiHvCZ/u6F88SorRhWPSUGuQMPZssQw2Gj5jOWXxTdXVG",
-	"HE0uqr3OxN4D10dbT8GPRV+KmhsT9YwqZFK9Ff76aYotS6LclvhYI+Z3E7pprumGryn9IvMltBsVBf/4",
-	"V5V4mnpYlwa4S4JfXTqeSbTbJdUtyWz7T9bfT1vZQq3H6gr30R8hAX9T2j76nrFKkj3/Vqd/q9P/qerU",
-	"xPi11Z8pV/2dgLwqLSixki7dNeBbr2m1xS4x/oz3DC3njnuVq6P7pXIMyWdNdDEkjOSArs1KGBXsheLH",
-	"jbBwEvPJ3jh5Dhj3/PE+Zn0byLlqNSMO1oAOSGW1E8Y6lGqqsIWBNGVK9Ynlrhd48XNzizdJRPpJpT3T",
-	"0ieypkzviGOd3hEf8UuhspCVwg9f1oWy8KuXGLHydW2G7GtH1QgW5jskISyyawTLEr6yGR+aVz6IybtI",
-	"LNDEO8+tWDWKYNsUWZPD3LdjH93NZ7w7slKSGxwy61dmRxyZaU+V4xlpbb/CWBpQOgKYdZXv5Z5MX3nt",
-	"SYu99o/pS+9okkQyMICfhTKKnL3xE7vubuWykvAiTM9cY8tK9uRuDRJjSDdqMMvdFy5+x6hY0qJ8lqsj",
-	"LD9gg6Ilh6nrFFPVMsk3XIlK5RCXUOKbMhWO62CoGNGLNyQWFOqT5OqEPFZqrWSDm4vliSyylHHLD18t",
-	"y6NNrkoCYGXEcum3XYu15a91myUpV0Gru2tsLUBWhGFqhuUrfz1upmOiDcpUTPRBoSQIqoxSlRHQM/A4",
-	"T9ZCIaudi0TpukK1NYCKJX5M4LBULSdh8sqEv24r/qLhVWutfCkl+nyp5CV/0QkcYNzDZsolC39JhUKa",
-	"ha3Zq5KNDh3zKb6AMjzbuD0QVJYZU02E2XLB5ai55XYJDvDyJTgGXx93dyxsdeEsvoWlMpwOA2h5aJEg",
-	"tWXjtrmbrSfGjEtVPmpiyE+Ok6a1P778aZMDO8FL6yjUZmOlFQ/q5EhWosAMvKFiwPYiAMBFRZ7HKefv",
-	"e+zC/aU79bZr8ckt+OQGbmm/JOAtF86r98vryFu69t2qXsDWm8IpZlwZQhq6F1OdTGZTK8GvkkuEOrha",
-	"dqV0iJCVGiomReYrCX1xTk5OQNal1Xx+rC7P49enbPakOk9NhAi3ON6WTL+Oq+YsSAqvkZlAryVxRKwH",
-	"dH+HF/4OL/xPj9afpYX3tCuduTf1jlQu/PBBTByjxbOIRT4f8ctXcFmSbL8vX1EqI6VtR8nZqb5Lurdg",
-	"11PiMa4iRvaMz4EnxMWUAS8Usd9YJNlvaASu2MTiNubh3w7y8KtQY9moBfw1pcCf1dgmyhyT8ZY7RWgU",
-	"syNzQZtapw6FXMD1R12TC0UGBlC+2vGdDkzYxJ1JimM+max1trxO68vjVTiXefz6+P8CAAD//w==",
+	"7H37cxq50ui/oppzq9aub4wB23k49dW9xCY5ZP1agzebE1JGzAhQPEispAlmt/y/31JL89YAdpyv9nxn",
+	"f0jFzIykVqvVL3W3/vQCPl9wRpiS3vGf3ozgkAj485oosdrrTBQR+mdIZCDoQlHOvGPvn3yJIs6mSHG0",
+	"xFShMZlwQZASK8qmCE8xZccIIxbPx0QgPkGSBJyF0kdcIMzQPweDKxRiRRroaiawJCjkRCLG1ZDhaIlX",
+	"EknCQkTVG7SkasZjhajy0RgHd4hPJmgHj/UzjOaUxYqgCRco4CyIhSAsWKGIzqmSu40h83yP3OP5IiLe",
+	"sXfQ9HxPBjMyx3pWarXQT6USlE29h4cH31tggedEWSxcCf6VBOqGhlUkDGYExTTUs1MzghbmU/j7Kx9L",
+	"hAVBgSBYkRBR1ijAcSXay+6hGLxY3byil82F53tU97nAaub5HsNz/dUiG933BPk9poKE3rESMdkwC0Hk",
+	"gjNJYBJvcfgeK7LEK/0r4EwRpqAhuVf7MzWP9I8MuGHcbB4E+jn8RczvMQ9X+d+zlvl11GyjtzhEdgjz",
+	"cj95a3+WG+9nvRcWpIjhjiaU8zNEhOACLfCUoIngc4Q1su9XGqWOuZf6MN8iynRbpvRyWZKbcoUYR99w",
+	"REOEmVwSYfrXVKeXUUONqESxjHEUrQzhnp8BJI0he8dFstp7sNCa9q8u+wN4ymMV8DmB9uyO8SU7zmhj",
+	"jldohr8RNCaEJVTiI8lRRKUashxB/SRNE8cWa6A+nhAU4CiSaOd9d7ALHY8JEkQJSkJN/g++JoBr8ntM",
+	"pCoRAF4sIhpgjar9r1LjK0cHf3qA9xMeagxfXA5uby56v9x0bwed6/fdwe1Z5+K9Jmr90WlxZ2AxJQpF",
+	"mE1jPCUSzWOpeQSKGf09Jg0NU7bm/0eQiXfs/WM/40X75q3c7+rOry0xu5ZXb0Jh5qYxTZlZzR3SmDbQ",
+	"yA30yEcYTSiJQqQ4B0bmAyeRUqMW3uwCkO+4GNMwJOzpeMu6cKLqE49RyDXjM/SwIALg4EzzVkMYZv0p",
+	"Q2pGZUIWz43EWBIB1KNBCTmMBWPYfT2gc8Jj9WM4yGHCPZAeZo/H6t+Jjeh1ixcgCIF+uNiOg6B3XJit",
+	"vj0HsWPqhZKKRpGhmkTMJPxFc5Ih06wEPS8nec8ZefpegNZujgHbWPJYBDBfZrYlEQh/wzTC4+gHcA07",
+	"HLmnUiNvHAMLmXJGLP/AKCQR0e8sBg1X6DFFBMNRn4hvRMBgT8dJ0pnpxomcDkMxI/cLEmhQDBXzAFSd",
+	"8LmxImFOaIJpREKg0EeKuKp4GzJLnm/QYyjSENw5UTMeXnDViSK+JOHTEV3pyYlrKyfRHL42pKiQjBcL",
+	"LtTzo7s4DDaQIZ6weqxmMOIFV+94zL5j9laRTTtyTt5+BLBM9GfPPV277D4K+ZJFHIdIYXkHNoFcsWAm",
+	"OOOxTAV6YhOYLZpgoqfnNydMfQ81lPqpYUpUIr4gAnr84bRgt146aTuQIQWLEhjT0qhbIj8CB6V+1jBm",
+	"sxyKzjVxxuoHzTztvyBKVQYBjKu5Lg3IDUslw9Mx4OirFgvSfKvJQJH5ggssaLRCMXsOCeU/lyZ1gOyc",
+	"0CAHZG6CfzXFKo/aHc0IHIoWVbtr0J7TtKzOYrWsIQOQBFYzTV0zzNCH/uVFA4FvA+GJIgKNco6OkXEX",
+	"1HtBXEtqv97PfwrzHHB+jtnK7jL5dCrtLOgZnVN1TXAwq2VWnKM5Zqtkr8gGGuhJalmKIqyIeM5d29FY",
+	"JcjldEFLLNGMqsQGK0E/8tHoAx+f8JgpeD7afaPZ3Uzv9yWWQxZyRtasEbiQUj9Q0Q30rOt3w3CsZlzQ",
+	"P75H0HRiNSv05FbxYjUjTNk+U/VLbw7F7wgIH2uf+qmRywUi9wv6zFrgReIRCQQJNUw4kmhJhN6mTAH2",
+	"VQpWMj4641O9ZY3q5gH2UkF5TkKKB8AInopFZ29OTJ6Y/pFmPOgn4KqLCFP20w+X38CBNPHDKBoGLNGo",
+	"PMlRA9i97VkP3NGqj+USncB0WOa0H2dYabZWqyY10M9a/9ZLFxOJdtrN9tHuMRp1Ti+vBrf97vvz7sXg",
+	"9rQz6Iz8ISs97neTV2jUOeu9v4A/+p8uTm4H152L/lln0IVHN4PL27Nf4LuTs27n+nZwDt2dXJ5fda67",
+	"t52LztmnPnx7cnkx6F3cXN70b7W9UPeq1Oi62xl0b6+uLz90TwbQ9Wn3rDvowkBo1P3t6vJ6cKuHg6fv",
+	"emfd3PPB+W/FX7dvP93+ctO9/gRddX8bXHdOBrca9Ivu6e3gvK8/153cvju7/Hh7cnnxa/d60L2+7Z3r",
+	"Lopvzwca3BxChiz39pebzllv8Om22x/0zjuD3iUg8f3ZZb/fuf50a6ZReHR1AwOYoW47FxeXA2jXh57t",
+	"42SG9ueHy7e5X+e/nb277V0MLi167OPB29+Kv24Hbw/ynVo89S763etBvgO9iBeFtSqvXWHBhgx+F2jE",
+	"UMcvndtfD/QfN1enekVzS26nYF/0L2+uT7q5B8ZPpyWx3lNgME4FX2obUS0JYUiQiGBJ5BskDOc23kUc",
+	"BGShENeyXlq3P4vn3vFnr7oHPN9z7wD9Qm8A/X+R/vUTS/6e7yXUr/8s0j48cZJ+6U2xSYHwPd9Lyd7z",
+	"PRfVZ48H578VfqQ0D08rFO/5Xj3BF16W6L3wrkrtnu+ViD3/5OpG910l9eyhnVRG59mPPJlnTwdvfyv8",
+	"0ESeewBYKVK453tFAtcPigtUXJUCcXu+B0sPpO35npOys+eGsLPfhq69L4VToMJoRVXZ9+73yL0iTNJx",
+	"RPb+puW/afkvR8sPfkF5OVXcaSO6lJYG6ik0wxJNKKNyRkK0nBGGRtj0ZzStUaKzsTiKtDW5EHxBhKLm",
+	"XBOnytI63c2hXj34XmGcLbswH+tZPvie9Wm+XW1qfCOJuCYTok0koluGWJET09ql6BGWd3mAQmnHKh4h",
+	"t5vtF3ut1l771aD18rh5cNxq/8vzvQkXc6y8YxhmT9E5qVrhvld3nm1H/UkiWhrudbPZah+4+lpgYRX6",
+	"bZfBotB6Aze1tF7JHA4fUij4GHooEWL2qXOSTiVaaQ2bzrVpIGEBkjOVr3wsn5f2/l0IwGhYSJv0VM3Q",
+	"6H13gPbxgrb3v7X2AYn7f+LcDHvhw2g7olmzgNkmc0ad1NlAhIUkfAOMAi1nNCIabCrtIZmIGaNsqoHT",
+	"XxinoQmjKC+r1iJJ2CfTuV5JcFO4IQFni7TfGQM5aV1AQjO3JJSpg3aGDsoUmRLxeJpImOYGgmg3tyeI",
+	"nLVdHr5PlOHOBRCMi6IAQA+2zzt4UzuGNtcdYgLlfichNXqMWJjgngXhi4igHcYVQaO0p5EPAmJU9gSM",
+	"dougadqeaLIIeByF0GZM7H4306iDVmEaySrA9kUJVN0RVWQut/IomD4sN7TjYyHwSv9eYqFp1jH0R/sm",
+	"GTv1jj/T2K7dWWpTgemSERTCaw0VZskxpUAY2Zk4mKgw08NhSHU/OLrKvTf7s0QmYhqbDWfnbsb00XiF",
+	"GJ6T3EJmsAdOqu6gOQ5mlJE9zeU0S0D6w2LHRSI67/X7vYv3t+963bNTF8nMiZR4SjaRd0bPxf4VxM2c",
+	"Yb22YNRaMiXzhXJ60+sWKq/Y1Diq+ASRb0Ss7ELZ8KcsqmFw3kc7C8HvKTHnufaLo2Z7/6h5sH/UPDRi",
+	"AU4AKJOK4HC3usZr+ErNCvhoQ/BOyX/sO33MZb9r8qxnnKcnmXOzJLNqA53q2Vk6pact+8Zwqe9lTvCx",
+	"j/hEEYbwWBL2Y5lFL1yjgXWQSF7qXWumZNXNIunU6ShZzGXaU4jM6EXEvnzp3DNZJOVnPcaX9TM442y6",
+	"fhaKI2zipzQXiudE0OBRE9Jtf5Klpuk0Ws32YVGHeHHo0CG2nBhIvL7CKpZuYKSCk50Jwlr11YogNCk6",
+	"mI/R6Prm4qJn9mP3+vryWv9x+fOokQ9RwmE4ZKbF9u4627E2+XW/nu9d/lz0m1z+vK27xN1XCQ+niv/a",
+	"dit5msjM/PMYAUViaXeRg92d14mBj7NVvkujQ/n1jMGptCywkDUqi0zXdd2WLtCAcwNrBgvK6DWZc0Xe",
+	"0citketdoD8wUCqOJkQFM6RmgsfTGcIo4IyRQHFRxVT6asDvCHPTYvrNT9IcODVQJ3cu9QYxLcNQxKeI",
+	"lvZ+M2iFbXIw2TvER+O9F8HLcO8VeT3Zw81xK2iHB+RwcpRXjhdYyiUXoYOyloIqcsmiVaKT3O9N+Z7+",
+	"ak/e0cUeXxjlZW/B9W4U5jNQPJiiLOaurWbwi7JPTCQUnJ8b1pYiNrfUY84jgsGKFOnSXEC0uAt/WiXK",
+	"eGXaoYnCR4JM4wjDIaIgJubUOGGKXV+TKbkHV4yeVhHLS5jwXoDnC0ynrBHy4N5FmI4eHRBrlJRHHyEs",
+	"nbCuxQqPQlfeAmwoeOfASnFm+3Ms7ogyFLBehpQoubI0X9bvsHrfGZz6AVlkscCYhWimORNHWEo6Bats",
+	"7tCt4eU8yewIy4Fe3ygw4wURSBX1jwbStK6FkmFMxv0i0zyMJRd3k4gv5RvDvpdUkiGTCxLQCbC3uYlV",
+	"JmiUfNonSmNSjhIxDQx/K/0jBfWKiDMLoctcCnAUjXFwdyMitxNyLHkUK4JmSi125C66uT4zTh8rr64u",
+	"+wNNaR/6lxdGRVY8M3tdTochs3a4fJN0YqJlJYqZohGiymrNErWbzXIuigZEHu/vzzi/kw37vBHw+f4C",
+	"OtvXK+/aTGFM1vgI0tyTMH7SUqJkJanS1DHUmv1Cr2h1NRvoRhLU61+iVy+aLcjnQYahludqXBPtvWYL",
+	"XBPN4+YjXBNGWiajbvS30rDgbv3Kx1eCfKNkeYWDOzyFfWk+emxXjCs6WSUUuan1ReHrxOeJ1WwtX9If",
+	"GI8COLEkkooLEqKY6bd2Y6U5AHkcpwxrX2N737Bmz/fm+P6MsKket3105HLgCjIQmMkIK+LiFWRPJa9z",
+	"FAaROWZpfBRD5kQxsneRa6hli7QLuEmcbcJrjXKi1R8yx0zR4ByLu3hRnYqm1uQbNIePNLwBMYkfsNnN",
+	"jJLZ1IvfnK3uXk9VtupK+Rx6Q+4kb8HwlUjGwQyiRkIy0jJ6tFC3YzHa9ZE2bBFnQVFKffZCvWMmQsuY",
+	"lJ2WdbQSJDCWU32cU9YznbSqDDaWxHriNcZ7lT0ZkgmOI+UdT3AkK44b831G2OA6KNKLIXjzXUor6DxW",
+	"JnWC3AdRLOk323ZU5Aoj9yqVWZbDVI4JMC7po5zIBDEL293G7hhJmXSHNE/0qzw1Y6hb29cfEwgVWZxw",
+	"NqHT2MQbu4Tc/TzqSEmlwkxdCT7ZYrcUeVhJc8kT8Votxboca4wA6+CzwXiSZ0rn+kOUkM8x3XiIkoxt",
+	"PrYcHQvVC2WdfyD1fBjlaUZSEAO9hwQrrk95Pl/5WFtZylrilX1SXpZ5vb2HVWF4Kg2SqnaeVKuIoGlM",
+	"MxdkklFasP4gnsxp/tUYcme0RrscJPhJ0w81PUmjFBXGjKV+q7eE2vb4zKmRZkdFjzk4K0tzuc1UOCMu",
+	"3RYmUdjFW2/UD4bqCtBUeGQWpqiZpANSbRAAddbhOn8kUUugwCpL/u568tziJMHsXNeO3RY3FT6xlaew",
+	"gtSa3biD0025a5BWOhat+BZqDe+PM2LjwYFm9JbMPndLke0O53RnP+awVr883aT064mEZfv8u/RuTWVs",
+	"K9+CcYvZfLqqLb2tlyCh/fWLBsQ/w9LkTidt0A7oHdbyquVTicW2617pr3zcAS2AhN05ptGAzBeJWrxu",
+	"A1yOSyEK1liw2gMk+X3DUY+dQ5y6gyztizTMsah8KK6lgTGEC7g92O54OW3sXsv0tdWBSKhHtCvbeKyp",
+	"vpZFGiKxNtjGogobCKs/eTH78OrurPnHb+3g18Px032iH/g4cYjmdftaUfOTrLhNCpCFzh0V103Z9BiX",
+	"g24+jA/F4NXqpk0vXyw6Lac3IF7oTdwHFJ06Lbg8l8iwqVlVhKVCpoPn5FeJgD0j30jknnCkXxVXuSCW",
+	"0U4rzf6aUCFV8Ty/tRXVL3O69WP08A2hRmWh5To8cIgtOEBIMyCx0UshwJlPjPYiZ3wprSf7b4H2v0ag",
+	"9R99KmNOpCoScZ2BvVlCukmBMkZEL3RRsNQyEw5acoV8DEVTltHym4LqnZ1gSI1PAEXOsADX0ZDBQzsm",
+	"woHgsrTxZdl12Gq7MMsFnVKGI/D+UAHu99VaxxqAlC0oCgA8wefbedGqECzZZh9gJfjzLySIIel2gOVd",
+	"b+M5e5Kgi+UdGpMZZWEepgx5R5NXQXvcIq/DQ/wyOHDL4+9TAN5kdn2B4rTBlyO28nHgVprCIqJqM3/V",
+	"LBE+dW+o/+36xmOEqnUYPk62bgpOiGXKhypBCRfdjxDoc3LSvRp0T/Xfp92Ts96F+fu6+6F7kj4/6/3a",
+	"vdY/hmzUPe/0zsyLJDfB/OhcnHTP9JtyYAN6bFzDRfej53sJaJAXYSDzfC8BzGRLGLg837NQ2cwMAEr/",
+	"ncBUjIow/W8VFvEjQHnwvTM+pczpa8qFW2mGFpls0SVVM5euE9ZIaLXkexOsWT3CxYRZEzemFUYcBDxm",
+	"yrpWYlllBa32weHRC3cku40BWBelk3y0fShCwIUWUHszLiTZG2OliFjtSYUXUG/gh4YgaKDr4wOSwCPr",
+	"ScpA/ooZaYScbDz7TvvPYc/lSQbSWBvdneU6Y41FyqCwknE7Lmdc2ohuR8gN5CDLNcpkPldZop32IZrx",
+	"WCRnWDAYhEQQLCJKhDkIkibMwJyl2pRrLW52a/Tg10/Qg7X91Uu77kRR3w56RYTuoVY9x1FqPNk1TMGF",
+	"SHQw7HJAu2FutgbNV49VolV9uE7nqmdw/Sap3giHWR0bhAlb9Rh1FhQCJZApNQENTKmJ0fZ76nVnJpun",
+	"B9+ufv/5j1cDdng9fvnx/hNpn81fvAtaN1OnNJSPVthcIqp6rutYI60Dc0T25phG1rvKyNIW50piOCAg",
+	"s0rQz+k58lFTA9I6PGxu9hvN8T2dawmhP4fjQPOz6TKuuZhiZhf1Ub6y3poDqfpOXUyl7HV7XCh5KYKT",
+	"2dgUy2ygCqAsVydFIQ8gAB3tSI1rTd5/Pox2nXHnV3iqWd027oJLRkz9lLyTwFbHcnsDiCsvJT0HAd4A",
+	"FaSmBO2YkF97bgri8b81Rka7vpbCjKezIiHiIiTiyYcixmotmxrGerycdE29JbkmocYe2CWgz3gUyid4",
+	"fnTjCxi1xtZP7dl0LB/9QQTfG2P5pAQe3UWf/lEjaGEykv5BEJZ32mQxEZHpGEfbDaK4wtG2WJxjFcx8",
+	"xI200BA8BZMwpKbkdeMtTIDDDJKg9D+VW0M97UcP7GK8lURAh88i9a/ZhBDgtbErGLveEZRtv6pi9BHU",
+	"K5R4fh5ldGX9VgwvRz3gLU5315pXThCKPtbEjHqsN7JugrpTR+roSxeW6tFve6nifpAFE7ldQrUxn7bL",
+	"BZfUlHIzemGCje9wLa9xcae4Lvi6n8m5XUMOJbePe4PAR2jH5ixAKPA3wkIudvWuMYWF4sfkLyR9Otb+",
+	"sF1/Qr2dEwtK/WzYVsnolX31Kzu4u1av5C/L1tmi+a/7jfYMvP2yBrlJHaMqHHeUgdsqgafinLjpdyFL",
+	"4tfuxenl9XYOhSFb41HQHXq+Z/orOgPssy39AaWOctMthN1ucllqVitrnJegk3BGXG4sV+QyCbUqLp1B",
+	"fEJm4c9+NelmK82lnOHjUFvW+Gp/hf0iYacU4XleJ+0mz2A5vEXNiCTFQDaTP/sGcM8naJSL+Rpt9iG6",
+	"+EwhpGxTflecVuNWHEn8jYTlGD8fNF6I0EULE6JrPLnmqoDfzs9gQhD0pqlNv3MkGsZbeJM35Iv15NHv",
+	"H8lLMVi9jnu8tdjs/ajJsipakQ4UaaJxeDK0xbPWU5MYlGEoiJRun83/y4WSu0/BhFQbfULwlUMIf8Ds",
+	"UQUFbHdlxtxqtg/rPCIbYQPvRhW0U+6ETPAtoiT1gunv1gkaO3pFyNzcv5y9nx/d/2v8y8HJ8nrawldR",
+	"e1zngdjKGwfqQcSnUwgaZI9wzrlp0aKgdkyNo4q86pye90wVs5tuH2qVnfUu3t/0zN9Xl9eDztnteff8",
+	"rRZrUAsMKv7cnncuOu+NqOvfvD3vDQb2x6f+bdpn+uP2utup964P2fZVvs57ULlHA+v5XgIrFMbJgQq1",
+	"cAqAer6Xwqn/TiDL/w1Qlqs3lXvZsoLT/wCcD75XDJt1h6ZCkGuW841zYbJzYpLRKlTRH3w6676/6Z12",
+	"nyHXM+usiNvc8y3Rmu9Jz742rNpV3kIl5RS0kKyEhz5XYpXV+SGn4xGBp9tmQK1PC7ImUDE7qDZ95xmT",
+	"dzYeLlfwnYuzmOj1azntx+/NxSmJ8vyyukT6dxvZP8aMjn7HXYbH0bqgyYiyaUylogH6PcYRVSutUMUC",
+	"M1POmpgOUpM0WYfq2fa/udEeb8B4RbJ/lK/DdwfTfx59/fll9K/2/TYSF0IrglhQtepr6jNrnRx6OPNz",
+	"4DQEohig3mauyFKsZvtwPjXys5KyjzhPMXmWehhT5ji7W6rQSTYvvKA/E2AnbwkWrqXpMHSpG6N2owms",
+	"Xdrc7HoITVcu+JLi4kBnZsAUlJlSC1Nrl7IJT/ze2BQMs7NIU28hNEVLOoUp0yab78UiymVZTqmaxWNI",
+	"r5SEhHv49Ytm+AIf7he68ByVrmeYhXtLQZXSc5xgqmaTOCrXK9KSI8gdy+XLqMBRnohW6JzMTSjLLupc",
+	"9UBnKqx3kky0/2d29dcD5IFmYA6wvBuZMyQ7lFpye3MLRkFE9SIEmMFdaiFPcj2P19AW2lEcaUmFzUru",
+	"Qu9b1fsaMt12wqPIVkuozw5J7w8x3kWFhZK7MJEhy4/VXoMGAyq4KcvHJLZsjIaGwpExVggPWfXmEnO+",
+	"Y8vZQBQslyoJJtptDNmQ/eMfqFiRe8i6UCwHVngcK3tCHWAB6b6P2JJoB+c3fLYKu4iLIdt666AdnGzE",
+	"/CbcNUXDIzLFwQqN/i88/O8R+j3W4KeX2yEqh2xMNE4EUVoGwpLbcouGtMckRDMiSAN17HQN3BH9RiTK",
+	"DtFZiEKNBII1iScZ00NWPpgunaOnOdNY3klLtyZJEgczYnKnwyRSxJSx5yxawXkGOmy2koU6TbQPOWRJ",
+	"jzbpOlVMbHYeRgGPONuLNLpuBieITyaSqKTgULvZerHXfLnXbg1areODV8ftl//VbDabI41TrABnqbak",
+	"iUDj6vrdCTo4OHh97NR5x1zN0Mj0YjbVf4H+NNof/WsEypZsoOSGAK1GA9oQZquiXgazeKNBrKpipjQD",
+	"BFxOIMWBi3mCnPeCL/Uiay1ZDlkXHGU2p4AylF4TiHa+8rGNrvIzH7HmxL7Z0shUPPRTE8Ek7/nGiazt",
+	"R3/IEs8O9LMLhZvTY+k0Q96UbwY6XQFRROb+JcrQqKLaG6ylBOkneB+yIOKShPZQEz49hjoRehEKa2BL",
+	"ogMP0sPpVTNDJli6tln7MFRs6rVrchrAgZa5joqGZL7gCu45uCMrvSlclyIBmWi8gig0OdIquw9JmAJV",
+	"NhbWRFUGOLkBMJeyuKRBegkCVSnlH7ZfA5RHzQMfLWc0mKESzZurlIZMLxeb+mimOTGUWCrfdAFTh7JZ",
+	"cshe+M1mM707AqwXe7PmwkRgTEm4R5lZ7R0NBmx0ch8QEpJw903hIogAL6QGd0FYSNl0yAwJFbo3R/0S",
+	"iLGB+oSFcN+WFarfCBrdSCL2OlPClFVkIhoQW9XMyv/z3qAi6fmCMCNlG1xM920jua+/1eoaVcZ8zwR0",
+	"QbZqyez53jcipNEAWo1mowm66oIwvKDesXfQaDYOPJPND+rdBjGpP5kSx4H9NcGhrCtqmdbIZTwJfISo",
+	"hGNNEZXauUO2pnhumr2Z3C2B6KRUbLeRVmqDlpKoBrriUWTKxA3ZhCyTW1zNphvj4I5PJmZp0muSeqF3",
+	"7L0nKp/B6RWvVf3sUsFHNBwlCo1Th7DXieQx27BtMMryXHdrKpA6rlctLtKjrlj9Urpitd1sPu5yi6R+",
+	"bKlKc6UscU1B0mYph6Ou9mexTNznL/lk0M9fymWMrf+5zpOccxwnbmBtUCW+3Mx1az2xxvHq8GKBHVbv",
+	"Ns28pJmr82HjhE3cHfScLnquwrBd8+r5vQGmcgD/sPXlIJXKxu7rQVxE7WdbmAu9WeFOkkNDTK4xU6Lb",
+	"z93pCk1am5sUrqGBRgebG2X3l0KLw80t0jvmoMHR5gaVm/mg4avNDUsXmOlmrS1QB9dQwsdH2yDNcfOM",
+	"btx+vblx+QqoB9872mZxXTdMQtvWVujP32wHzdpb0VNySTQ02YI0HLenQdMtaKR0qSxstng+x2JlpIdz",
+	"t3i+pzBwLlMsOlGcvS+6vcOw1XAsuHTI3e59MMNsqnU+o9KksUJJFLO2r8JSSLkpWlIXhO5rczPgIdk1",
+	"rVgWD2sUw6Lh1EAnYOhkAcp6eEFMyPqbquUzZKByYWOEJvqetoSM9kSf5h0qSm6I07aikEj1loerxwm2",
+	"LIZ+U9x7DZvfjummqQZrrjP+SebvsGpUBPzD9wrxNPK8Lgp8m/juumhsG2e9TaRzEtj8V5bfj1vZwmUL",
+	"1RU+A3sEUfamtH1MCSeVxPr/LU7/Fqf/qeLUnkEYrT8TruaivrwoLQixkizd1iFdL2mNxi7BPw658I5z",
+	"0Z1KVZ7dUqW75F5RU2fWunbz1WEL+kLxdmGoSUtCtDNKnpuk19EuJP3YnnOFQIdMawPGIZWVpRsZz6r1",
+	"G0dU2ntCzInqtrWR4L73+ZvEY/6ouzXSqpKy5p6cIYOLcoZsyC64ylxW6tjGZjtdWT6S3HisQlP2Lrtu",
+	"uOrBgniMxIWFtvVgOdxXLuXD0MoHPn4n+BxUvNPcilW9CK5NkX2SZJ/eUL1t159Bb0lKSWpIRIqlNq0V",
+	"PWRATDuq7M9Ii+sXxjIdpSNotW63nP3uyKgGTwb48zNXRpGyvXWuC3+7SsSJe1FPz1YIyaqhFvLojSLd",
+	"qIEsV7mieJFwsZhB+azZeFieoIOCJgeZSxhC6TLON1jySlFGH2EU2gqAnu+BqxjAi9cEPhRKP+ZKMD5U",
+	"ylhmg9uaXQkvclTIzg9frXhqVK5KgGJlxHJV7W3rYOcLjNglKReYrqt64aztXOzDlmPOF1V+WI/HRBqU",
+	"sZjIg0K1RVM4oljAUcsZ/TiP1kKN4K3r75qSrbWFIYrVU63jsFSINCHyyoS/bKqrafqrlrH8XApE+lyJ",
+	"m/5sAky0cq83Uy6Y+XPKFNIocUNelWh53TAfgqxB1s/Wbg/oKovcqQbqbMhvPGhuSC6EAV6+1IbBl4ft",
+	"DQtXyW2HbeEoum3cAIYfOjhIbUXuTeZm65E+41IBxRof8qP9pGlZxc9/uvjAVv2lFX1qo8XS2jt1fCSr",
+	"dWMHXlOMbXN9NU1FRZqHKefzUbah/lK1ElcdkaTgR1KAobRfku4dtTWqpbvq0FtKN2pVy3CYTeEVI8Is",
+	"Ii3ei6FYNvKqlcBXiXUCGVytaFk6RMiquBaDNvNFWj97R0dHmtelhVKfVvL04ctjNntS+LTGQwRbHJLl",
+	"rfYGvgSa1LRGUw5WS2KIOA/o/nYv/O1e+E/31p+kNc2NKZ2ZN/WGVM798IGPCz6HddFftcfoZ0VrfCcp",
+	"uifLVfd4kmePIdjNBNVkyeJgSOfSwIfsHY20LYkYFsJGuJkkWZYzgI/RyAiBEdoRZEFs0ecs2kqrD5J8",
+	"IwJHu/6Q5XKwRj4aJaJR/11g9CO00/KzLFFbdTxmEL80pd8I2y0ovf6QJcaMcUmMGFfXBIerUQN9LGf/",
+	"503TGZbGSDcGaqw7Q4zr70E7MfEimm2C2IBEsuRVGjWWFhE4RiGHR1jKeE4QI0tTe1VI1UAXXM1MWosJ",
+	"jDbuFrN8ZRcNOEhwsdSXowLYeGXiLwtxHFrbH7KA2zJvWYUwjRlTJayA+oKot9FatlKdKUxiQivNUQ6X",
+	"Clw5OdseOwKCSm4isFqoktXLAUysG7+DewEgajGbHVaQCgeuGHB30znEx0kDTnYBpOs8h0ql5bD8tb1N",
+	"FEYuVy61tMDnkbo6bOTUpux1R7hFtpsfFWrh19ZTUBwJomLByqUbXH6IXEUIpx/CWQ9lTQGUKlzF6gs4",
+	"X8ACXXBki6tAVct0pyRBkD9Jw1ZMGG/A53PYjQFeDBlVmgKOmuCnSzfWHTCVORckF+TtmDPUpHDOeKua",
+	"E9VpdizBF7kF2hkVilOMfNRoNHb99KqZjJPUOopiph7nI/KrZVSiVbEASikJv5x4Dyz1DaA0I6HdOhCL",
+	"WrgT1NY6Mmptg99sDsAtbNquSew1UsYkWK0XM6VrQkoF3yDXahFBoTWz/1zTtYZNfp7bFoXJ1TYsl53U",
+	"Sr93DFjy1s2+nEMOx/T22hC64bJE12zy7pHCnLa4WbEeSi1vtSBTaM6lrXoCTMCc8edBO3xV47uNSY/9",
+	"U39eC9aWW7NE/sWrVqgrO6fOFHeAmRrwj2LW1R25uYyla/ScVf3E8cv0ZEpebKaow/Z6ejKlAJ6Pogpx",
+	"yml1+xVRfhq6aa/ZoCyI4rBe5CXKnwtjJUf790RBpF/+FdxHWfHQ1C1z+XOxknLC8GzdY1NguKaecK3X",
+	"N63++9eOmXwOD1ihTrDrQGobH5kprWtJ4ukes1qv1wYXV9l/BmRfLUvWKlYOa+bLeml1qVR/q1Usj9Xa",
+	"2jtVXxnO4azK14Yr3phljF0uqqZbtdTb376qv31V//G+Km0No+RazaIDqhgyk0/Y/fxFi+skHfbzl4wp",
+	"uqzoLK3ER90bFGKFUUCYEgTtWCsB7ItizkoQ8ThszJP0UDiFXJKxQ0HO93/Tz/df7TWWjdqOv6QY+LMa",
+	"XAdOb5sSmgtjbRTTh3NRQ7VRBcCi8rcFmPMyZwZnrnu9KNU+35mgGZcr3iaUWl8QpL2DLZ0HuRAz/PDl",
+	"4f8HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

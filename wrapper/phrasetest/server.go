@@ -168,6 +168,10 @@ type fake struct {
 	unavailableLeft int
 	rateLimitedLeft int
 	lostLeft        int
+
+	meta     []jobMeta      // beside jobs, list.go
+	innerSeq map[string]int // the last innerId handed out, per project
+	faults   faultState     // faults.go
 }
 
 var _ api.ServerInterface = (*fake)(nil)
@@ -189,7 +193,9 @@ func newFake(opts []Option) *fake {
 		unavailableLeft: cfg.unavailable,
 		rateLimitedLeft: cfg.rateLimited,
 		lostLeft:        cfg.lostResponses,
+		innerSeq:        map[string]int{},
 	}
+	f.faults = newFaultState(&cfg)
 	for _, p := range cfg.projects {
 		f.projects[p.uid] = p
 	}

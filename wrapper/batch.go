@@ -3,8 +3,6 @@ package wrapper
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -52,37 +50,8 @@ const (
 )
 
 // Outcome says whether the task's jobs were created, certainly not created, or perhaps
-// created. Any error it cannot prove harmless counts as Unknown: for instance a 201 whose body
-// could not be read (the jobs exist).
-func (r BatchResult) Outcome() Outcome {
-	if r.Err == nil {
-		return Created
-	}
-	var (
-		unknown *UnknownOutcomeError
-		invalid *ValidationError
-		apiErr  *APIError
-		dnsErr  *net.DNSError
-		opErr   *net.OpError
-	)
-	switch {
-	case errors.As(r.Err, &unknown):
-		return Unknown
-	case errors.As(r.Err, &invalid), errors.As(r.Err, &apiErr):
-		// CreateJobsFromDownloadTask returns an *APIError only for answers given before Phrase
-		// acts (4xx, 429, 503) or for a failed login; other 5xx are UnknownOutcomeErrors.
-		return Failed
-	case errors.As(r.Err, &dnsErr), errors.As(r.Err, &opErr) && opErr.Op == "dial":
-		// The transport turns every network error after which the POST may have been written
-		// into an UnknownOutcomeError, so one that arrives bare never reached Phrase.
-		return Failed
-	case errors.Is(r.Err, context.Canceled), errors.Is(r.Err, context.DeadlineExceeded):
-		// Cancelled while waiting (for a login, the pace, or a retry after 429/503); a POST
-		// cancelled after sending would be an UnknownOutcomeError.
-		return Failed
-	}
-	return Unknown
-}
+// created: OutcomeOf(r.Err).
+func (r BatchResult) Outcome() Outcome { return OutcomeOf(r.Err) }
 
 // BatchOptions bound a batch. The zero value runs one request at a time, unpaced.
 type BatchOptions struct {

@@ -153,14 +153,15 @@ func (c *Client) CreateJobsFromDownloadTask(ctx context.Context, projectUID stri
 	if err != nil {
 		return nil, err
 	}
+	sent := c.now()
 	resp, err := c.api.CreateJobFromAsyncDownloadTaskWithBody(ctx, projectUID, params, "application/json", bytes.NewReader(encoded))
 	if err != nil {
-		return nil, err
+		return nil, c.describeUnknown(err, projectUID, params, &body, sent)
 	}
 	data, apiErr := c.readResponse(resp)
 	if apiErr != nil {
 		if apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusServiceUnavailable {
-			return nil, &UnknownOutcomeError{ProjectUID: projectUID, Err: apiErr}
+			return nil, c.describeUnknown(&UnknownOutcomeError{Err: apiErr}, projectUID, params, &body, sent)
 		}
 		return nil, apiErr
 	}

@@ -70,7 +70,7 @@ func TestE2ELostResponseCreatesOneJobSet(t *testing.T) {
 	_, err := c.CreateJobsFromDownloadTask(context.Background(), srv.ProjectUID, nil, body("de", "fr", "ja"))
 	var unknown *wrapper.UnknownOutcomeError
 	var apiErr *wrapper.APIError
-	if !errors.As(err, &unknown) || !errors.As(err, &apiErr) || apiErr.StatusCode != 502 {
+	if !errors.As(err, &unknown) || errors.As(err, &apiErr) || !errors.As(unknown.Err, &apiErr) || apiErr.StatusCode != 502 {
 		t.Fatalf("err = %v", err)
 	}
 	if n := srv.CountRequests("POST", "/jobs/connectorTask"); n != 1 {

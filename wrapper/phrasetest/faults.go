@@ -83,3 +83,11 @@ func (s *Server) Faults() (lostBefore, lostAfter int) {
 	defer s.f.faults.mu.Unlock()
 	return s.f.faults.lostBefore, s.f.faults.lostAfter
 }
+
+// LoseRequests makes the next n job-creating POSTs that would succeed be lost before acting,
+// as [WithLostRequest] does for the first ones.
+func (s *Server) LoseRequests(n int) {
+	s.f.faults.mu.Lock()
+	s.f.faults.beforeLeft = max(n, 0)
+	s.f.faults.mu.Unlock()
+}

@@ -1,0 +1,373 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/seed-a960d6a4/connectortask/api"
+)
+
+// ReconcileResult is what Client.Reconcile found out about a call of unknown outcome.
+type ReconcileResult string
+
+const (
+	// ReconcileCreated: the call created jobs, and they were found unambiguously
+	// (Reconciliation.Jobs). Do not send it again.
+	ReconcileCreated ReconcileResult = "created"
+	// ReconcileNotCreated: no job that the call could have created exists, and the grace period
+	// has passed. Sending it once more does not duplicate anything.
+	ReconcileNotCreated ReconcileResult = "not-created"
+	// ReconcileAmbiguous: jobs exist that the call may or may not have created
+	// (Reconciliation.Candidates), or it is too early to tell. The outcome stays unknown: a
+	// person must decide, and the call must not be sent again blindly.
+	ReconcileAmbiguous ReconcileResult = "ambiguous"
+)
+
+// Defaults of ReconcileOptions.
+const (
+	// DefaultClockSkew is how far apart the client's clock and Phrase's may be. NTP keeps
+	// servers within a second of each other; a minute leaves room for a badly kept client.
+	DefaultClockSkew = time.Minute
+	// DefaultReconcileGrace is how long after a call gave up Phrase may still be creating its
+	// jobs. A proxy that answers 502 or 504 may have given up while Phrase goes on working on
+	// the request; proxies commonly wait about 60 s, and this client's attempts give up after
+	// WithAttemptTimeout (60 s by default), so two minutes leaves that work room to finish.
+	DefaultReconcileGrace = 2 * time.Minute
+)
+
+// ReconcileOptions tune Client.Reconcile. The zero value uses the defaults.
+type ReconcileOptions struct {
+	// ClockSkew widens the window in which jobs count as created by the call, on both sides
+	// (default DefaultClockSkew; a negative value means none).
+	ClockSkew time.Duration
+	// Grace is how long after the call gave up Phrase may still create its jobs (default
+	// DefaultReconcileGrace). NotCreated is answered only once it has passed.
+	Grace time.Duration
+	// Claimed holds the uids of jobs known to belong to other calls (the jobs of 201 answers,
+	// of calls reconciled before): their files are never candidates.
+	Claimed map[string]bool
+	// Others are the other calls whose outcome is unknown (the other unknown lines of a
+	// batch). Jobs that one of them could equally have created make the answer Ambiguous.
+	Others []*UnknownOutcomeError
+	// NoWait makes Reconcile answer Ambiguous ("too early") rather than wait for the grace
+	// period to pass when it finds no candidate yet.
+	NoWait bool
+}
+
+// Reconciliation is the answer of Client.Reconcile.
+type Reconciliation struct {
+	Result ReconcileResult
+	// Jobs are the jobs the call created (Created only).
+	Jobs []api.JobPartReferenceV2
+	// Candidates are the jobs the call may have created (Ambiguous), at most a few files' worth.
+	Candidates []api.JobPartReferenceV2
+	// Reason says why, for people.
+	Reason string
+	// ListCalls is how many pages of the list of jobs were read.
+	ListCalls int
+}
+
+// maxCandidateFiles bounds how many files Reconcile looks at in full before it settles for
+// Ambiguous.
+const maxCandidateFiles = 3
+
+// Reconcile finds out what a job-creating call of unknown outcome did, from the project's list
+// of jobs (GET /api2/v2/projects/{projectUid}/jobs). Phrase ties no job to the downloadTaskId
+// it came from, so Reconcile matches on what the client knows of the call (u): the project,
+// the target languages, when it was sent and when it gave up, and the remote file name when
+// the body had remoteFile.
+//
+// The rule. A job is a candidate when it is in the project, at workflow level 1, has one of
+// the requested target languages, was created (dateCreated) no earlier than SentAt less
+// ClockSkew and no later than GaveUpAt plus Grace and ClockSkew, has the remote file name as
+// its filename (when the body had a remoteFile that is not a regular expression), and is not
+// in Claimed. Candidates are grouped by file (sourceFileUid). Then:
+//
+//   - Created, with the jobs, only when there is exactly one candidate file, its jobs have
+//     exactly the requested target languages (one job each, no other language), none of them
+//     is claimed, and none of Others could equally have created it (same project and target
+//     languages, a window that covers it, a remote file name that does not rule it out).
+//   - NotCreated only when there is no candidate and the grace period has passed by the
+//     client's clock (GaveUpAt + Grace + ClockSkew). When it has not, Reconcile waits until it
+//     has (bounded by ctx; NoWait answers Ambiguous instead) and lists once more, because Phrase
+//     may still be processing the request.
+//   - Ambiguous, with the candidates, in every other case.
+//
+// Listing is bounded: filters first (the filename when known, else one target language), then
+// only the files found, and it stops as soon as a second candidate file makes the answer
+// Ambiguous. A project without remote file names costs two list calls per reconcile when the
+// call created its jobs, one when it did not (plus one per further page of 50 jobs).
+//
+// Limits, plainly: without a remote file name, two calls of unknown outcome for the same
+// project and target languages sent within each other's windows are told apart only through
+// Others, and otherwise come out Ambiguous, never guessed. A job created in the window by
+// another client for the same file and languages (or, without a remote file name, for any file
+// and the same languages) looks exactly like the call's own: Created assumes no one else
+// creates such jobs meanwhile, and when someone does, Reconcile says Ambiguous only if it sees
+// both. It assumes Phrase creates the jobs of one call all together (every target language or
+// none), within Grace of the call giving up, and stamps them with a clock within ClockSkew of
+// the client's. Deleted jobs are not listed: a call whose jobs were deleted since looks
+// NotCreated.
+func (c *Client) Reconcile(ctx context.Context, u *UnknownOutcomeError, opts ReconcileOptions) (*Reconciliation, error) {
+	if u == nil {
+		return nil, errors.New("reconcile: no UnknownOutcomeError given")
+	}
+	switch {
+	case strings.TrimSpace(u.ProjectUID) == "":
+		return nil, errors.New("reconcile: the UnknownOutcomeError has no ProjectUID")
+	case u.SentAt.IsZero():
+		return nil, errors.New("reconcile: the UnknownOutcomeError has no SentAt; without the time the request was sent, jobs cannot be told apart")
+	case len(u.TargetLangs) == 0:
+		return nil, errors.New("reconcile: the UnknownOutcomeError has no TargetLangs")
+	}
+	w := newWindow(u, opts)
+	total := 0
+	for {
+		r, err := c.reconcileOnce(ctx, u, w, opts)
+		total += r.ListCalls
+		r.ListCalls = total
+		if err != nil {
+			return r, err
+		}
+		if r.Result != "" {
+			return r, nil
+		}
+		// No candidate.
+		now := c.now()
+		if !now.Before(w.settled) {
+			r.Result, r.Reason = ReconcileNotCreated, fmt.Sprintf("no job of project %s with target languages %s was created between %s and %s, and the grace period is over",
+				u.ProjectUID, strings.Join(u.TargetLangs, ","), api.NewDateTime(w.from), api.NewDateTime(w.to))
+			return r, nil
+		}
+		if opts.NoWait {
+			r.Result, r.Reason = ReconcileAmbiguous, fmt.Sprintf("no job found yet, but Phrase may still be creating them until %s; reconcile again after that", api.NewDateTime(w.settled))
+			return r, nil
+		}
+		if err := c.sleep(ctx, w.settled.Sub(now)); err != nil {
+			return r, fmt.Errorf("reconcile: waiting until %s for Phrase to finish: %w", api.NewDateTime(w.settled), err)
+		}
+	}
+}
+
+// window is when the jobs of a call can have been created, by Phrase's clock, and from when
+// their absence is final, by the client's.
+type window struct {
+	from, to, settled time.Time
+}
+
+func newWindow(u *UnknownOutcomeError, opts ReconcileOptions) window {
+	skew, grace := opts.ClockSkew, opts.Grace
+	if skew == 0 {
+		skew = DefaultClockSkew
+	}
+	skew = max(skew, 0)
+	if grace <= 0 {
+		grace = DefaultReconcileGrace
+	}
+	gaveUp := u.GaveUpAt
+	if gaveUp.Before(u.SentAt) {
+		gaveUp = u.SentAt
+	}
+	// Phrase's dateCreated has whole seconds: a job created at 12:00:00.9 says 12:00:00.
+	return window{
+		from:    u.SentAt.Add(-skew).Truncate(time.Second),
+		to:      gaveUp.Add(grace + skew),
+		settled: gaveUp.Add(grace + skew),
+	}
+}
+
+func (w window) covers(j api.JobPartReferenceV2) bool {
+	if j.DateCreated == nil || j.DateCreated.IsZero() {
+		return true // cannot be ruled out
+	}
+	t := j.DateCreated.Time
+	return !t.Before(w.from) && !t.After(w.to)
+}
+
+// normLang compares language codes as Phrase may write them (de_DE, de-de, de_de).
+func normLang(l string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(l)), "-", "_")
+}
+
+func langSet(langs []string) []string {
+	out := make([]string, 0, len(langs))
+	for _, l := range langs {
+		out = append(out, normLang(l))
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// fileKey groups the jobs of one file.
+func fileKey(j api.JobPartReferenceV2) string {
+	if j.SourceFileUid != nil && *j.SourceFileUid != "" {
+		return "uid:" + *j.SourceFileUid
+	}
+	s := "name:"
+	if j.Filename != nil {
+		s += *j.Filename
+	}
+	if j.InnerId != nil {
+		s += "#" + *j.InnerId
+	}
+	return s
+}
+
+// reconcileOnce lists and decides; a result without Result means "no candidate".
+func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, w window, opts ReconcileOptions) (*Reconciliation, error) {
+	r := &Reconciliation{}
+	want := langSet(u.TargetLangs)
+	knownName := u.RemoteFileName != "" && !u.RemoteFileNameRegex
+	candidate := func(j api.JobPartReferenceV2) bool {
+		if j.Uid != nil && opts.Claimed[*j.Uid] {
+			return false
+		}
+		if j.TargetLang == nil || !slices.Contains(want, normLang(*j.TargetLang)) {
+			return false
+		}
+		if knownName && (j.Filename == nil || *j.Filename != u.RemoteFileName) {
+			return false
+		}
+		return w.covers(j)
+	}
+
+	// Pass 1: the candidate files, through the narrowest filter the client has.
+	p := &api.ListPartsV2Params{}
+	if knownName {
+		p.Filename = &u.RemoteFileName
+	} else {
+		p.TargetLang = &u.TargetLangs[0]
+	}
+	files := map[string][]api.JobPartReferenceV2{}
+	all := map[string][]api.JobPartReferenceV2{} // by file, every language (knownName only)
+	var order []string
+	n, err := c.collect(ctx, u.ProjectUID, p, func(j api.JobPartReferenceV2) bool {
+		if knownName {
+			all[fileKey(j)] = append(all[fileKey(j)], j)
+		}
+		if !candidate(j) {
+			return true
+		}
+		k := fileKey(j)
+		if _, ok := files[k]; !ok {
+			order = append(order, k)
+		}
+		files[k] = append(files[k], j)
+		return len(order) <= maxCandidateFiles
+	})
+	r.ListCalls += n
+	if err != nil {
+		return r, fmt.Errorf("reconcile: %w", err)
+	}
+	if len(order) == 0 {
+		return r, nil
+	}
+	if len(order) > 1 {
+		for _, k := range order {
+			r.Candidates = append(r.Candidates, files[k]...)
+		}
+		r.Result, r.Reason = ReconcileAmbiguous, fmt.Sprintf("%d files have jobs that this call could have created", len(order))
+		return r, nil
+	}
+
+	// Pass 2: every job of the one candidate file (pass 1 saw only one language of it, unless
+	// it filtered by file name), to check its languages exactly.
+	key := order[0]
+	group := files[key]
+	if knownName {
+		group = all[key]
+	} else if group[0].Filename != nil && *group[0].Filename != "" {
+		group = nil
+		n, err := c.collect(ctx, u.ProjectUID, &api.ListPartsV2Params{Filename: files[key][0].Filename}, func(j api.JobPartReferenceV2) bool {
+			if fileKey(j) == key {
+				group = append(group, j)
+			}
+			return true
+		})
+		r.ListCalls += n
+		if err != nil {
+			return r, fmt.Errorf("reconcile: %w", err)
+		}
+	}
+	var langs []string
+	for _, j := range group {
+		if j.Uid != nil && opts.Claimed[*j.Uid] {
+			r.Candidates, r.Result, r.Reason = group, ReconcileAmbiguous, "a job of the only candidate file belongs to another call"
+			return r, nil
+		}
+		if j.TargetLang != nil {
+			langs = append(langs, normLang(*j.TargetLang))
+		}
+	}
+	sort.Strings(langs)
+	if !slices.Equal(langs, want) {
+		r.Candidates, r.Result, r.Reason = group, ReconcileAmbiguous,
+			fmt.Sprintf("the only candidate file has jobs in %s, not exactly in %s", strings.Join(langs, ","), strings.Join(want, ","))
+		return r, nil
+	}
+	for _, o := range opts.Others {
+		if o != nil && o != u && couldOwn(o, u.ProjectUID, group, opts) {
+			r.Candidates, r.Result, r.Reason = group, ReconcileAmbiguous,
+				"another call of unknown outcome (download task "+o.DownloadTaskID+") could equally have created these jobs"
+			return r, nil
+		}
+	}
+	r.Jobs, r.Result = group, ReconcileCreated
+	r.Reason = fmt.Sprintf("one file (%s) has jobs in exactly %s created in the window, claimed by no other call", describeFile(group[0]), strings.Join(want, ","))
+	return r, nil
+}
+
+// couldOwn reports whether the call o could have created the jobs of group.
+func couldOwn(o *UnknownOutcomeError, projectUID string, group []api.JobPartReferenceV2, opts ReconcileOptions) bool {
+	if o.ProjectUID != "" && o.ProjectUID != projectUID {
+		return false
+	}
+	j := group[0]
+	if o.RemoteFileName != "" && !o.RemoteFileNameRegex && (j.Filename == nil || *j.Filename != o.RemoteFileName) {
+		return false
+	}
+	var langs []string
+	for _, g := range group {
+		if g.TargetLang != nil {
+			langs = append(langs, normLang(*g.TargetLang))
+		}
+	}
+	sort.Strings(langs)
+	if !slices.Equal(langs, langSet(o.TargetLangs)) {
+		return false
+	}
+	if o.SentAt.IsZero() {
+		return true // when it was sent is not known: it cannot be ruled out
+	}
+	return newWindow(o, opts).covers(j)
+}
+
+func describeFile(j api.JobPartReferenceV2) string {
+	var parts []string
+	if j.Filename != nil {
+		parts = append(parts, *j.Filename)
+	}
+	if j.SourceFileUid != nil {
+		parts = append(parts, "sourceFileUid "+*j.SourceFileUid)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// collect runs a listing, handing each job to keep until it returns false, and returns how many
+// pages it read.
+func (c *Client) collect(ctx context.Context, projectUID string, p *api.ListPartsV2Params, keep func(api.JobPartReferenceV2) bool) (int, error) {
+	var failed error
+	pages, _ := c.listJobs(ctx, projectUID, p, func(j api.JobPartReferenceV2, err error) bool {
+		if err != nil {
+			failed = err
+			return false
+		}
+		return keep(j)
+	})
+	return pages, failed
+}

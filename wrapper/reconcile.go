@@ -93,7 +93,7 @@ const maxCandidateFiles = 3
 //     is claimed, and none of Others could equally have created it (same project and target
 //     languages, a window that covers it, a remote file name that does not rule it out).
 //   - NotCreated only when there is no candidate and the grace period has passed by the
-//     client's clock (GaveUpAt + Grace + ClockSkew). When it has not, Reconcile waits until it
+//     client's clock (GaveUpAt + Grace). When it has not, Reconcile waits until it
 //     has (bounded by ctx; NoWait answers Ambiguous instead) and lists once more, because Phrase
 //     may still be processing the request.
 //   - Ambiguous, with the candidates, in every other case.
@@ -155,7 +155,7 @@ func (c *Client) Reconcile(ctx context.Context, u *UnknownOutcomeError, opts Rec
 }
 
 // window is when the jobs of a call can have been created, by Phrase's clock, and from when
-// their absence is final, by the client's.
+// their absence is final, by the client's (the clock GaveUpAt was read from).
 type window struct {
 	from, to, settled time.Time
 }
@@ -177,7 +177,7 @@ func newWindow(u *UnknownOutcomeError, opts ReconcileOptions) window {
 	return window{
 		from:    u.SentAt.Add(-skew).Truncate(time.Second),
 		to:      gaveUp.Add(grace + skew),
-		settled: gaveUp.Add(grace + skew),
+		settled: gaveUp.Add(grace), // both by the client's clock: no skew
 	}
 }
 

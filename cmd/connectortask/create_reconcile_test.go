@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/seed-a960d6a4/connectortask/wrapper/phrasetest"
+)
+
+func reconcileArgs(srv *phrasetest.Server, extra ...string) []string {
+	return append([]string{"create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--download-task-id", "DL1",
+		"--reconcile", "--reconcile-grace", "1ms"}, extra...)
+}
+
+// A lost answer: the jobs are found and printed, exit 0, nothing resent.
+func TestCreateReconcileFindsTheJobsOfALostAnswer(t *testing.T) {
+	srv := fake(t, phrasetest.WithLostResponse(1))
+	r := newCLI(t, tokenEnv(srv)).run(reconcileArgs(srv)...)
+	wantCode(t, r, exitOK)
+	if posts(srv) != 1 || len(srv.Jobs()) != 2 {
+		t.Fatalf("POSTs %d, jobs %d; want 1 and 2", posts(srv), len(srv.Jobs()))
+	}
+	var out reconciledJobs
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, r)
+	}
+	if out.Reconciled != "created" || len(out.Jobs) != 2 || *out.Jobs[0].Uid != *srv.Jobs()[0].Uid || out.ListCalls != 2 {
+		t.Errorf("printed %+v", out)
+	}
+	if !strings.Contains(r.stderr, "reconciled: created") {
+		t.Errorf("stderr:\n%s", r)
+	}
+}
+
+// A request lost before Phrase acted: provably nothing created, so it is sent once more.
+func TestCreateReconcileResendsWhatWasNotCreated(t *testing.T) {
+	srv := fake(t, phrasetest.WithLostRequest(1))
+	r := newCLI(t, tokenEnv(srv)).run(reconcileArgs(srv)...)
+	wantCode(t, r, exitOK)
+	if posts(srv) != 2 || len(srv.Jobs()) != 2 {
+		t.Fatalf("POSTs %d, jobs %d; want 2 and 2 (one set)", posts(srv), len(srv.Jobs()))
+	}
+	if jobs := decodeJobs(t, r); len(jobs.Jobs) != 2 {
+		t.Errorf("stdout:\n%s", r)
+	}
+	if !strings.Contains(r.stderr, "not created") || !strings.Contains(r.stderr, "once more") {
+		t.Errorf("stderr:\n%s", r)
+	}
+}
+
+// Jobs that could be this request's, but are not provably: exit 4, candidates on stderr,
+// nothing resent.
+func TestCreateReconcileAmbiguousExits4(t *testing.T) {
+	srv := fake(t)
+	c := newCLI(t, tokenEnv(srv))
+	// Someone else's jobs of another file, created just before: German only.
+	wantCode(t, c.run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de"), exitOK)
+	srv.LoseRequests(1)
+	r := c.run(reconcileArgs(srv)...)
+	wantCode(t, r, exitUnknown)
+	if posts(srv) != 2 || len(srv.Jobs()) != 1 {
+		t.Fatalf("POSTs %d, jobs %d; want 2 and 1: nothing resent", posts(srv), len(srv.Jobs()))
+	}
+	if strings.Count(r.stderr, "candidate: ") != 1 || !strings.Contains(r.stderr, "could not tell") || r.stdout != "" {
+		t.Errorf("stderr:\n%s", r)
+	}
+	if !strings.Contains(r.stderr, "jobs list --project-uid "+srv.ProjectUID) {
+		t.Errorf("no hint how to look:\n%s", r)
+	}
+}
+
+func TestCreateReconcileRefusesDryRun(t *testing.T) {
+	srv := fake(t)
+	wantCode(t, newCLI(t, tokenEnv(srv)).run(reconcileArgs(srv, "--dry-run")...), exitUsage)
+}

@@ -101,4 +101,3 @@ func unknownHint(u *wrapper.UnknownOutcomeError) string {
 	b.WriteString("; do not send the request again before")
 	return b.String()
 }
-

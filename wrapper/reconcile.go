@@ -74,7 +74,7 @@ type Reconciliation struct {
 
 // maxCandidateFiles bounds how many files Reconcile looks at in full before it settles for
 // Ambiguous.
-const maxCandidateFiles = 3
+const maxCandidateFiles = 8
 
 // Reconcile finds out what a job-creating call of unknown outcome did, from the project's list
 // of jobs (GET /api2/v2/projects/{projectUid}/jobs). Phrase ties no job to the downloadTaskId
@@ -82,37 +82,43 @@ const maxCandidateFiles = 3
 // the target languages, when it was sent and when it gave up, and the remote file name when
 // the body had remoteFile.
 //
-// The rule. A job is a candidate when it is in the project, at workflow level 1, has one of
-// the requested target languages, was created (dateCreated) no earlier than SentAt less
-// ClockSkew and no later than GaveUpAt plus Grace and ClockSkew, has the remote file name as
-// its filename (when the body had a remoteFile that is not a regular expression), and is not
-// in Claimed. Candidates are grouped by file (sourceFileUid). Then:
+// The rule. A file (the jobs sharing a sourceFileUid) is a candidate when its jobs are in the
+// project at workflow level 1, have exactly the requested target languages (one job each, no
+// other: one call creates every language it asks for and no other), none of them is in
+// Claimed, and a job of it was created (dateCreated) no earlier than SentAt less ClockSkew and
+// no later than GaveUpAt plus Grace and ClockSkew, with the remote file name as its filename
+// when the body had a remoteFile that is not a regular expression. Then:
 //
-//   - Created, with the jobs, only when there is exactly one candidate file, its jobs have
-//     exactly the requested target languages (one job each, no other language), none of them
-//     is claimed, and none of Others could equally have created it (same project and target
-//     languages, a window that covers it, a remote file name that does not rule it out).
+//   - Created, with the jobs, only when there is exactly one candidate file and none of Others
+//     could equally have created it (same project and target languages, a window that covers
+//     it, a remote file name that does not rule it out).
 //   - NotCreated only when there is no candidate and the grace period has passed by the
-//     client's clock (GaveUpAt + Grace). When it has not, Reconcile waits until it
-//     has (bounded by ctx; NoWait answers Ambiguous instead) and lists once more, because Phrase
-//     may still be processing the request.
-//   - Ambiguous, with the candidates, in every other case.
+//     client's clock (GaveUpAt + Grace). When it has not, Reconcile waits until it has (bounded
+//     by ctx; NoWait answers Ambiguous instead) and lists once more, because Phrase may still be
+//     processing the request.
+//   - Ambiguous, with the candidates, in every other case: several candidate files, one that
+//     another call of unknown outcome could own, or more files to look at than it bounds.
 //
 // Listing is bounded: filters first (the filename when known, else one target language), then
-// only the files found, and it stops as soon as a second candidate file makes the answer
-// Ambiguous. A project without remote file names costs two list calls per reconcile when the
-// call created its jobs, one when it did not (plus one per further page of 50 jobs).
+// one filtered listing per file found (at most 8; more make the answer Ambiguous). A call with
+// a remote file name costs one list call; one without costs one, plus one per file created in
+// the window with its first language and claimed by no one (plus one per further page of 50).
 //
-// Limits, plainly: without a remote file name, two calls of unknown outcome for the same
-// project and target languages sent within each other's windows are told apart only through
-// Others, and otherwise come out Ambiguous, never guessed. A job created in the window by
-// another client for the same file and languages (or, without a remote file name, for any file
-// and the same languages) looks exactly like the call's own: Created assumes no one else
-// creates such jobs meanwhile, and when someone does, Reconcile says Ambiguous only if it sees
-// both. It assumes Phrase creates the jobs of one call all together (every target language or
-// none), within Grace of the call giving up, and stamps them with a clock within ClockSkew of
-// the client's. Deleted jobs are not listed: a call whose jobs were deleted since looks
-// NotCreated.
+// Limits, plainly. Phrase ties no job to the request that created it, so this is matching, not
+// proof, and it rests on assumptions:
+//
+//   - Nobody else creates jobs in the same project with the same target languages (and, when
+//     the call had a remote file name, from a file of that name) within the window, unless
+//     their jobs are in Claimed or their calls in Others. Without a remote file name the
+//     window starts ClockSkew before the call was sent, so such jobs of another process (a
+//     script creating file after file, a person in the web UI) created up to a minute earlier
+//     by default are taken for the call's own when they are the only ones: a false Created.
+//     Give every create a remote file name, or pass what you know in Claimed and Others.
+//   - Phrase creates the jobs of one call together (every language asked for, or none), within
+//     Grace of the call giving up, and stamps dateCreated with a clock within ClockSkew of the
+//     client's. If it created them later, NotCreated is wrong and a resend duplicates them.
+//   - Jobs are not deleted meanwhile: a call whose jobs were deleted looks NotCreated.
+//
 func (c *Client) Reconcile(ctx context.Context, u *UnknownOutcomeError, opts ReconcileOptions) (*Reconciliation, error) {
 	if u == nil {
 		return nil, errors.New("reconcile: no UnknownOutcomeError given")
@@ -223,7 +229,7 @@ func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, w wi
 	r := &Reconciliation{}
 	want := langSet(u.TargetLangs)
 	knownName := u.RemoteFileName != "" && !u.RemoteFileNameRegex
-	candidate := func(j api.JobPartReferenceV2) bool {
+	seen := func(j api.JobPartReferenceV2) bool {
 		if j.Uid != nil && opts.Claimed[*j.Uid] {
 			return false
 		}
@@ -236,7 +242,8 @@ func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, w wi
 		return w.covers(j)
 	}
 
-	// Pass 1: the candidate files, through the narrowest filter the client has.
+	// Pass 1: the files with a job that could be the call's, through the narrowest filter the
+	// client has (the file name when known, else one target language).
 	p := &api.ListPartsV2Params{}
 	if knownName {
 		p.Filename = &u.RemoteFileName
@@ -246,80 +253,105 @@ func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, w wi
 	files := map[string][]api.JobPartReferenceV2{}
 	all := map[string][]api.JobPartReferenceV2{} // by file, every language (knownName only)
 	var order []string
+	tooMany := false
 	n, err := c.collect(ctx, u.ProjectUID, p, func(j api.JobPartReferenceV2) bool {
 		if knownName {
 			all[fileKey(j)] = append(all[fileKey(j)], j)
 		}
-		if !candidate(j) {
+		if !seen(j) {
 			return true
 		}
 		k := fileKey(j)
 		if _, ok := files[k]; !ok {
+			if len(order) == maxCandidateFiles {
+				tooMany = true
+				return false
+			}
 			order = append(order, k)
 		}
 		files[k] = append(files[k], j)
-		return len(order) <= maxCandidateFiles
+		return true
 	})
 	r.ListCalls += n
 	if err != nil {
 		return r, fmt.Errorf("reconcile: %w", err)
 	}
-	if len(order) == 0 {
-		return r, nil
-	}
-	if len(order) > 1 {
+	if tooMany {
 		for _, k := range order {
 			r.Candidates = append(r.Candidates, files[k]...)
 		}
-		r.Result, r.Reason = ReconcileAmbiguous, fmt.Sprintf("%d files have jobs that this call could have created", len(order))
+		r.Result, r.Reason = ReconcileAmbiguous, fmt.Sprintf("more than %d files have jobs that this call could have created", maxCandidateFiles)
 		return r, nil
 	}
 
-	// Pass 2: every job of the one candidate file (pass 1 saw only one language of it, unless
-	// it filtered by file name), to check its languages exactly.
-	key := order[0]
-	group := files[key]
-	if knownName {
-		group = all[key]
-	} else if group[0].Filename != nil && *group[0].Filename != "" {
-		group = nil
-		n, err := c.collect(ctx, u.ProjectUID, &api.ListPartsV2Params{Filename: files[key][0].Filename}, func(j api.JobPartReferenceV2) bool {
-			if fileKey(j) == key {
-				group = append(group, j)
+	// Pass 2: every job of each such file (pass 1 saw one language of it, unless it filtered by
+	// file name). A file is a candidate when its jobs have exactly the requested languages:
+	// one call creates every language it asks for, and no other.
+	var exact [][]api.JobPartReferenceV2
+	for _, key := range order {
+		group := files[key]
+		if knownName {
+			group = all[key]
+		} else if name := group[0].Filename; name != nil && *name != "" {
+			group = nil
+			n, err := c.collect(ctx, u.ProjectUID, &api.ListPartsV2Params{Filename: name}, func(j api.JobPartReferenceV2) bool {
+				if fileKey(j) == key {
+					group = append(group, j)
+				}
+				return true
+			})
+			r.ListCalls += n
+			if err != nil {
+				return r, fmt.Errorf("reconcile: %w", err)
 			}
-			return true
-		})
-		r.ListCalls += n
-		if err != nil {
-			return r, fmt.Errorf("reconcile: %w", err)
 		}
+		if claimedAny(group, opts.Claimed) || !slices.Equal(langsOf(group), want) {
+			continue // another call's file
+		}
+		exact = append(exact, group)
 	}
-	var langs []string
-	for _, j := range group {
-		if j.Uid != nil && opts.Claimed[*j.Uid] {
-			r.Candidates, r.Result, r.Reason = group, ReconcileAmbiguous, "a job of the only candidate file belongs to another call"
-			return r, nil
+	switch {
+	case len(exact) == 0:
+		return r, nil
+	case len(exact) > 1:
+		for _, g := range exact {
+			r.Candidates = append(r.Candidates, g...)
 		}
-		if j.TargetLang != nil {
-			langs = append(langs, normLang(*j.TargetLang))
-		}
-	}
-	sort.Strings(langs)
-	if !slices.Equal(langs, want) {
-		r.Candidates, r.Result, r.Reason = group, ReconcileAmbiguous,
-			fmt.Sprintf("the only candidate file has jobs in %s, not exactly in %s", strings.Join(langs, ","), strings.Join(want, ","))
+		r.Result, r.Reason = ReconcileAmbiguous, fmt.Sprintf("%d files have jobs in exactly %s created in the window", len(exact), strings.Join(want, ","))
 		return r, nil
 	}
+	group := exact[0]
 	for _, o := range opts.Others {
 		if o != nil && o != u && couldOwn(o, u.ProjectUID, group, opts) {
 			r.Candidates, r.Result, r.Reason = group, ReconcileAmbiguous,
-				"another call of unknown outcome (download task "+o.DownloadTaskID+") could equally have created these jobs"
+				"another call of unknown outcome (download task "+o.DownloadTaskID+") could equally have created the jobs of "+describeFile(group[0])
 			return r, nil
 		}
 	}
 	r.Jobs, r.Result = group, ReconcileCreated
 	r.Reason = fmt.Sprintf("one file (%s) has jobs in exactly %s created in the window, claimed by no other call", describeFile(group[0]), strings.Join(want, ","))
 	return r, nil
+}
+
+func claimedAny(group []api.JobPartReferenceV2, claimed map[string]bool) bool {
+	for _, j := range group {
+		if j.Uid != nil && claimed[*j.Uid] {
+			return true
+		}
+	}
+	return false
+}
+
+// langsOf is the sorted languages of a file's jobs, each as often as it occurs.
+func langsOf(group []api.JobPartReferenceV2) []string {
+	var langs []string
+	for _, g := range group {
+		if g.TargetLang != nil {
+			langs = append(langs, normLang(*g.TargetLang))
+		}
+	}
+	sort.Strings(langs)
+	return langs
 }
 
 // couldOwn reports whether the call o could have created the jobs of group.
@@ -331,14 +363,7 @@ func couldOwn(o *UnknownOutcomeError, projectUID string, group []api.JobPartRefe
 	if o.RemoteFileName != "" && !o.RemoteFileNameRegex && (j.Filename == nil || *j.Filename != o.RemoteFileName) {
 		return false
 	}
-	var langs []string
-	for _, g := range group {
-		if g.TargetLang != nil {
-			langs = append(langs, normLang(*g.TargetLang))
-		}
-	}
-	sort.Strings(langs)
-	if !slices.Equal(langs, langSet(o.TargetLangs)) {
+	if !slices.Equal(langsOf(group), langSet(o.TargetLangs)) {
 		return false
 	}
 	if o.SentAt.IsZero() {

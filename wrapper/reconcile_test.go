@@ -148,6 +148,7 @@ func TestReconcileByRemoteFileName(t *testing.T) {
 // unknown outcome could own, leave the outcome Ambiguous.
 func TestReconcileAmbiguous(t *testing.T) {
 	t.Run("two files", func(t *testing.T) {
+		// The second file is another call's, but nothing says so: not Created.
 		srv, c, _ := reconcileSetup(t, phrasetest.WithLostResponse(1))
 		u := createUnknown(t, c, srv.ProjectUID, body("de"), "DL1")
 		if _, err := c.CreateJobsFromDownloadTask(context.Background(), srv.ProjectUID, nil, body("de")); err != nil {
@@ -158,7 +159,7 @@ func TestReconcileAmbiguous(t *testing.T) {
 			t.Fatalf("%+v, %v", got, err)
 		}
 	})
-	t.Run("other languages", func(t *testing.T) {
+	t.Run("a file with other languages is not the call's", func(t *testing.T) {
 		srv, c, clk := reconcileSetup(t, phrasetest.WithLostRequest(1))
 		u := createUnknown(t, c, srv.ProjectUID, body("de", "fr"), "DL1")
 		if _, err := c.CreateJobsFromDownloadTask(context.Background(), srv.ProjectUID, nil, body("de")); err != nil {
@@ -166,8 +167,8 @@ func TestReconcileAmbiguous(t *testing.T) {
 		}
 		clk.Advance(time.Hour)
 		got, err := c.Reconcile(context.Background(), u, wrapper.ReconcileOptions{})
-		if err != nil || got.Result != wrapper.ReconcileAmbiguous || !strings.Contains(got.Reason, "not exactly") {
-			t.Fatalf("%+v, %v", got, err)
+		if err != nil || got.Result != wrapper.ReconcileNotCreated || got.ListCalls != 2 {
+			t.Fatalf("a German-only file is not this German and French call's: %+v, %v", got, err)
 		}
 	})
 	t.Run("another unknown call", func(t *testing.T) {

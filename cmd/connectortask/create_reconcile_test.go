@@ -54,15 +54,17 @@ func TestCreateReconcileResendsWhatWasNotCreated(t *testing.T) {
 func TestCreateReconcileAmbiguousExits4(t *testing.T) {
 	srv := fake(t)
 	c := newCLI(t, tokenEnv(srv))
-	// Someone else's jobs of another file, created just before: German only.
-	wantCode(t, c.run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de"), exitOK)
+	// Two other files' jobs in German and French, created just before by someone else.
+	for range 2 {
+		wantCode(t, c.run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr"), exitOK)
+	}
 	srv.LoseRequests(1)
 	r := c.run(reconcileArgs(srv)...)
 	wantCode(t, r, exitUnknown)
-	if posts(srv) != 2 || len(srv.Jobs()) != 1 {
-		t.Fatalf("POSTs %d, jobs %d; want 2 and 1: nothing resent", posts(srv), len(srv.Jobs()))
+	if posts(srv) != 3 || len(srv.Jobs()) != 4 {
+		t.Fatalf("POSTs %d, jobs %d; want 3 and 4: nothing resent", posts(srv), len(srv.Jobs()))
 	}
-	if strings.Count(r.stderr, "candidate: ") != 1 || !strings.Contains(r.stderr, "could not tell") || r.stdout != "" {
+	if strings.Count(r.stderr, "candidate: ") != 4 || !strings.Contains(r.stderr, "could not tell") || r.stdout != "" {
 		t.Errorf("stderr:\n%s", r)
 	}
 	if !strings.Contains(r.stderr, "jobs list --project-uid "+srv.ProjectUID) {

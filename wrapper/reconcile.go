@@ -118,7 +118,6 @@ const maxCandidateFiles = 8
 //     Grace of the call giving up, and stamps dateCreated with a clock within ClockSkew of the
 //     client's. If it created them later, NotCreated is wrong and a resend duplicates them.
 //   - Jobs are not deleted meanwhile: a call whose jobs were deleted looks NotCreated.
-//
 func (c *Client) Reconcile(ctx context.Context, u *UnknownOutcomeError, opts ReconcileOptions) (*Reconciliation, error) {
 	if u == nil {
 		return nil, errors.New("reconcile: no UnknownOutcomeError given")

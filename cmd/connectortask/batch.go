@@ -193,6 +193,8 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 		return usagef("--retry-unknown works only with --resume RESULTS")
 	case b.resume == "-":
 		return usagef("--resume needs a file (the stdout of the earlier run), not -")
+	case f.reconcile && (b.resume == "" || f.dryRun || b.retryUnknown):
+		return usagef("--reconcile with --batch resolves the lines of unknown outcome of --resume RESULTS before sending: give --resume, and neither --dry-run nor --retry-unknown")
 	case b.journal != "" && f.dryRun:
 		return usagef("--journal records what is sent, and --dry-run sends nothing: leave one of them out")
 	case b.journal != "" && (b.journal == b.file || b.journal == b.resume):
@@ -268,6 +270,11 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 			return nil
 		}
 	}
+	if f.reconcile {
+		if err := r.reconcileResume(cmd.Context(), f.reconcileGrace); err != nil {
+			return err
+		}
+	}
 	if a.stderrIsTerminal() {
 		total := -1
 		if b.file != "-" {
@@ -340,7 +347,8 @@ type batchRun struct {
 	opts         wrapper.BatchOptions
 	in           *lineReader
 	out          *resultWriter
-	progress     *progress // nil unless stderr is a terminal
+	progress     *progress        // nil unless stderr is a terminal
+	reconciler   *batchReconciler // --reconcile (batch_reconcile.go)
 
 	cancel context.CancelFunc
 	refs   sync.Map // line -> json.RawMessage: the ref of a line in flight
@@ -449,6 +457,9 @@ func (r *batchRun) read(ctx context.Context, tasks chan<- wrapper.BatchTask) {
 				r.stop(&resumeMismatchError{line: line, file: r.resumeFile})
 				return
 			}
+			if r.reconciledWritten(line) {
+				continue // --reconcile wrote its result (batch_reconcile.go)
+			}
 			if st == stCreated {
 				r.skippedCreated.Add(1)
 				r.out.write(&batchResult{Line: line, OK: true, Skipped: true, DryRun: r.dryRun, ProjectUID: t.projectUID, DownloadTaskID: t.downloadTaskID, Ref: t.ref})
@@ -519,7 +530,7 @@ func (r *batchRun) preview(ctx context.Context, t lineTask, params *api.CreateJo
 // onResult writes the result of a task RunBatch finished.
 func (r *batchRun) onResult(br wrapper.BatchResult) {
 	r.done.Add(1)
-	res := &batchResult{Line: br.Task.ID, ProjectUID: br.Task.ProjectUID}
+	res := &batchResult{Line: br.Task.ID, ProjectUID: br.Task.ProjectUID, Reconciled: r.reconciledRecord(br.Task.ID)}
 	if p := br.Task.Params; p != nil && p.DownloadTaskId != nil {
 		res.DownloadTaskID = *p.DownloadTaskId
 	}
@@ -592,9 +603,13 @@ func (r *batchRun) verdict(parent context.Context) error {
 	if failed+unknown+invalid+skippedUnknown > 0 {
 		hint := "fix the failed lines, then send only them with --resume RESULTS (the stdout of this run)"
 		if unknown+skippedUnknown > 0 {
-			hint = "lines of unknown outcome may have created jobs: list the project's jobs in Phrase; --resume RESULTS skips them unless --retry-unknown is given, and sends the failed ones"
+			hint = "lines of unknown outcome may have created jobs: --resume RESULTS --reconcile finds out from the project's jobs (connectortask jobs list shows them); --resume RESULTS alone skips them and sends the failed ones"
 		}
-		return withHint(fmt.Errorf("batch: %d of %d lines not created (%s)", failed+unknown+invalid+skippedUnknown, r.lines.Load(), summary), "%s", hint)
+		err := error(fmt.Errorf("batch: %d of %d lines not created (%s)", failed+unknown+invalid+skippedUnknown, r.lines.Load(), summary))
+		if unknown+skippedUnknown > 0 {
+			err = &unknownOutcomeError{err: err} // exit 4: jobs may exist
+		}
+		return withHint(err, "%s", hint)
 	}
 	if r.progress != nil {
 		fmt.Fprintf(r.a.stderr, "connectortask: batch done: %s\n", summary)

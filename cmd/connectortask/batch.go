@@ -81,10 +81,21 @@ Ctrl-C (SIGINT or SIGTERM) stops taking lines; the requests in flight finish (ea
 finish with --resume. --dry-run validates every line and prints per line the request that
 would be sent; nothing is sent. --wait and -o table do not apply to --batch.
 
+--resume RESULTS --reconcile first resolves the lines RESULTS gives an unknown outcome, before
+sending anything: it lists the projects' jobs and finds each line's jobs (see create
+--reconcile above). A line whose jobs are found is written as created, with the jobs, and not
+sent; a line that provably created nothing is sent again; a line it cannot tell stays unknown,
+with the candidate jobs. Each of these results carries "reconciled": how, and with how many
+list calls. It needs the "error.unknown" record the run that sent the line wrote, so resume
+from that run's results (or from all runs' results appended: >> RESULTS). Lines without a
+remote file name and with the same target languages whose outcomes are unknown at the same
+time cannot be told apart and stay unknown.
+
 Exit codes with --batch: 0 every line was created (or skipped as created before); 1 a line
-failed (invalid, refused, outcome unknown, or skipped as unknown), or the run was interrupted,
-or a result could not be written; 2 bad flags, an unreadable FILE or RESULTS, or with
---dry-run an invalid line (nothing was sent).`
+failed (invalid or refused) and none is of unknown outcome, or the run was interrupted, or a
+result could not be written; 2 bad flags, an unreadable FILE or RESULTS, or with --dry-run an
+invalid line (nothing was sent); 4 a line is of unknown outcome (jobs may exist; it was not
+resent): resume with --reconcile.`
 
 const batchExample = `  # Jobs for every line of tasks.jsonl, in German and French unless a line says otherwise:
   connectortask create --batch tasks.jsonl --project-uid Pr2wE4rT6yU8iO0p --target-lang de,fr \
@@ -93,6 +104,10 @@ const batchExample = `  # Jobs for every line of tasks.jsonl, in German and Fren
   # Finish an interrupted or partly failed run, without creating any job twice:
   connectortask create --batch tasks.jsonl --project-uid Pr2wE4rT6yU8iO0p --target-lang de,fr \
       --due +3d --resume results.jsonl > results-2.jsonl
+
+  # Resolve the lines of unknown outcome from the projects' jobs, then finish the rest:
+  connectortask create --batch tasks.jsonl --target-lang de,fr --resume results.jsonl \
+      --reconcile >> results.jsonl
 
   # Unattended: journal every send, so that even a run killed hard resumes without duplicates:
   connectortask create --batch tasks.jsonl --target-lang de,fr --journal sends.journal > results.jsonl

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/seed-a960d6a4/connectortask/api"
 )
@@ -37,13 +39,20 @@ const maxListPages = 100_000
 //	}
 func (c *Client) ListJobs(ctx context.Context, projectUID string, params *api.ListPartsV2Params) iter.Seq2[api.JobPartReferenceV2, error] {
 	return func(yield func(api.JobPartReferenceV2, error) bool) {
-		_, _ = c.listJobs(ctx, projectUID, params, yield)
+		_, _ = c.listJobs(ctx, projectUID, params, nil, yield)
 	}
+}
+
+// pageClock is what one page's answer says of Phrase's clock: its Date header (whole seconds;
+// zero when absent) and the client's clock just before the call and just after the answer.
+type pageClock struct {
+	date, sent, received time.Time
 }
 
 // listJobs runs the listing of ListJobs and returns how many pages it fetched, and whether the
 // loop asked to stop.
-func (c *Client) listJobs(ctx context.Context, projectUID string, params *api.ListPartsV2Params, yield func(api.JobPartReferenceV2, error) bool) (pages int, stopped bool) {
+// onPage, when set, learns the clock readings of each page before its jobs are yielded.
+func (c *Client) listJobs(ctx context.Context, projectUID string, params *api.ListPartsV2Params, onPage func(pageClock), yield func(api.JobPartReferenceV2, error) bool) (pages int, stopped bool) {
 	if strings.TrimSpace(projectUID) == "" {
 		yield(api.JobPartReferenceV2{}, &ValidationError{Problems: []Problem{{Path: "projectUid", Message: "the project uid is empty", Fix: "pass the uid of the project whose jobs to list"}}})
 		return 0, true
@@ -67,11 +76,14 @@ func (c *Client) listJobs(ctx context.Context, projectUID string, params *api.Li
 			return pages, true
 		}
 		p.PageNumber, p.PageSize = &page, &size
-		out, err := c.listPage(ctx, projectUID, &p)
+		out, clock, err := c.listPage(ctx, projectUID, &p)
 		pages++
 		if err != nil {
 			yield(api.JobPartReferenceV2{}, err)
 			return pages, true
+		}
+		if onPage != nil {
+			onPage(clock)
 		}
 		var content []api.JobPartReferenceV2
 		if out.Content != nil {
@@ -92,18 +104,21 @@ func (c *Client) listJobs(ctx context.Context, projectUID string, params *api.Li
 }
 
 // listPage reads one page of the list of jobs.
-func (c *Client) listPage(ctx context.Context, projectUID string, p *api.ListPartsV2Params) (*api.PageDtoJobPartReferenceV2, error) {
+func (c *Client) listPage(ctx context.Context, projectUID string, p *api.ListPartsV2Params) (*api.PageDtoJobPartReferenceV2, pageClock, error) {
+	clock := pageClock{sent: c.now()}
 	resp, err := c.api.ListPartsV2(ctx, projectUID, p)
 	if err != nil {
-		return nil, fmt.Errorf("list jobs of project %s: %w", projectUID, err)
+		return nil, clock, fmt.Errorf("list jobs of project %s: %w", projectUID, err)
 	}
+	clock.received = c.now()
+	clock.date, _ = http.ParseTime(resp.Header.Get("Date"))
 	data, apiErr := c.readResponse(resp)
 	if apiErr != nil {
-		return nil, apiErr
+		return nil, clock, apiErr
 	}
 	var out api.PageDtoJobPartReferenceV2
 	if err := json.Unmarshal(data, &out); err != nil {
-		return nil, fmt.Errorf("list jobs of project %s, page %d: reading the answer: %w", projectUID, *p.PageNumber, err)
+		return nil, clock, fmt.Errorf("list jobs of project %s, page %d: reading the answer: %w", projectUID, *p.PageNumber, err)
 	}
-	return &out, nil
+	return &out, clock, nil
 }

@@ -30,9 +30,14 @@ const (
 
 // Defaults of ReconcileOptions.
 const (
-	// DefaultClockSkew is how far apart the client's clock and Phrase's may be. NTP keeps
-	// servers within a second of each other; a minute leaves room for a badly kept client.
+	// DefaultClockSkew is how far apart the client's clock and Phrase's may be when Phrase's
+	// answers carry no Date header to measure it by. NTP keeps servers within a second of each
+	// other; a minute leaves room for a badly kept client.
 	DefaultClockSkew = time.Minute
+	// MeasuredClockAllowance is the allowance beyond the offset between the clocks that
+	// Reconcile measures from the Date header of Phrase's answers (whole seconds, read while
+	// the answer travelled): Date and dateCreated may come from machines a second apart.
+	MeasuredClockAllowance = 2 * time.Second
 	// DefaultReconcileGrace is how long after a call gave up Phrase may still be creating its
 	// jobs. A proxy that answers 502 or 504 may have given up while Phrase goes on working on
 	// the request; proxies commonly wait about 60 s, and this client's attempts give up after
@@ -42,8 +47,10 @@ const (
 
 // ReconcileOptions tune Client.Reconcile. The zero value uses the defaults.
 type ReconcileOptions struct {
-	// ClockSkew widens the window in which jobs count as created by the call, on both sides
-	// (default DefaultClockSkew; a negative value means none).
+	// ClockSkew widens the window in which jobs count as created by the call, on both sides,
+	// beyond the offset between the clocks that Reconcile measures from the Date header of
+	// Phrase's answers (default MeasuredClockAllowance; DefaultClockSkew when an answer has no
+	// Date header; a negative value means none).
 	ClockSkew time.Duration
 	// Grace is how long after the call gave up Phrase may still create its jobs (default
 	// DefaultReconcileGrace). NotCreated is answered only once it has passed.
@@ -85,9 +92,12 @@ const maxCandidateFiles = 8
 // The rule. A file (the jobs sharing a sourceFileUid) is a candidate when its jobs are in the
 // project at workflow level 1, have exactly the requested target languages (one job each, no
 // other: one call creates every language it asks for and no other), none of them is in
-// Claimed, and a job of it was created (dateCreated) no earlier than SentAt less ClockSkew and
-// no later than GaveUpAt plus Grace and ClockSkew, with the remote file name as its filename
-// when the body had a remoteFile that is not a regular expression. Then:
+// Claimed, a job of it was created (dateCreated, Phrase's clock) no earlier than SentAt and no
+// later than GaveUpAt plus Grace, both moved to Phrase's clock and widened by ClockSkew, and its
+// filename is the remote file name when the body had a remoteFile that is not a regular
+// expression. The offset between the clocks is measured from the Date header of the first
+// list page's answer (whole seconds, read between sending and receiving; ClockSkew defaults
+// to MeasuredClockAllowance then, to DefaultClockSkew when there is no Date header). Then:
 //
 //   - Created, with the jobs, only when there is exactly one candidate file and none of Others
 //     could equally have created it (same project and target languages, a window that covers
@@ -109,14 +119,16 @@ const maxCandidateFiles = 8
 //
 //   - Nobody else creates jobs in the same project with the same target languages (and, when
 //     the call had a remote file name, from a file of that name) within the window, unless
-//     their jobs are in Claimed or their calls in Others. Without a remote file name the
-//     window starts ClockSkew before the call was sent, so such jobs of another process (a
-//     script creating file after file, a person in the web UI) created up to a minute earlier
-//     by default are taken for the call's own when they are the only ones: a false Created.
-//     Give every create a remote file name, or pass what you know in Claimed and Others.
+//     their jobs are in Claimed or their calls in Others. Without a remote file name, such
+//     jobs of another process (a script creating file after file, a person in the web UI)
+//     created from a few seconds before the call was sent (a minute without a Date header)
+//     until the grace period ended are taken for the call's own when they are the only ones:
+//     a false Created. Give every create a remote file name, or pass what you know in Claimed
+//     and Others.
 //   - Phrase creates the jobs of one call together (every language asked for, or none), within
-//     Grace of the call giving up, and stamps dateCreated with a clock within ClockSkew of the
-//     client's. If it created them later, NotCreated is wrong and a resend duplicates them.
+//     Grace of the call giving up, and stamps dateCreated with the clock its Date header
+//     shows (within the allowance). If it created them later, NotCreated is wrong and a resend
+//     duplicates them.
 //   - Jobs are not deleted meanwhile: a call whose jobs were deleted looks NotCreated.
 func (c *Client) Reconcile(ctx context.Context, u *UnknownOutcomeError, opts ReconcileOptions) (*Reconciliation, error) {
 	if u == nil {
@@ -130,10 +142,10 @@ func (c *Client) Reconcile(ctx context.Context, u *UnknownOutcomeError, opts Rec
 	case len(u.TargetLangs) == 0:
 		return nil, errors.New("reconcile: the UnknownOutcomeError has no TargetLangs")
 	}
-	w := newWindow(u, opts)
+	settled := settledAt(u, opts)
 	total := 0
 	for {
-		r, err := c.reconcileOnce(ctx, u, w, opts)
+		r, w, err := c.reconcileOnce(ctx, u, opts)
 		total += r.ListCalls
 		r.ListCalls = total
 		if err != nil {
@@ -144,45 +156,72 @@ func (c *Client) Reconcile(ctx context.Context, u *UnknownOutcomeError, opts Rec
 		}
 		// No candidate.
 		now := c.now()
-		if !now.Before(w.settled) {
+		if !now.Before(settled) {
 			r.Result, r.Reason = ReconcileNotCreated, fmt.Sprintf("no job of project %s with target languages %s was created between %s and %s, and the grace period is over",
 				u.ProjectUID, strings.Join(u.TargetLangs, ","), api.NewDateTime(w.from), api.NewDateTime(w.to))
 			return r, nil
 		}
 		if opts.NoWait {
-			r.Result, r.Reason = ReconcileAmbiguous, fmt.Sprintf("no job found yet, but Phrase may still be creating them until %s; reconcile again after that", api.NewDateTime(w.settled))
+			r.Result, r.Reason = ReconcileAmbiguous, fmt.Sprintf("no job found yet, but Phrase may still be creating them until %s; reconcile again after that", api.NewDateTime(settled))
 			return r, nil
 		}
-		if err := c.sleep(ctx, w.settled.Sub(now)); err != nil {
-			return r, fmt.Errorf("reconcile: waiting until %s for Phrase to finish: %w", api.NewDateTime(w.settled), err)
+		if err := c.sleep(ctx, settled.Sub(now)); err != nil {
+			return r, fmt.Errorf("reconcile: waiting until %s for Phrase to finish: %w", api.NewDateTime(settled), err)
 		}
 	}
 }
 
-// window is when the jobs of a call can have been created, by Phrase's clock, and from when
-// their absence is final, by the client's (the clock GaveUpAt was read from).
+// window is when the jobs of a call can have been created, by Phrase's clock.
 type window struct {
-	from, to, settled time.Time
+	from, to time.Time
 }
 
-func newWindow(u *UnknownOutcomeError, opts ReconcileOptions) window {
-	skew, grace := opts.ClockSkew, opts.Grace
-	if skew == 0 {
-		skew = DefaultClockSkew
+// clockOffset is what is known of Phrase's clock minus the client's: between low and high
+// when measured from a Date header.
+type clockOffset struct {
+	low, high time.Duration
+	measured  bool
+}
+
+// measureOffset reads the offset from one answer: its Date (whole seconds) was written at some
+// moment between the client's sent and received readings.
+func measureOffset(pc pageClock) clockOffset {
+	if pc.date.IsZero() || pc.received.IsZero() || pc.sent.IsZero() {
+		return clockOffset{}
 	}
-	skew = max(skew, 0)
+	return clockOffset{low: pc.date.Sub(pc.received), high: pc.date.Add(time.Second).Sub(pc.sent), measured: true}
+}
+
+// settledAt is when, by the client's clock, the absence of the call's jobs is final.
+func settledAt(u *UnknownOutcomeError, opts ReconcileOptions) time.Time {
+	grace := opts.Grace
 	if grace <= 0 {
 		grace = DefaultReconcileGrace
 	}
-	gaveUp := u.GaveUpAt
-	if gaveUp.Before(u.SentAt) {
-		gaveUp = u.SentAt
+	return gaveUpAt(u).Add(grace)
+}
+
+func gaveUpAt(u *UnknownOutcomeError) time.Time {
+	if u.GaveUpAt.Before(u.SentAt) {
+		return u.SentAt
 	}
+	return u.GaveUpAt
+}
+
+func newWindow(u *UnknownOutcomeError, opts ReconcileOptions, off clockOffset) window {
+	allow := opts.ClockSkew
+	if allow == 0 {
+		allow = DefaultClockSkew
+		if off.measured {
+			allow = MeasuredClockAllowance
+		}
+	}
+	allow = max(allow, 0)
+	grace := settledAt(u, opts).Sub(gaveUpAt(u))
 	// Phrase's dateCreated has whole seconds: a job created at 12:00:00.9 says 12:00:00.
 	return window{
-		from:    u.SentAt.Add(-skew).Truncate(time.Second),
-		to:      gaveUp.Add(grace + skew),
-		settled: gaveUp.Add(grace), // both by the client's clock: no skew
+		from: u.SentAt.Add(off.low - allow).Truncate(time.Second),
+		to:   gaveUpAt(u).Add(grace + off.high + allow),
 	}
 }
 
@@ -224,8 +263,19 @@ func fileKey(j api.JobPartReferenceV2) string {
 }
 
 // reconcileOnce lists and decides; a result without Result means "no candidate".
-func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, w window, opts ReconcileOptions) (*Reconciliation, error) {
+func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, opts ReconcileOptions) (*Reconciliation, window, error) {
 	r := &Reconciliation{}
+	// The window is fixed by the first page's answer, which measures Phrase's clock, before
+	// any job of it is looked at.
+	var off clockOffset
+	w := newWindow(u, opts, off)
+	onPage := func(pc pageClock) {
+		if !off.measured {
+			if off = measureOffset(pc); off.measured {
+				w = newWindow(u, opts, off)
+			}
+		}
+	}
 	want := langSet(u.TargetLangs)
 	knownName := u.RemoteFileName != "" && !u.RemoteFileNameRegex
 	seen := func(j api.JobPartReferenceV2) bool {
@@ -253,7 +303,7 @@ func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, w wi
 	all := map[string][]api.JobPartReferenceV2{} // by file, every language (knownName only)
 	var order []string
 	tooMany := false
-	n, err := c.collect(ctx, u.ProjectUID, p, func(j api.JobPartReferenceV2) bool {
+	n, err := c.collect(ctx, u.ProjectUID, p, onPage, func(j api.JobPartReferenceV2) bool {
 		if knownName {
 			all[fileKey(j)] = append(all[fileKey(j)], j)
 		}
@@ -273,14 +323,14 @@ func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, w wi
 	})
 	r.ListCalls += n
 	if err != nil {
-		return r, fmt.Errorf("reconcile: %w", err)
+		return r, w, fmt.Errorf("reconcile: %w", err)
 	}
 	if tooMany {
 		for _, k := range order {
 			r.Candidates = append(r.Candidates, files[k]...)
 		}
 		r.Result, r.Reason = ReconcileAmbiguous, fmt.Sprintf("more than %d files have jobs that this call could have created", maxCandidateFiles)
-		return r, nil
+		return r, w, nil
 	}
 
 	// Pass 2: every job of each such file (pass 1 saw one language of it, unless it filtered by
@@ -293,7 +343,7 @@ func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, w wi
 			group = all[key]
 		} else if name := group[0].Filename; name != nil && *name != "" {
 			group = nil
-			n, err := c.collect(ctx, u.ProjectUID, &api.ListPartsV2Params{Filename: name}, func(j api.JobPartReferenceV2) bool {
+			n, err := c.collect(ctx, u.ProjectUID, &api.ListPartsV2Params{Filename: name}, nil, func(j api.JobPartReferenceV2) bool {
 				if fileKey(j) == key {
 					group = append(group, j)
 				}
@@ -301,7 +351,7 @@ func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, w wi
 			})
 			r.ListCalls += n
 			if err != nil {
-				return r, fmt.Errorf("reconcile: %w", err)
+				return r, w, fmt.Errorf("reconcile: %w", err)
 			}
 		}
 		if claimedAny(group, opts.Claimed) || !slices.Equal(langsOf(group), want) {
@@ -311,25 +361,25 @@ func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, w wi
 	}
 	switch {
 	case len(exact) == 0:
-		return r, nil
+		return r, w, nil
 	case len(exact) > 1:
 		for _, g := range exact {
 			r.Candidates = append(r.Candidates, g...)
 		}
 		r.Result, r.Reason = ReconcileAmbiguous, fmt.Sprintf("%d files have jobs in exactly %s created in the window", len(exact), strings.Join(want, ","))
-		return r, nil
+		return r, w, nil
 	}
 	group := exact[0]
 	for _, o := range opts.Others {
-		if o != nil && o != u && couldOwn(o, u.ProjectUID, group, opts) {
+		if o != nil && o != u && couldOwn(o, u.ProjectUID, group, opts, off) {
 			r.Candidates, r.Result, r.Reason = group, ReconcileAmbiguous,
 				"another call of unknown outcome (download task "+o.DownloadTaskID+") could equally have created the jobs of "+describeFile(group[0])
-			return r, nil
+			return r, w, nil
 		}
 	}
 	r.Jobs, r.Result = group, ReconcileCreated
 	r.Reason = fmt.Sprintf("one file (%s) has jobs in exactly %s created in the window, claimed by no other call", describeFile(group[0]), strings.Join(want, ","))
-	return r, nil
+	return r, w, nil
 }
 
 func claimedAny(group []api.JobPartReferenceV2, claimed map[string]bool) bool {
@@ -354,7 +404,7 @@ func langsOf(group []api.JobPartReferenceV2) []string {
 }
 
 // couldOwn reports whether the call o could have created the jobs of group.
-func couldOwn(o *UnknownOutcomeError, projectUID string, group []api.JobPartReferenceV2, opts ReconcileOptions) bool {
+func couldOwn(o *UnknownOutcomeError, projectUID string, group []api.JobPartReferenceV2, opts ReconcileOptions, off clockOffset) bool {
 	if o.ProjectUID != "" && o.ProjectUID != projectUID {
 		return false
 	}
@@ -368,7 +418,7 @@ func couldOwn(o *UnknownOutcomeError, projectUID string, group []api.JobPartRefe
 	if o.SentAt.IsZero() {
 		return true // when it was sent is not known: it cannot be ruled out
 	}
-	return newWindow(o, opts).covers(j)
+	return newWindow(o, opts, off).covers(j)
 }
 
 func describeFile(j api.JobPartReferenceV2) string {
@@ -384,9 +434,9 @@ func describeFile(j api.JobPartReferenceV2) string {
 
 // collect runs a listing, handing each job to keep until it returns false, and returns how many
 // pages it read.
-func (c *Client) collect(ctx context.Context, projectUID string, p *api.ListPartsV2Params, keep func(api.JobPartReferenceV2) bool) (int, error) {
+func (c *Client) collect(ctx context.Context, projectUID string, p *api.ListPartsV2Params, onPage func(pageClock), keep func(api.JobPartReferenceV2) bool) (int, error) {
 	var failed error
-	pages, _ := c.listJobs(ctx, projectUID, p, func(j api.JobPartReferenceV2, err error) bool {
+	pages, _ := c.listJobs(ctx, projectUID, p, onPage, func(j api.JobPartReferenceV2, err error) bool {
 		if err != nil {
 			failed = err
 			return false

@@ -236,3 +236,33 @@ func TestReconcileRefusesAnIncompleteError(t *testing.T) {
 		}
 	}
 }
+
+// Phrase's clock five minutes ahead of the client's: the offset is measured from the Date
+// header, so the lost answer's jobs are still found, and jobs of the same languages created
+// ten seconds before the call was sent are not taken for its own.
+func TestReconcileMeasuresPhrasesClock(t *testing.T) {
+	clk := &sharedClock{t: time.Now().UTC().Truncate(time.Second)}
+	phraseNow := func() time.Time { return clk.Now().Add(5 * time.Minute) }
+	srv := phrasetest.NewServer(phrasetest.WithClock(phraseNow), phrasetest.WithLostResponse(1))
+	defer srv.Close()
+	c := newE2E(t, srv, wrapper.WithAPIToken(srv.Token), wrapper.WithClock(clk.Now))
+
+	lost := createUnknown(t, c, srv.ProjectUID, body("de", "fr"), "DL1")
+	got, err := c.Reconcile(context.Background(), lost, wrapper.ReconcileOptions{})
+	if err != nil || got.Result != wrapper.ReconcileCreated {
+		t.Fatalf("five minutes of skew: %+v, %v", got, err)
+	}
+
+	clk.Advance(10 * time.Second)
+	srv.LoseRequests(1)
+	before := createUnknown(t, c, srv.ProjectUID, body("de", "fr"), "DL2")
+	clk.Advance(time.Hour)
+	if got, err := c.Reconcile(context.Background(), before, wrapper.ReconcileOptions{}); err != nil || got.Result != wrapper.ReconcileNotCreated {
+		t.Errorf("jobs created 10 s before sending were taken for the call's: %+v, %v", got, err)
+	}
+	// Without the measurement (a minute's allowance), the same jobs would have been taken:
+	// the limit the Date header removes.
+	if got, _ := c.Reconcile(context.Background(), before, wrapper.ReconcileOptions{ClockSkew: 6 * time.Minute}); got.Result != wrapper.ReconcileCreated {
+		t.Errorf("with a wide allowance: %+v", got)
+	}
+}

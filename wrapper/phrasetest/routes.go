@@ -46,6 +46,9 @@ func (f *fake) routes() http.Handler {
 		f.writeError(w, http.StatusNotFound, CodeNotFound, "No endpoint "+r.Method+" "+r.URL.Path+".")
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Phrase's Date header comes from the clock its dateCreated does (WithClock here):
+		// clients may measure the offset between the clocks from it.
+		w.Header().Set("Date", f.cfg.clock().UTC().Format(http.TimeFormat))
 		body, tooLarge, err := f.readBody(r)
 		if err != nil && !tooLarge {
 			return // the connection failed while reading; nobody is there to answer

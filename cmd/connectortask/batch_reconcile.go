@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/seed-a960d6a4/connectortask/api"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 )
 
@@ -175,6 +174,8 @@ func (r *batchRun) reconcileResume(ctx context.Context, grace time.Duration) err
 
 	// Rounds until nothing changes: a line resolved as created claims its jobs, one resolved as
 	// not created owns none, and either may settle a line that was ambiguous because of it.
+	listed := &listedJobs{}
+	lctx := listed.capture(ctx)
 	pending := lines
 	last := map[int]*wrapper.Reconciliation{}
 	calls0 := map[int]int{} // list calls per line, over all rounds
@@ -187,7 +188,7 @@ func (r *batchRun) reconcileResume(ctx context.Context, grace time.Duration) err
 		var still []int
 		for _, line := range pending {
 			u := calls[line]
-			found, err := r.client.Reconcile(ctx, u, wrapper.ReconcileOptions{Grace: grace, Claimed: claimed, Others: others})
+			found, err := r.client.Reconcile(lctx, u, wrapper.ReconcileOptions{Grace: grace, Claimed: claimed, Others: others})
 			if err != nil {
 				if ctx.Err() != nil {
 					return fmt.Errorf("reconciling line %d: %w; nothing was sent", line, err)
@@ -208,8 +209,8 @@ func (r *batchRun) reconcileResume(ctx context.Context, grace time.Duration) err
 					claimed[*j.Uid] = true
 				}
 				body, err := marshal(struct {
-					Jobs []api.JobPartReferenceV2 `json:"jobs"`
-				}{found.Jobs})
+					Jobs []json.RawMessage `json:"jobs"` // as Phrase listed them
+				}{listed.raw(found.Jobs)})
 				if err != nil {
 					return fmt.Errorf("reconciling line %d: %w", line, err)
 				}

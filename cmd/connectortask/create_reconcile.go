@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -21,10 +25,10 @@ func (a *app) addReconcileFlags(cmd *cobra.Command, f *createFlags) {
 
 // reconciledJobs is what create prints when reconciling found the jobs of a lost answer.
 type reconciledJobs struct {
-	Reconciled string                   `json:"reconciled"`
-	Reason     string                   `json:"reason"`
-	ListCalls  int                      `json:"listCalls"`
-	Jobs       []api.JobPartReferenceV2 `json:"jobs"`
+	Reconciled string            `json:"reconciled"`
+	Reason     string            `json:"reason"`
+	ListCalls  int               `json:"listCalls"`
+	Jobs       []json.RawMessage `json:"jobs"` // as Phrase listed them
 }
 
 // reconcileCreate resolves an unknown outcome of create --reconcile. It returns the error as it
@@ -38,7 +42,8 @@ func (a *app) reconcileCreate(ctx context.Context, client *wrapper.Client, f *cr
 		}
 		fmt.Fprintf(a.stderr, "connectortask: %v\nconnectortask: reconciling: looking for its jobs in project %s (up to %s after it gave up, as Phrase may still be creating them)\n",
 			unknown, projectUID, f.reconcileGrace)
-		found, rerr := client.Reconcile(ctx, unknown, wrapper.ReconcileOptions{Grace: f.reconcileGrace})
+		listed := &listedJobs{}
+		found, rerr := client.Reconcile(listed.capture(ctx), unknown, wrapper.ReconcileOptions{Grace: f.reconcileGrace})
 		if rerr != nil {
 			return nil, withHint(&unknownOutcomeError{err: fmt.Errorf("outcome unknown, and reconciling failed: %w", rerr)}, "%s", unknownHint(unknown))
 		}
@@ -48,7 +53,7 @@ func (a *app) reconcileCreate(ctx context.Context, client *wrapper.Client, f *cr
 			if f.wait {
 				fmt.Fprintln(a.stderr, "connectortask: warning: --wait: the lost answer named the async request, so there is none to wait for; the jobs are listed with their importStatus")
 			}
-			return nil, a.printReconciled(found)
+			return nil, a.printReconciled(found, listed)
 		case wrapper.ReconcileNotCreated:
 			if sends >= 2 {
 				return nil, withHint(fmt.Errorf("reconciled: not created, twice (%s); nothing was created", found.Reason),
@@ -61,10 +66,8 @@ func (a *app) reconcileCreate(ctx context.Context, client *wrapper.Client, f *cr
 				return list, nil
 			}
 		default:
-			for _, j := range found.Candidates {
-				if b, merr := marshal(j); merr == nil {
-					fmt.Fprintf(a.stderr, "candidate: %s\n", b)
-				}
+			for _, b := range listed.raw(found.Candidates) {
+				fmt.Fprintf(a.stderr, "candidate: %s\n", b)
 			}
 			return nil, withHint(&unknownOutcomeError{err: fmt.Errorf("outcome unknown: reconciling could not tell (%s); %d candidate job%s on stderr; nothing was resent",
 				found.Reason, len(found.Candidates), plural(len(found.Candidates)))}, "%s", unknownHint(unknown))
@@ -72,7 +75,7 @@ func (a *app) reconcileCreate(ctx context.Context, client *wrapper.Client, f *cr
 	}
 }
 
-func (a *app) printReconciled(found *wrapper.Reconciliation) error {
+func (a *app) printReconciled(found *wrapper.Reconciliation, listed *listedJobs) error {
 	if a.output == "table" {
 		w := &jobWriter{w: a.stdout, table: true}
 		for _, j := range found.Jobs {
@@ -82,7 +85,7 @@ func (a *app) printReconciled(found *wrapper.Reconciliation) error {
 		}
 		return nil
 	}
-	return writeJSON(a.stdout, reconciledJobs{Reconciled: string(found.Result), Reason: found.Reason, ListCalls: found.ListCalls, Jobs: found.Jobs})
+	return writeJSON(a.stdout, reconciledJobs{Reconciled: string(found.Result), Reason: found.Reason, ListCalls: found.ListCalls, Jobs: listed.raw(found.Jobs)})
 }
 
 // unknownHint says how to look at what an unknown outcome may have created.
@@ -100,4 +103,61 @@ func unknownHint(u *wrapper.UnknownOutcomeError) string {
 	}
 	b.WriteString("; do not send the request again before")
 	return b.String()
+}
+
+// listedJobs keeps the jobs of every list page the client read, by uid, as Phrase sent them,
+// so that jobs found by reconciling are printed in Phrase's own form.
+type listedJobs struct {
+	mu   sync.Mutex
+	byID map[string]json.RawMessage
+}
+
+// capture returns ctx under which list pages are kept.
+func (l *listedJobs) capture(ctx context.Context) context.Context {
+	return wrapper.CaptureResponses(ctx, func(method, path string, body []byte) {
+		if method != http.MethodGet || !strings.HasSuffix(path, "/jobs") {
+			return
+		}
+		var page struct {
+			Content []json.RawMessage `json:"content"`
+		}
+		if json.Unmarshal(body, &page) != nil {
+			return
+		}
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if l.byID == nil {
+			l.byID = map[string]json.RawMessage{}
+		}
+		for _, raw := range page.Content {
+			var j struct {
+				UID string `json:"uid"`
+			}
+			if json.Unmarshal(raw, &j) == nil && j.UID != "" {
+				l.byID[j.UID] = raw
+			}
+		}
+	})
+}
+
+// raw returns jobs as Phrase sent them (typed, where a job's answer was not kept).
+func (l *listedJobs) raw(jobs []api.JobPartReferenceV2) []json.RawMessage {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]json.RawMessage, 0, len(jobs))
+	for _, j := range jobs {
+		if j.Uid != nil {
+			if raw, ok := l.byID[*j.Uid]; ok {
+				var buf bytes.Buffer
+				if json.Compact(&buf, raw) == nil {
+					out = append(out, buf.Bytes())
+					continue
+				}
+			}
+		}
+		if b, err := marshal(j); err == nil {
+			out = append(out, b)
+		}
+	}
+	return out
 }

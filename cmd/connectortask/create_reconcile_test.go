@@ -25,8 +25,13 @@ func TestCreateReconcileFindsTheJobsOfALostAnswer(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 		t.Fatalf("%v\n%s", err, r)
 	}
-	if out.Reconciled != "created" || len(out.Jobs) != 2 || *out.Jobs[0].Uid != *srv.Jobs()[0].Uid || out.ListCalls != 2 {
-		t.Errorf("printed %+v", out)
+	if out.Reconciled != "created" || len(out.Jobs) != 2 || out.ListCalls != 2 {
+		t.Fatalf("printed %+v", out)
+	}
+	// The jobs as Phrase listed them: its +0000 date-times, the fake's uids.
+	var job map[string]any
+	if err := json.Unmarshal(out.Jobs[0], &job); err != nil || job["uid"] != *srv.Jobs()[0].Uid || !strings.HasSuffix(job["dateCreated"].(string), "+0000") {
+		t.Errorf("first job %v (%v)", job, err)
 	}
 	if !strings.Contains(r.stderr, "reconciled: created") {
 		t.Errorf("stderr:\n%s", r)

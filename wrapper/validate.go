@@ -64,9 +64,11 @@ func (e *ValidationError) Error() string {
 //     workflows), nor assignments and workflowSettings (likewise);
 //   - importSettings is not set together with useProjectFileImportSettings=true;
 //   - no target language is listed twice (compared case-insensitively), none is empty;
+//   - each target language, in targetLangs and in assignments, could be a language code: only
+//     ASCII letters, digits, "_" and "-" (Phrase decides whether it knows the code);
 //   - the targetLang of every assignment, top-level or per workflow step, is one of targetLangs;
 //   - callbackUrl is an absolute http or https URL;
-//   - due, and every step's due, is not in the past.
+//   - due, and every step's due, is in the future (not in the past, nor this very second).
 func ValidateRequest(body *api.JobCreateRequestDto, now time.Time) error {
 	if body == nil {
 		return &ValidationError{Problems: []Problem{{Path: "", Message: "no request body", Fix: "pass a JobCreateRequestDto with at least targetLangs"}}}
@@ -99,8 +101,9 @@ func validateEncoded(body *api.JobCreateRequestDto, data []byte, now time.Time) 
 
 // ValidateRequestJSON checks a job-creating request given as raw JSON, as a file holds it (for
 // `connectortask validate`). Beyond the checks of ValidateRequest it reports, as Problems,
-// JSON that does not parse, values of the wrong type, date-times that do not parse, and fields
-// the spec does not know (a misspelt field would otherwise be ignored by Phrase).
+// JSON that does not parse, values of the wrong type, date-times that do not parse, fields
+// the spec does not know (a misspelt field would otherwise be ignored by Phrase), and keys
+// repeated in one object (decoders keep one of them silently).
 func ValidateRequestJSON(data []byte, now time.Time) error {
 	var doc any
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -113,7 +116,7 @@ func ValidateRequestJSON(data []byte, now time.Time) error {
 	if _, ok := doc.(map[string]any); !ok {
 		return &ValidationError{Problems: []Problem{{Path: "", Message: "the request is not a JSON object", Fix: `give an object such as {"targetLangs": ["de"]}`}}}
 	}
-	var ps []Problem
+	ps := duplicateKeyProblems(data)
 	ps = append(ps, schemaProblems(doc)...)
 	if s, err := bodySchema(); err == nil {
 		ps = append(ps, unknownFieldProblems(s, doc, "")...)
@@ -367,7 +370,7 @@ func dateProblems(doc any) []Problem {
 
 // ruleProblems checks the rules the schema cannot express.
 func ruleProblems(b *api.JobCreateRequestDto, now time.Time) []Problem {
-	var ps []Problem
+	ps := langCodeProblems(b)
 	add := func(path, msg, fix string) { ps = append(ps, Problem{Path: path, Message: msg, Fix: fix}) }
 
 	if b.Due != nil && !b.Due.IsZero() && b.WorkflowSettings != nil && len(*b.WorkflowSettings) > 0 {
@@ -418,8 +421,8 @@ func ruleProblems(b *api.JobCreateRequestDto, now time.Time) []Problem {
 		if d == nil || d.IsZero() {
 			return
 		}
-		if utcSeconds(d.Time).Before(cutoff) {
-			add(path, fmt.Sprintf("due %s is in the past (now %s)", d.String(), api.NewDateTime(now).String()),
+		if why := dueNotFuture(d.Time, cutoff); why != "" {
+			add(path, fmt.Sprintf("due %s is %s (now %s)", d.String(), why, api.NewDateTime(now).String()),
 				"give a date in the future, e.g. +72h from now")
 		}
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -17,7 +16,9 @@ An async request has finished when its asyncResponse is not null; it failed when
 errorCode. Without --wait the request is printed as it stands (exit 0 whatever its state). With
 --wait the command polls, backing off, until the request has finished: exit 0 when it finished
 without an errorCode, 1 when it finished with one, 3 when --wait-timeout passed first (the last
-state seen is printed). Progress goes to stderr when it is a terminal.`
+state seen is printed; when no poll had answered yet, stdout stays empty and stderr says so),
+130 when interrupted (Ctrl-C). Progress goes to stderr: live on a terminal; elsewhere a plain
+line every --progress-interval with --progress always, or by default when CI=true.`
 
 const asyncGetExample = `  # Where does the async request that create printed stand?
   connectortask async get 900123
@@ -55,6 +56,9 @@ func (a *app) newAsyncCmd() *cobra.Command {
 		if wait && waitTimeout <= 0 {
 			return usagef("--wait-timeout %s: want a positive duration such as 10m", waitTimeout)
 		}
+		if err := flagsOnlyError(a.progressProblems(cmd)); err != nil {
+			return err
+		}
 		client, err := a.newClient(cmd, authRequired)
 		if err != nil {
 			return err
@@ -67,8 +71,9 @@ func (a *app) newAsyncCmd() *cobra.Command {
 			}
 			return a.printAsync(r)
 		}
-		opts := a.waitOptions(id, waitTimeout)
+		opts, stop := a.waitOptions(id, waitTimeout)
 		r, err := client.WaitAsyncRequest(ctx, id, opts...)
+		stop()
 		var (
 			failed  *wrapper.AsyncRequestError
 			timeout *wrapper.WaitTimeoutError
@@ -84,27 +89,17 @@ func (a *app) newAsyncCmd() *cobra.Command {
 			if perr := a.printAsync(timeout.Last); perr != nil {
 				return perr
 			}
+		case errors.As(err, &timeout):
+			return withHint(err, "no state was seen: no poll had answered within --wait-timeout %s, so nothing is on stdout; raise --wait-timeout, or look with: connectortask async get %s", waitTimeout, id)
+		case interruption(ctx) != nil:
+			return withHint(&interruptedError{sig: interruption(ctx), what: "waiting for async request " + id},
+				"nothing is on stdout; look again with: connectortask async get %s --wait", id)
 		}
 		return err
 	})
 	get.Flags().BoolVar(&wait, "wait", false, "poll until the async request has finished")
 	get.Flags().DurationVar(&waitTimeout, "wait-timeout", 10*time.Minute, "give up waiting after this long (exit 3)")
+	a.addProgressFlags(get)
 	cmd.AddCommand(get)
 	return cmd
-}
-
-// waitOptions are the options of every wait for async request id: the timeout, progress on
-// stderr when it is a terminal, and the test knobs of a.waitOpts last, so that they win.
-func (a *app) waitOptions(id string, timeout time.Duration) []wrapper.WaitOption {
-	opts := []wrapper.WaitOption{wrapper.WithWaitTimeout(timeout)}
-	if a.stderrIsTerminal() {
-		opts = append(opts, wrapper.WithProgress(func(p wrapper.WaitProgress) {
-			state := "pending"
-			if p.Last != nil {
-				state = asyncOutcome(p.Last)
-			}
-			fmt.Fprintf(a.stderr, "waiting for async request %s: %s after %d poll%s, %s\n", id, state, p.Polls, plural(p.Polls), p.Elapsed.Round(time.Second))
-		}))
-	}
-	return append(opts, a.waitOpts...)
 }

@@ -290,12 +290,15 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 			return err
 		}
 	}
-	if a.stderrIsTerminal() {
+	if style := a.progressStyle(); style != progressOff {
 		total := -1
 		if b.file != "-" {
 			total = countLines(b.file)
 		}
 		r.progress = newProgress(a.stderr, r, total)
+		if style == progressPlain {
+			r.progress.every = a.progressEvery // plain lines for a log (--progress)
+		}
 	}
 	return r.run(cmd.Context())
 }
@@ -362,7 +365,7 @@ type batchRun struct {
 	opts         wrapper.BatchOptions
 	in           *lineReader
 	out          *resultWriter
-	progress     *progress        // nil unless stderr is a terminal
+	progress     *progress        // nil unless stderr is a terminal or --progress asks for it
 	reconciler   *batchReconciler // --reconcile (batch_reconcile.go)
 
 	cancel context.CancelFunc

@@ -8,11 +8,13 @@ import (
 )
 
 // progress redraws one line on stderr (a terminal) four times a second: lines done, failed,
-// in flight, the rate and the ETA.
+// in flight, the rate and the ETA. With every set (stderr is a log: --progress), it writes that
+// line as a plain line every that long instead, without control characters.
 type progress struct {
 	w     io.Writer
 	r     *batchRun
 	total int // non-blank lines of the input, -1 when unknown (stdin)
+	every time.Duration
 	begin time.Time
 	stopc chan struct{}
 	done  chan struct{}
@@ -26,12 +28,16 @@ func (p *progress) start() {
 	p.begin = time.Now()
 	go func() {
 		defer close(p.done)
-		t := time.NewTicker(250 * time.Millisecond)
+		redraw, format := 250*time.Millisecond, "\r%s\x1b[K"
+		if p.every > 0 {
+			redraw, format = p.every, "%s\n"
+		}
+		t := time.NewTicker(redraw)
 		defer t.Stop()
 		for {
 			select {
 			case <-t.C:
-				fmt.Fprintf(p.w, "\r%s\x1b[K", p.line(time.Now()))
+				fmt.Fprintf(p.w, format, p.line(time.Now()))
 			case <-p.stopc:
 				return
 			}
@@ -42,6 +48,10 @@ func (p *progress) start() {
 func (p *progress) finish() {
 	close(p.stopc)
 	<-p.done
+	if p.every > 0 {
+		fmt.Fprintf(p.w, "%s\n", p.line(time.Now()))
+		return
+	}
 	fmt.Fprintf(p.w, "\r%s\x1b[K\n", p.line(time.Now()))
 }
 

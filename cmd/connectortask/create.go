@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/jsondup"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 )
 
@@ -43,17 +44,23 @@ POST /api2/v1/projects/{projectUid}/jobs/connectorTask.
 
 The body (a JobCreateRequestDto) is built from the flags, or read whole with --data FILE (or
 --data - for stdin); flags given beside --data override its fields. The request is validated
-before anything is sent (a problem exits 2 with the field and the fix).
+before anything is sent: every problem at once, a flag value that does not parse among them,
+each with the flag or the JSON path and the fix; exit 2.
 
 --due takes RFC 3339 with any offset (2026-12-01T17:00:00Z, 2026-12-01T18:00:00+01:00) or a
-time relative to now (+72h, +90m, +3d); it is sent in UTC, whole seconds, with a Z.
+time relative to now (+72h, +90m, +3d); it is sent in UTC, whole seconds, with a Z. It must be
+in the future (+0d is refused).
 
 On success the 201 body (a JobListDto) is printed on stdout as Phrase sent it: its date-times
 (2026-11-28T17:03:12+0000) and any field the spec does not list yet are kept. With --wait the
-command then polls GET /api2/v1/async/{asyncRequestId} until the async request has finished
-(progress on stderr when it is a terminal), and prints the same JobListDto with "asyncRequest"
-replaced by the full AsyncRequestDto. If the async request finished with an errorCode the exit code is 1; if
---wait-timeout passed first it is 3; either way stdout still carries the created jobs.
+command then polls GET /api2/v1/async/{asyncRequestId} until the async request has finished,
+and prints the same JobListDto with "asyncRequest" replaced by the full AsyncRequestDto. If the
+async request finished with an errorCode the exit code is 1; if --wait-timeout passed first it
+is 3; if interrupted (Ctrl-C) it is 130; whatever happens stdout carries the created jobs.
+
+Progress (--wait, --batch) goes to stderr: live on a terminal; when stderr is a log, a plain
+line every --progress-interval (10s) with --progress always, or by default when CI=true
+(--progress auto); --progress never for none.
 
 The POST is retried only on 429 and 503 (honouring Retry-After). After any other failure that
 may have reached Phrase the outcome is unknown (exit 4): jobs may have been created, so list the
@@ -80,17 +87,21 @@ const createExample = `  # Jobs in German and French from a download task, due i
   # A full body from a file, with the due date overridden; show the request, send nothing:
   connectortask create --project-uid Pr2wE4rT6yU8iO0p --data body.json --due 2026-12-01T17:00:00Z --dry-run
 
+  # In CI: a plain progress line every 30s while waiting (the default when CI=true):
+  connectortask create --project-uid Pr2wE4rT6yU8iO0p --target-lang de --wait --progress always --progress-interval 30s
+
   # The body from stdin, output as a table:
   jq '.targetLangs += ["ja"]' body.json | connectortask create --project-uid Pr2wE4rT6yU8iO0p --data - -o table`
 
 func (a *app) newCreateCmd() *cobra.Command {
 	f := &createFlags{}
 	cmd := &cobra.Command{
-		Use:     "create --project-uid UID --target-lang LANG [flags]",
-		Short:   "Create jobs from a connector download task (POST .../jobs/connectorTask)",
-		Long:    createLong + "\n\n" + batchLong,
-		Example: createExample + "\n\n" + batchExample,
-		Args:    cobra.NoArgs,
+		Use:         "create --project-uid UID --target-lang LANG [flags]",
+		Short:       "Create jobs from a connector download task (POST .../jobs/connectorTask)",
+		Long:        createLong + "\n\n" + batchLong,
+		Example:     createExample + "\n\n" + batchExample,
+		Args:        cobra.NoArgs,
+		Annotations: map[string]string{collectsProblems: "true"},
 	}
 	cmd.RunE = a.runE(func(cmd *cobra.Command, _ []string) error { return a.create(cmd, f) })
 
@@ -98,18 +109,19 @@ func (a *app) newCreateCmd() *cobra.Command {
 	fl.StringVar(&f.projectUID, "project-uid", "", "uid of the project to create the jobs in (required; with --batch the default of every line)")
 	fl.StringSliceVar(&f.targetLangs, "target-lang", nil, "target language of a job, e.g. de; repeat it or separate with commas (de,fr)")
 	fl.StringVar(&f.downloadTaskID, "download-task-id", "", "id of the connector's asynchronous download task (query downloadTaskId)")
-	fl.BoolVar(&f.continuous, "continuous", false, "create continuous jobs (query continuous)")
+	boolFlag(fl, &f.continuous, "continuous", "create continuous jobs (query continuous)")
 	fl.StringVar(&f.due, "due", "", "due date: RFC 3339 (2026-12-01T17:00:00Z) or relative (+72h, +3d)")
 	fl.StringVar(&f.path, "path", "", "path of the file in the project (at most 255 characters)")
-	fl.BoolVar(&f.preTranslate, "pre-translate", false, "pre-translate the jobs")
-	fl.BoolVar(&f.semanticMarkup, "semantic-markup", false, "use semantic markup")
-	fl.BoolVar(&f.useProjectImport, "use-project-file-import-settings", false, "import with the project's file import settings")
+	boolFlag(fl, &f.preTranslate, "pre-translate", "pre-translate the jobs")
+	boolFlag(fl, &f.semanticMarkup, "semantic-markup", "use semantic markup")
+	boolFlag(fl, &f.useProjectImport, "use-project-file-import-settings", "import with the project's file import settings")
 	fl.StringVar(&f.importSettingsUID, "import-settings-uid", "", "uid of saved file import settings to import with")
 	fl.StringVar(&f.callbackURL, "callback-url", "", "absolute http(s) URL Phrase calls when the async request finishes")
 	fl.StringVar(&f.data, "data", "", "read a JobCreateRequestDto JSON body from `FILE` (- for stdin); other flags override its fields")
-	fl.BoolVar(&f.wait, "wait", false, "wait for the async request to finish and print it with the jobs")
-	fl.DurationVar(&f.waitTimeout, "wait-timeout", 10*time.Minute, "give up waiting after this long (exit 3)")
-	fl.BoolVar(&f.dryRun, "dry-run", false, "validate and print the request, send nothing")
+	boolFlag(fl, &f.wait, "wait", "wait for the async request to finish and print it with the jobs")
+	fl.Var(newDurationValue(&f.waitTimeout, 10*time.Minute), "wait-timeout", "give up waiting after this long (exit 3)")
+	boolFlag(fl, &f.dryRun, "dry-run", "validate and print the request, send nothing")
+	a.addProgressFlags(cmd)
 	a.addBatchFlags(cmd, &f.batch)
 	a.addReconcileFlags(cmd, f)
 	cmd.MarkFlagsMutuallyExclusive("use-project-file-import-settings", "import-settings-uid")
@@ -120,22 +132,16 @@ func (a *app) newCreateCmd() *cobra.Command {
 func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 	ctx := a.captureAnswers(cmd.Context())
 	if cmd.Flags().Changed("batch") {
+		if err := problemsError(append(a.flagProblems, a.progressProblems(cmd)...)); err != nil {
+			return err
+		}
 		return a.createBatch(cmd, f)
 	}
 	if err := checkNoBatchFlags(cmd); err != nil {
 		return err
 	}
-	if !cmd.Flags().Changed("project-uid") {
-		return usagef("required flag \"project-uid\" not set: give the uid of the project (it is in the project's URL in Phrase)")
-	}
 	projectUID := strings.TrimSpace(f.projectUID)
-	if projectUID == "" {
-		return usagef("--project-uid is empty: give the uid of the project (it is in the project's URL in Phrase)")
-	}
-	if f.wait && f.waitTimeout <= 0 {
-		return usagef("--wait-timeout %s: want a positive duration such as 10m", f.waitTimeout)
-	}
-	body, err := a.createBody(cmd, f)
+	body, err := a.createInput(cmd, f)
 	if err != nil {
 		return err
 	}
@@ -195,8 +201,10 @@ func (a *app) waitAndPrint(ctx context.Context, client *wrapper.Client, list *ap
 		return nil
 	}
 	id := *list.AsyncRequest.Id
-	opts := append(a.waitOptions(id, waitTimeout), extra...)
-	done, err := client.WaitAsyncRequest(ctx, id, opts...)
+	opts, stop := a.waitOptions(id, waitTimeout)
+	done, err := client.WaitAsyncRequest(ctx, id, append(opts, extra...)...)
+	stop()
+	later := "connectortask async get " + id + " --wait"
 	var (
 		failed  *wrapper.AsyncRequestError
 		timeout *wrapper.WaitTimeoutError
@@ -214,10 +222,20 @@ func (a *app) waitAndPrint(ctx context.Context, client *wrapper.Client, list *ap
 		}
 		return withHint(err, "the jobs were created and are on stdout, with the failed async request")
 	case errors.As(err, &timeout):
-		if perr := a.printJobs(jobsResult{list: list, async: timeout.Last}); perr != nil {
+		note := ""
+		if timeout.Last == nil {
+			note = "no state seen: no poll answered within --wait-timeout; check later with: " + later
+		}
+		if perr := a.printJobs(jobsResult{list: list, async: timeout.Last, note: note}); perr != nil {
 			return perr
 		}
-		return withHint(err, "the jobs were created and are on stdout; check later with: connectortask async get %s --wait", id)
+		return withHint(err, "the jobs were created and are on stdout; check later with: %s", later)
+	case interruption(ctx) != nil:
+		if perr := a.printJobs(jobsResult{list: list, note: "wait interrupted; check later with: " + later}); perr != nil {
+			return perr
+		}
+		return withHint(&interruptedError{sig: interruption(ctx), what: "waiting for async request " + id},
+			"the jobs were created and are on stdout; check later with: %s", later)
 	default:
 		if perr := a.printJobs(jobsResult{list: list}); perr != nil {
 			return perr
@@ -227,32 +245,76 @@ func (a *app) waitAndPrint(ctx context.Context, client *wrapper.Client, list *ap
 	}
 }
 
-// createBody reads --data, if given, and lays the flags the user set over it.
-func (a *app) createBody(cmd *cobra.Command, f *createFlags) (api.JobCreateRequestDto, error) {
-	body, err := a.bodyFromFlags(cmd, f)
+// createInput reads the body (--data, if given, with the flags the user set laid over it) and
+// checks the flags of a single create. Every problem is reported at once, in one
+// *wrapper.ValidationError: the global flags', then create's flags', then the body's.
+func (a *app) createInput(cmd *cobra.Command, f *createFlags) (api.JobCreateRequestDto, error) {
+	fl := cmd.Flags()
+	ps := append([]wrapper.Problem(nil), a.flagProblems...)
+	ps = append(ps, a.progressProblems(cmd)...)
+	switch {
+	case !fl.Changed("project-uid"):
+		ps = append(ps, wrapper.Problem{Path: "--project-uid", Message: "required flag not set", Fix: "give the project's uid; it is in the project's URL in Phrase"})
+	case strings.TrimSpace(f.projectUID) == "":
+		ps = append(ps, wrapper.Problem{Path: "--project-uid", Message: "empty", Fix: "give the project's uid; it is in the project's URL in Phrase"})
+	}
+	if p, bad := positiveProblem(fl, "wait-timeout", "10m"); bad && f.wait {
+		ps = append(ps, p)
+	}
+	body, bodyPs, usable, err := a.bodyAndProblems(cmd, f)
 	if err != nil {
 		return body, err
 	}
-	if len(body.TargetLangs) == 0 {
-		return body, usagef("no target language: give --target-lang (e.g. --target-lang de,fr), or targetLangs in --data")
+	ps = append(ps, bodyPs...)
+	noLangs := usable && len(body.TargetLangs) == 0
+	if noLangs {
+		ps = append(ps, wrapper.Problem{Path: "--target-lang", Message: "no target language", Fix: "give --target-lang, e.g. --target-lang de,fr, or targetLangs in --data"})
 	}
-	return body, nil
+	if len(ps) == 0 {
+		return body, nil // the client validates the body before sending it
+	}
+	if usable {
+		var invalid *wrapper.ValidationError
+		if errors.As(wrapper.ValidateRequest(&body, a.now()), &invalid) {
+			more := invalid.Problems
+			if noLangs {
+				more = withoutPath(more, "/targetLangs") // said above, in the flag's words
+			}
+			ps = append(ps, more...)
+		}
+	}
+	return body, problemsError(ps)
 }
 
-// bodyFromFlags is createBody without the need for a target language (a --batch line may
-// bring its own).
+// bodyFromFlags is the body of create's flags for --batch, whose lines may bring their own
+// target languages: a flag value that does not parse is a problem of the returned
+// *wrapper.ValidationError.
 func (a *app) bodyFromFlags(cmd *cobra.Command, f *createFlags) (api.JobCreateRequestDto, error) {
-	var body api.JobCreateRequestDto
+	body, ps, _, err := a.bodyAndProblems(cmd, f)
+	if err != nil {
+		return body, err
+	}
+	return body, problemsError(ps)
+}
+
+// bodyAndProblems reads --data, if given, and lays the flags the user set over it. A flag value
+// that does not parse, and what is wrong with the JSON of --data (syntax, types, repeated keys),
+// are returned as problems; the body is usable for validation when --data (if any) decoded.
+// err is for what no problem list can help with (--data cannot be read).
+func (a *app) bodyAndProblems(cmd *cobra.Command, f *createFlags) (body api.JobCreateRequestDto, ps []wrapper.Problem, usable bool, err error) {
 	fl := cmd.Flags()
+	usable = true
 	if fl.Changed("data") {
 		raw, err := a.readInput(f.data, "--data "+f.data)
 		if err != nil {
-			return body, err
+			return body, nil, false, err
 		}
-		body, err = a.decodeBody(raw, f.data)
+		var dataPs []wrapper.Problem
+		body, dataPs, usable, err = a.decodeBody(raw, f.data)
 		if err != nil {
-			return body, err
+			return body, nil, false, err
 		}
+		ps = append(ps, dataPs...)
 	}
 	if fl.Changed("target-lang") {
 		body.TargetLangs = splitLangs(f.targetLangs)
@@ -260,9 +322,11 @@ func (a *app) bodyFromFlags(cmd *cobra.Command, f *createFlags) (api.JobCreateRe
 	if fl.Changed("due") {
 		t, err := wrapper.ParseTime(strings.TrimSpace(f.due), a.now())
 		if err != nil {
-			return body, usagef("--due: %v", err)
+			ps = append(ps, wrapper.Problem{Path: "--due", Message: fmt.Sprintf("%q is not a due date", f.due),
+				Fix: "give RFC 3339 (2026-12-01T17:00:00Z) or a time from now (+72h, +90m, +3d, +1d12h)"})
+		} else {
+			body.Due = api.NewDateTimePtr(t)
 		}
-		body.Due = api.NewDateTimePtr(t)
 	}
 	if fl.Changed("path") {
 		p := f.path
@@ -287,26 +351,28 @@ func (a *app) bodyFromFlags(cmd *cobra.Command, f *createFlags) (api.JobCreateRe
 		u := strings.TrimSpace(f.callbackURL)
 		body.CallbackUrl = &u
 	}
-	return body, nil
+	return body, ps, usable, nil
 }
 
 // decodeBody reads a JobCreateRequestDto. A body that does not decode is reported with the
-// wrapper's offline validation, which names every problem with its JSON path.
-func (a *app) decodeBody(raw []byte, name string) (api.JobCreateRequestDto, error) {
-	var body api.JobCreateRequestDto
+// wrapper's offline validation, which names every problem with its JSON path (usable is then
+// false); a key repeated in an object is a problem too, since decoding would keep one silently.
+func (a *app) decodeBody(raw []byte, name string) (body api.JobCreateRequestDto, ps []wrapper.Problem, usable bool, err error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	err := dec.Decode(&body)
-	if err == nil && dec.More() {
-		err = errors.New("more than one JSON value")
+	derr := dec.Decode(&body)
+	if derr == nil && dec.More() {
+		derr = errors.New("more than one JSON value")
 	}
-	if err != nil {
-		if verr := wrapper.ValidateRequestJSON(raw, a.now()); verr != nil {
-			var invalid *wrapper.ValidationError
-			if errors.As(verr, &invalid) {
-				return body, verr
-			}
+	if derr != nil {
+		var invalid *wrapper.ValidationError
+		if errors.As(wrapper.ValidateRequestJSON(raw, a.now()), &invalid) {
+			return body, invalid.Problems, false, nil
 		}
-		return body, usagef("--data %s: not a JobCreateRequestDto JSON object: %v", name, err)
+		return body, nil, false, usagef("--data %s: not a JobCreateRequestDto JSON object: %v", name, derr)
+	}
+	dups, _ := jsondup.Find(raw) // it decoded: no syntax error here
+	for _, d := range dups {
+		ps = append(ps, wrapper.Problem{Path: d.Path, Message: d.Message(raw), Fix: d.Fix()})
 	}
 	// Fields the DTO does not know would be dropped silently; say so.
 	strict := json.NewDecoder(bytes.NewReader(raw))
@@ -315,7 +381,7 @@ func (a *app) decodeBody(raw []byte, name string) (api.JobCreateRequestDto, erro
 	if err := strict.Decode(&probe); err != nil {
 		fmt.Fprintf(a.stderr, "connectortask: warning: --data %s: %v: it is not part of JobCreateRequestDto and is not sent\n", name, err)
 	}
-	return body, nil
+	return body, ps, true, nil
 }
 
 // splitLangs flattens repeated and comma-separated --target-lang values, trimming blanks.

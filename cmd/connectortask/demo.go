@@ -31,6 +31,7 @@ func (a *app) newDemoCmd() *cobra.Command {
 		Args: cobra.NoArgs,
 	}
 	cmd.RunE = a.runE(func(cmd *cobra.Command, _ []string) error { return a.demo(cmd.Context()) })
+	hideInheritedFlags(cmd, "base-url", "region", "token-file") // it talks to its own fake
 	return cmd
 }
 
@@ -105,6 +106,7 @@ func (a *app) demo(ctx context.Context) error {
 		fmt.Fprintf(w, "demo: poll %d: %s\n", p.Polls, state)
 	})
 	poll := a.demoPoll
+	a.progress = "never" // the demo narrates each poll itself
 	if err := a.waitAndPrint(ctx, client, list, time.Minute, wrapper.WithPollInterval(poll, 2*poll), progress); err != nil {
 		return err
 	}

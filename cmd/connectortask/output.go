@@ -30,6 +30,9 @@ func writeJSON(w io.Writer, v any) error {
 type jobsResult struct {
 	list  *api.JobListDto
 	async *api.AsyncRequestDto // nil unless waited for
+	// note replaces "started, not awaited" in the table when a wait ended without a state
+	// to show (interrupted, or timed out before any poll answered).
+	note string
 }
 
 // MarshalJSON writes the JobListDto with its asyncRequest replaced by the full AsyncRequestDto.
@@ -104,6 +107,10 @@ func writeJobsTable(w io.Writer, r jobsResult) error {
 		action := ""
 		if ref.Action != nil {
 			action = " (" + string(*ref.Action) + ")"
+		}
+		if r.note != "" {
+			fmt.Fprintf(&buf, "async request %s%s: %s\n", str(ref.Id), action, r.note)
+			break
 		}
 		fmt.Fprintf(&buf, "async request %s%s: started, not awaited (use --wait, or: connectortask async get %s)\n", str(ref.Id), action, str(ref.Id))
 	}

@@ -65,6 +65,18 @@ type app struct {
 	// offline is set by validate, whose invalid body was never going to be sent.
 	offline bool
 
+	// flagProblems are the problems of the flags found before the command ran (values that do
+	// not parse, -o, --timeout: problems.go), which create reports together with its own.
+	flagProblems []wrapper.Problem
+
+	// progress and progressEvery are --progress and --progress-interval (progress.go).
+	progress      string
+	progressEvery time.Duration
+
+	// rootSource and tokenSource name where the API root and the token came from (a flag or
+	// an environment variable), for errors in the CLI's words (messages.go).
+	rootSource, tokenSource string
+
 	// answers are Phrase's answers as it sent them, for printing them unchanged (answers.go).
 	answers answers
 
@@ -85,6 +97,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		getenv:    getenv,
 		now:       time.Now,
 		demoPoll:  200 * time.Millisecond,
+
+		progress:      "auto",
+		progressEvery: 10 * time.Second,
 	}
 }
 
@@ -129,10 +144,13 @@ Exit codes:
   1  a failure whose outcome is known: the API answered with an error (stderr has the HTTP
      status and Phrase's errorCode and errorDescription), the call failed before anything was
      sent, or an awaited async request failed (the jobs are on stdout)
-  2  usage or validation error; nothing was sent
+  2  usage or validation error; nothing was sent (every problem is listed at once: flags,
+     body fields by JSON path)
   3  --wait timed out; the jobs were created and are on stdout
   4  outcome unknown: a job-creating request may have reached Phrase but no answer came back,
-     so jobs may exist; nothing was resent. Look with 'jobs list', or use 'create --reconcile'`
+     so jobs may exist; nothing was resent. Look with 'jobs list', or use 'create --reconcile'
+  130  interrupted (Ctrl-C) during --wait; the jobs were created and are on stdout
+       (143 for SIGTERM)`
 
 const rootExample = `  # See the whole flow against an in-process fake of Phrase TMS:
   connectortask demo
@@ -154,15 +172,11 @@ func (a *app) newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			switch a.output {
-			case "json", "table":
-			default:
-				return usagef("-o/--output %q: want json or table", a.output)
+			a.flagProblems = a.checkFlags(cmd.Flags())
+			if cmd.Annotations[collectsProblems] != "" {
+				return nil // reported with the command's own problems
 			}
-			if a.timeout <= 0 {
-				return usagef("--timeout %s: want a positive duration such as 30s or 2m", a.timeout)
-			}
-			return nil
+			return flagsOnlyError(a.flagProblems)
 		},
 	}
 	root.SetIn(a.stdin)
@@ -173,7 +187,7 @@ func (a *app) newRootCmd() *cobra.Command {
 	pf.StringVar(&a.baseURL, "base-url", "", "API root including /web, e.g. https://cloud.memsource.com/web (env "+envURL+"; default: the EU root)")
 	pf.StringVar(&a.region, "region", "", "eu or us: use the region's preset API root (env "+envRegion+"; --base-url wins)")
 	pf.StringVar(&a.tokenFile, "token-file", "", "read the API token from `FILE` (surrounding whitespace is trimmed); wins over "+envToken)
-	pf.DurationVar(&a.timeout, "timeout", 60*time.Second, "bound on each HTTP attempt")
+	pf.Var(newDurationValue(&a.timeout, 60*time.Second), "timeout", "bound on each HTTP attempt")
 	pf.StringVarP(&a.output, "output", "o", "json", "output format: json or table")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "log one line per HTTP exchange on stderr (method, path, status, duration; secrets redacted)")
 	_ = root.RegisterFlagCompletionFunc("region", cobra.FixedCompletions([]string{"eu", "us"}, cobra.ShellCompDirectiveNoFileComp))
@@ -190,6 +204,8 @@ func (a *app) newRootCmd() *cobra.Command {
 		a.newDemoCmd(),
 		a.newVersionCmd(),
 	)
+	a.addVersionFlag(root)
+	a.fixCompletionCmd(root)
 	return root
 }
 
@@ -213,13 +229,16 @@ func usagef(format string, args ...any) error {
 
 func (a *app) exitCode(err error) int {
 	var (
-		usage   *usageError
-		invalid *wrapper.ValidationError
-		timeout *wrapper.WaitTimeoutError
+		usage       *usageError
+		invalid     *wrapper.ValidationError
+		timeout     *wrapper.WaitTimeoutError
+		interrupted *interruptedError
 	)
 	switch {
 	case outcomeUnknown(err):
 		return exitUnknown
+	case errors.As(err, &interrupted):
+		return interrupted.exitCode()
 	case errors.As(err, &timeout):
 		return exitTimeout
 	case errors.As(err, &usage), errors.As(err, &invalid), !a.started:
@@ -265,7 +284,7 @@ func (a *app) printError(cmd *cobra.Command, err error, code int) {
 		}
 		fmt.Fprintf(w, "connectortask: "+what, len(invalid.Problems), plural(len(invalid.Problems)))
 		for _, p := range invalid.Problems {
-			fmt.Fprintf(w, "  %s\n", p.String())
+			fmt.Fprintf(w, "  %s\n", a.cliWords(p.String()))
 		}
 	case errors.As(err, &timeout):
 		fmt.Fprintf(w, "connectortask: %v\n", err)
@@ -292,7 +311,7 @@ func (a *app) printError(cmd *cobra.Command, err error, code int) {
 			hint = "check the API root (--base-url, --region or " + envURL + ") and the network, or raise --timeout"
 		}
 	default:
-		fmt.Fprintf(w, "connectortask: %v\n", err)
+		fmt.Fprintf(w, "connectortask: %s\n", a.cliWords(err.Error()))
 		if hint == "" && code == exitUsage && !a.started && cmd != nil {
 			hint = fmt.Sprintf("run '%s --help' for usage", cmd.CommandPath())
 		}
@@ -378,7 +397,7 @@ func (a *app) newClient(cmd *cobra.Command, mode authMode) (*wrapper.Client, err
 	opts = append(opts, a.clientOpts...)
 	c, err := wrapper.New(opts...)
 	if err != nil {
-		return nil, &usageError{err: err}
+		return nil, &usageError{err: a.speakCLI(err)}
 	}
 	return c, nil
 }
@@ -401,10 +420,12 @@ func (a *app) rootOptions(cmd *cobra.Command) ([]wrapper.Option, error) {
 	}
 	switch {
 	case flags.Changed("base-url"):
+		a.rootSource = "--base-url"
 		return urlOpt(a.baseURL, "--base-url")
 	case flags.Changed("region"):
 		return regionOpt(a.region, "--region")
 	case a.getenv(envURL) != "":
+		a.rootSource = envURL
 		return urlOpt(a.getenv(envURL), envURL)
 	case a.getenv(envRegion) != "":
 		return regionOpt(a.getenv(envRegion), envRegion)
@@ -426,6 +447,7 @@ func (a *app) credentialOptions(cmd *cobra.Command, mode authMode) ([]wrapper.Op
 		if err != nil {
 			return nil, err
 		}
+		a.tokenSource = "--token-file"
 		return []wrapper.Option{wrapper.WithAPIToken(tok)}, nil
 	}
 	if tok := strings.TrimSpace(a.getenv(envToken)); tok != "" {

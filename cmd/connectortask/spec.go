@@ -20,5 +20,6 @@ byte for byte), e.g. to generate a client in another language. The -o flag does 
 		_, err := a.stdout.Write(connectortask.OpenAPISpec)
 		return err
 	})
+	hideInheritedFlags(cmd, append(networkFlags, "output")...)
 	return cmd
 }

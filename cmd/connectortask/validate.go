@@ -14,8 +14,11 @@ import (
 const validateLong = `Validate a JobCreateRequestDto JSON body offline, against the embedded spec and the rules the
 schema cannot say (due and workflowSettings not both, importSettings and
 useProjectFileImportSettings not both, no repeated target language, each assignment's
-targetLang among targetLangs, callbackUrl an absolute http(s) URL, due not in the past).
-Nothing is sent and no credentials are needed.
+targetLang among targetLangs, callbackUrl an absolute http(s) URL, due in the future). It
+also refuses what can never be a Phrase language code (whitespace, slashes, characters other
+than ASCII letters, digits, _ and -; Phrase decides whether it knows a plausible code) and a
+key repeated in one object (JSON readers keep one of them silently). Nothing is sent and no
+credentials are needed.
 
 Output: the report goes to stdout, as {"valid": true|false, "problems": [{"path", "message",
 "fix"}]} with -o json (the default) or as a table of path, problem and fix with -o table. When
@@ -78,6 +81,7 @@ func (a *app) newValidateCmd() *cobra.Command {
 		// The problems, for a person reading stderr; the exit code is 2.
 		return verr
 	})
+	hideInheritedFlags(cmd, networkFlags...)
 	return cmd
 }
 

@@ -77,5 +77,22 @@ Go toolchain in the binary's build info. A binary built inside a checkout report
 		_, err := a.stdout.Write(buf.Bytes())
 		return err
 	})
+	hideInheritedFlags(cmd, networkFlags...)
 	return cmd
+}
+
+// addVersionFlag gives the root a --version flag, as gh and kubectl have: one line on stdout,
+// e.g. "connectortask version v1.2.0, commit 3f2a9c1e0b4d, go1.26.8".
+func (a *app) addVersionFlag(root *cobra.Command) {
+	v := buildVersion()
+	commit := v.Commit
+	if len(commit) > 12 {
+		commit = commit[:12]
+	}
+	if v.Modified {
+		commit += " (modified)"
+	}
+	root.Version = fmt.Sprintf("%s, commit %s, %s", v.Version, commit, v.GoVersion)
+	root.SetVersionTemplate("{{.Name}} version {{.Version}}\n")
+	root.Flags().Bool("version", false, "print the version in one line and exit (the version command prints it all)")
 }

@@ -69,10 +69,10 @@ bench:
 # npm tools are pinned exactly in package.json and package-lock.json and installed with `npm ci`
 # (.ci/run does it; these targets do it themselves only when node_modules is missing). The
 # reference check needs Debian's chromium (.ci/run installs it). See spec/README.md.
-.PHONY: spec-test npm-deps lint-spec docs docs-check ts-client breaking breaking-selftest
+.PHONY: spec-test npm-deps lint-spec docs docs-check ts-client ts-fetch-client breaking breaking-selftest spec-conformance
 
 ## spec-test: every check of the spec as a product (part of `make test`)
-spec-test: lint-spec breaking breaking-selftest docs-check ts-client
+spec-test: lint-spec breaking breaking-selftest spec-conformance docs-check ts-client ts-fetch-client
 
 NODE_BIN := node_modules/.bin
 # No telemetry, update notices or funding chatter from the npm tools.
@@ -86,8 +86,10 @@ NO_NODE20_BOX := sed '/^ *[╔║╚]/d; /^ *$$/d'
 BREAKING := $(TOOLS) oasdiff breaking --fail-on ERR --severity-levels spec/oasdiff-levels.txt
 BASELINE := spec/baseline/openapi.yaml
 
+# npm ci when node_modules is missing or older than package-lock.json (a new pin).
 npm-deps:
-	@test -f node_modules/.package-lock.json || npm ci --no-audit --no-fund --loglevel=error
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund --loglevel=error; fi
 
 ## lint-spec: Redocly (recommended-strict) and Spectral (spectral:oas, warnings fail) on openapi.yaml
 lint-spec: npm-deps
@@ -112,6 +114,32 @@ ts-client: npm-deps
 	$(GO) build -o build/ts-client/fakeserver ./clients/typescript/fakeserver
 	node clients/typescript/run.mjs build/ts-client/fakeserver build/ts-client/src/main.js
 	node clients/typescript/run.mjs build/ts-client/fakeserver build/ts-client/src/main.js -unknown-enums
+
+## spec-conformance: record every answer of the fake (every route and fault) while kin-openapi
+## validates it (wrapper/phrasetest/spec_conformance_test.go), then validate the same answers
+## with Ajv (spec/validate-answers.mjs): two validators from two ecosystems
+RECORDED := build/recorded-answers
+spec-conformance: npm-deps
+	rm -rf $(RECORDED)
+	PHRASETEST_RECORD_DIR=$(CURDIR)/$(RECORDED) $(GO) test -count=1 -run '^TestSpecConformance$$' ./wrapper/phrasetest/
+	node spec/validate-answers.mjs openapi.yaml $(RECORDED)
+
+## ts-fetch-client: the second TypeScript route: openapi-typescript types + openapi-fetch, tsc --strict,
+## run against the fake (log in, create with the minimal body, poll); see clients/typescript-fetch
+ts-fetch-client: npm-deps
+	rm -rf clients/typescript-fetch/generated build/ts-fetch-client
+	$(NODE_QUIET) $(NODE_BIN)/openapi-typescript openapi.yaml --default-non-nullable false \
+	  -o clients/typescript-fetch/generated/schema.d.ts
+	$(NODE_BIN)/tsc -p clients/typescript-fetch/tsconfig.json --strict --noEmitOnError
+	$(GO) build -o build/ts-fetch-client/fakeserver ./clients/typescript/fakeserver
+	node clients/typescript/run.mjs build/ts-fetch-client/fakeserver build/ts-fetch-client/src/main.js
+	node clients/typescript/run.mjs build/ts-fetch-client/fakeserver build/ts-fetch-client/src/main.js -unknown-enums
+
+## spec-conformance-python: optional third check of the recorded answers with Python's
+## openapi-schema-validator (not pinned by the project, so not part of spec-test; see spec/README.md)
+.PHONY: spec-conformance-python
+spec-conformance-python: spec-conformance
+	python3 spec/validate-answers.py openapi.yaml $(RECORDED)
 
 ## breaking: fail when openapi.yaml breaks clients of the last released spec (spec/CHANGELOG.md)
 breaking:

@@ -288,30 +288,18 @@ type AsyncRequestAction string
 
 // AsyncRequestDto An asynchronous request. It has finished when `asyncResponse` is not null.
 type AsyncRequestDto struct {
-	// Action What an asynchronous request does. Known values (2025): `ADOPT_SEGMENT_DATA`,
-	// `ADOPT_SEGMENT_SET_DATA`, `ALIGN`, `ASYNC_TRANSLATE`, `AUTO_LQA`, `CLEAR_TM`,
-	// `COMPARE_ANALYSE`, `CONTINUOUS_POST_ANALYSE`, `CONTINUOUS_PRE_ANALYSE`, `CREATE_PROJECT`,
-	// `DELETE_TM`, `EXPORT_COMPLETE_FILE`, `EXPORT_TMX`, `EXPORT_TMX_BY_QUERY`,
-	// `EXTRACT_CLEANED_TMS`, `FILE_FLOW_CONVERTER_IMPORT`, `FILE_FLOW_MT_PRETRANSLATE`,
-	// `FILE_FLOW_QUALITY_ESTIMATION`, `GLOSSARY_DELETE`, `GLOSSARY_PUT`, `IMPORT_ANNOTATIONS`,
-	// `IMPORT_FILE`, `IMPORT_JOB`, `IMPORT_MXLF_INTO_TM`, `IMPORT_TBX`, `IMPORT_TBX_TB3`,
-	// `IMPORT_TMX`, `INSERT_INTO_TM`, `PARENT_ANALYSE`, `POST_ANALYSE`, `PRE_ANALYSE`,
-	// `PRE_TRANSLATE`, `QA`, `QA_V3`, `UPDATE_CONTINUOUS_JOB`, `UPDATE_SOURCE`, `UPDATE_TARGET`.
-	// The list grows between releases; readers must accept others.
-	//
-	//
-	// Example: PRE_ANALYSE
+	// Action What the request does (an open list: see AsyncRequestAction).
 	Action *AsyncRequestAction `json:"action,omitempty"`
 
-	// AsyncResponse How an asynchronous request ended; null while it is still running.
+	// AsyncResponse How the request ended; null while it is still running.
 	AsyncResponse *AsyncResponseDto `json:"asyncResponse,omitempty"`
 
-	// CreatedBy A user.
+	// CreatedBy The user who started the request.
 	CreatedBy *UserReference `json:"createdBy,omitempty"`
 
 	// DateCreated When the request was created.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
 	// Id The request's id.
@@ -319,33 +307,21 @@ type AsyncRequestDto struct {
 	// Example: 900123
 	Id *string `json:"id,omitempty"`
 
-	// Parent An asynchronous request. It has finished when `asyncResponse` is not null.
+	// Parent The parent asynchronous request, or null when there is none (Phrase writes unset fields as null). *Inferred:* the request that started this one; no source describes the field beyond its name.
 	Parent *AsyncRequestDto `json:"parent,omitempty"`
 
-	// Project A project, by name and uid.
+	// Project The project the request belongs to.
 	Project *ProjectReference `json:"project,omitempty"`
 }
 
 // AsyncRequestReference The asynchronous request that imports the created jobs.
 type AsyncRequestReference struct {
-	// Action What an asynchronous request does. Known values (2025): `ADOPT_SEGMENT_DATA`,
-	// `ADOPT_SEGMENT_SET_DATA`, `ALIGN`, `ASYNC_TRANSLATE`, `AUTO_LQA`, `CLEAR_TM`,
-	// `COMPARE_ANALYSE`, `CONTINUOUS_POST_ANALYSE`, `CONTINUOUS_PRE_ANALYSE`, `CREATE_PROJECT`,
-	// `DELETE_TM`, `EXPORT_COMPLETE_FILE`, `EXPORT_TMX`, `EXPORT_TMX_BY_QUERY`,
-	// `EXTRACT_CLEANED_TMS`, `FILE_FLOW_CONVERTER_IMPORT`, `FILE_FLOW_MT_PRETRANSLATE`,
-	// `FILE_FLOW_QUALITY_ESTIMATION`, `GLOSSARY_DELETE`, `GLOSSARY_PUT`, `IMPORT_ANNOTATIONS`,
-	// `IMPORT_FILE`, `IMPORT_JOB`, `IMPORT_MXLF_INTO_TM`, `IMPORT_TBX`, `IMPORT_TBX_TB3`,
-	// `IMPORT_TMX`, `INSERT_INTO_TM`, `PARENT_ANALYSE`, `POST_ANALYSE`, `PRE_ANALYSE`,
-	// `PRE_TRANSLATE`, `QA`, `QA_V3`, `UPDATE_CONTINUOUS_JOB`, `UPDATE_SOURCE`, `UPDATE_TARGET`.
-	// The list grows between releases; readers must accept others.
-	//
-	//
-	// Example: PRE_ANALYSE
+	// Action What the asynchronous request does (an open list: see AsyncRequestAction).
 	Action *AsyncRequestAction `json:"action,omitempty"`
 
 	// DateCreated When the request was created.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
 	// Id The request's id; read it with `GET /api2/v1/async/{asyncRequestId}`.
@@ -354,7 +330,7 @@ type AsyncRequestReference struct {
 	Id *string `json:"id,omitempty"`
 }
 
-// AsyncResponseDto How an asynchronous request ended; null while it is still running.
+// AsyncResponseDto How an asynchronous request ended (`AsyncRequestDto.asyncResponse`, null while it is still running).
 type AsyncResponseDto struct {
 	// AcceptedSegmentsCount How many segments were accepted.
 	//
@@ -363,10 +339,10 @@ type AsyncResponseDto struct {
 
 	// DateCreated When the request finished.
 	//
-	// Example: 2026-11-28T17:03:20Z
+	// Example: 2026-11-28T17:03:20+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
-	// ErrorCode Set when the request failed.
+	// ErrorCode A code when the request failed (*Inferred:* absent or null when it succeeded). *Illustrative:* the example code is not one Phrase documents.
 	//
 	// Example: ImportFailed
 	ErrorCode *string `json:"errorCode,omitempty"`
@@ -388,12 +364,12 @@ type ErrorDetailDto struct {
 	// Args Arguments of the detail, by name.
 	Args *map[string]interface{} `json:"args,omitempty"`
 
-	// Code A machine-readable code of the detail.
+	// Code A machine-readable code of the detail. *Illustrative:* the example code is not one Phrase documents.
 	//
 	// Example: MISSING_FIELD
 	Code *string `json:"code,omitempty"`
 
-	// Message A description for people.
+	// Message A description for people. *Illustrative:* the example message is not one Phrase documents.
 	//
 	// Example: targetLangs must not be empty.
 	Message *string `json:"message,omitempty"`
@@ -444,11 +420,7 @@ type ImportStatusDtoV2 struct {
 	// Example: The file could not be parsed.
 	ErrorMessage *string `json:"errorMessage,omitempty"`
 
-	// Status The state of a job's import. Known values: `RUNNING`, `ERROR`, `OK`. Phrase may add
-	// values; readers must accept others.
-	//
-	//
-	// Example: OK
+	// Status The state of the import (an open list: see ImportStatus).
 	Status *ImportStatus `json:"status,omitempty"`
 }
 
@@ -459,15 +431,15 @@ type JobCreateRemoteFileDto struct {
 	// Example: 0c1d2e3f-4a5b-6c7d-8e9f-a0b1c2d3e4f5
 	ConnectorToken string `json:"connectorToken,omitempty"`
 
-	// Continuous Create continuous jobs from the remote file.
+	// Continuous *Inferred:* create continuous jobs from the remote file.
 	Continuous *bool `json:"continuous,omitempty"`
 
-	// RemoteFileName The name of the remote file, or a regular expression when `remoteFileNameRegex` is true.
+	// RemoteFileName The name of the remote file. *Inferred:* a regular expression when `remoteFileNameRegex` is true.
 	//
 	// Example: winter-campaign.docx
 	RemoteFileName string `json:"remoteFileName"`
 
-	// RemoteFileNameRegex Treat `remoteFileName` as a regular expression.
+	// RemoteFileNameRegex *Inferred:* treat `remoteFileName` as a regular expression.
 	RemoteFileNameRegex *bool `json:"remoteFileNameRegex,omitempty"`
 
 	// RemoteFolder The folder of the remote file.
@@ -482,8 +454,8 @@ type JobCreateRequestDto struct {
 	// specify them in the `workflowSettings` object.
 	Assignments *[]ProvidersPerLanguage `json:"assignments,omitempty"`
 
-	// CallbackUrl An absolute http(s) URL that Phrase POSTs a JSON body to when the asynchronous request
-	// finishes; Phrase retries until it answers 200.
+	// CallbackUrl A URL that Phrase POSTs a JSON body to when the asynchronous request finishes, retrying
+	// while it does not answer 200. *Our client's rule:* an absolute http or https URL.
 	//
 	//
 	// Example: https://hooks.example.com/phrase/jobs
@@ -502,24 +474,27 @@ type JobCreateRequestDto struct {
 	// JobPreviewPackageFileUidRef A reference by uid (e.g. to saved import settings, a preview package file or an XML assistant profile).
 	JobPreviewPackageFileUidRef *UidReference `json:"jobPreviewPackageFileUidRef,omitempty"`
 
-	// NotifyProvider Whom to e-mail about new jobs, and how often.
+	// NotifyProvider Notification of the providers about new jobs. *Inferred:* whom to e-mail (with an e-mail template of the organization) and how often.
 	NotifyProvider *NotifyProviderDto `json:"notifyProvider,omitempty"`
 
-	// Path The folder path the file is stored under in the project.
+	// Path The original destination directory of the file.
 	//
 	// Example: marketing/2026/winter
 	Path *string `json:"path,omitempty"`
 
-	// PreTranslate Pre-translate the jobs after import, using the project's pre-translation settings.
+	// PreTranslate Set a pre-translate job after import.
 	PreTranslate *bool `json:"preTranslate,omitempty"`
 
 	// RemoteFile A remote file to fetch through a connector.
 	RemoteFile *JobCreateRemoteFileDto `json:"remoteFile,omitempty"`
 
-	// SemanticMarkup Use semantic markup processing when importing the file.
+	// SemanticMarkup Set semantic markup processing after import, when it is enabled for the organization.
 	SemanticMarkup *bool `json:"semanticMarkup,omitempty"`
 
-	// TargetLangs The target languages to create jobs for (language codes such as `de` or `pt_br`), each once.
+	// TargetLangs The target languages to create jobs for (language codes such as `de` or `pt_pt`), each
+	// once (*Inferred:* Phrase's `NOT_UNIQUE_TARGET_LANG` otherwise). *Our client's rule:* at least
+	// one (`minItems: 1`); Phrase's documentation says only that the field is required.
+	//
 	//
 	// Example: ["de","fr"]
 	TargetLangs []string `json:"targetLangs"`
@@ -536,11 +511,7 @@ type JobCreateRequestDto struct {
 
 // JobCreateWarningDto A warning about some of the created jobs.
 type JobCreateWarningDto struct {
-	// Domain What part of Phrase a warning comes from. Known values: `STYLEGUIDE`. Phrase may add
-	// values; readers must accept others.
-	//
-	//
-	// Example: STYLEGUIDE
+	// Domain What part of Phrase the warning comes from (an open list: see WarningDomain).
 	Domain *WarningDomain `json:"domain,omitempty"`
 
 	// JobPartIds The ids of the jobs the warning concerns.
@@ -557,10 +528,10 @@ type JobListDto struct {
 	// AsyncRequest The asynchronous request that imports the created jobs.
 	AsyncRequest *AsyncRequestReference `json:"asyncRequest,omitempty"`
 
-	// Jobs The jobs created, one per target language and workflow step.
+	// Jobs The jobs created. *Inferred:* one per target language and workflow step.
 	Jobs *[]JobPartReference `json:"jobs,omitempty"`
 
-	// UnsupportedFiles Names of files that could not be imported.
+	// UnsupportedFiles Names of files that could not be used. *Inferred:* from the field's name.
 	UnsupportedFiles *[]string `json:"unsupportedFiles,omitempty"`
 
 	// Warnings Warnings about the created jobs.
@@ -574,12 +545,12 @@ type JobPartReference struct {
 
 	// DateCreated When the job was created.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
 	// DateDue When the job is due.
 	//
-	// Example: 2026-12-01T17:00:00Z
+	// Example: 2026-12-01T17:00:00+0000
 	DateDue *DateTime `json:"dateDue,omitempty"`
 
 	// Filename The name of the job's source file.
@@ -587,13 +558,13 @@ type JobPartReference struct {
 	// Example: winter-campaign.docx
 	Filename *string `json:"filename,omitempty"`
 
-	// Imported Whether the file has been imported (false until the asynchronous request finishes).
+	// Imported Whether the file has been imported. *Inferred:* false until the asynchronous request finishes.
 	Imported *bool `json:"imported,omitempty"`
 
-	// JobAssignedEmailTemplate A reference to an object whose fields Phrase does not document (seen as `{}`).
+	// JobAssignedEmailTemplate An object whose fields Phrase does not document (seen as `{}` and as null).
 	JobAssignedEmailTemplate *ObjectReference `json:"jobAssignedEmailTemplate,omitempty"`
 
-	// NotificationIntervalInMinutes Minutes between notifications to providers.
+	// NotificationIntervalInMinutes Minutes between notifications to providers; -1 when none is set (answers are not bound to the 0..1440 a request may send).
 	//
 	// Example: 30
 	NotificationIntervalInMinutes *int32 `json:"notificationIntervalInMinutes,omitempty"`
@@ -606,11 +577,7 @@ type JobPartReference struct {
 	// Example: Sf6hJ8kL0zX2cV4b
 	SourceFileUid *string `json:"sourceFileUid,omitempty"`
 
-	// Status The status of a job. Known values: `NEW`, `ACCEPTED`, `DECLINED`, `REJECTED`, `DELIVERED`,
-	// `EMAILED`, `COMPLETED`, `CANCELLED`. Phrase may add values; readers must accept others.
-	//
-	//
-	// Example: NEW
+	// Status The job's status (an open list: see JobStatus).
 	Status *JobStatus `json:"status,omitempty"`
 
 	// TargetLang The job's target language.
@@ -625,7 +592,7 @@ type JobPartReference struct {
 
 	// UpdateSourceDate When the job's source was last updated.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	UpdateSourceDate *DateTime `json:"updateSourceDate,omitempty"`
 
 	// WorkflowLevel The level of the job's workflow step (1 for the first).
@@ -633,7 +600,7 @@ type JobPartReference struct {
 	// Example: 1
 	WorkflowLevel *int32 `json:"workflowLevel,omitempty"`
 
-	// WorkflowStep The workflow step of a job.
+	// WorkflowStep The job's workflow step; null in a project without workflow.
 	WorkflowStep *WorkflowStepReference `json:"workflowStep,omitempty"`
 }
 
@@ -644,12 +611,12 @@ type JobPartReferenceV2 struct {
 
 	// DateCreated When the job was created.
 	//
-	// Example: 2026-11-28T17:03:12Z
+	// Example: 2026-11-28T17:03:12+0000
 	DateCreated *DateTime `json:"dateCreated,omitempty"`
 
 	// DateDue When the job is due.
 	//
-	// Example: 2026-12-01T17:00:00Z
+	// Example: 2026-12-01T17:00:00+0000
 	DateDue *DateTime `json:"dateDue,omitempty"`
 
 	// Filename The name of the job's source file.
@@ -657,7 +624,7 @@ type JobPartReferenceV2 struct {
 	// Example: winter-campaign.docx
 	Filename *string `json:"filename,omitempty"`
 
-	// ImportStatus How the import of a job's file went.
+	// ImportStatus How the import of the job's file went.
 	ImportStatus *ImportStatusDtoV2 `json:"importStatus,omitempty"`
 
 	// Imported Whether the file has been imported.
@@ -675,7 +642,7 @@ type JobPartReferenceV2 struct {
 	// Example: marketing/2026/winter
 	OriginalFileDirectory *string `json:"originalFileDirectory,omitempty"`
 
-	// Owner A user.
+	// Owner The job's owner.
 	Owner *UserReference `json:"owner,omitempty"`
 
 	// Providers The providers assigned to the job.
@@ -694,11 +661,7 @@ type JobPartReferenceV2 struct {
 	// Split Whether the job was split.
 	Split *bool `json:"split,omitempty"`
 
-	// Status The status of a job. Known values: `NEW`, `ACCEPTED`, `DECLINED`, `REJECTED`, `DELIVERED`,
-	// `EMAILED`, `COMPLETED`, `CANCELLED`. Phrase may add values; readers must accept others.
-	//
-	//
-	// Example: NEW
+	// Status The job's status (an open list: see JobStatus).
 	Status *JobStatus `json:"status,omitempty"`
 
 	// TargetLang The job's target language.
@@ -711,7 +674,7 @@ type JobPartReferenceV2 struct {
 	// Example: Jb4rT8yU2iO6pA1s
 	Uid *string `json:"uid,omitempty"`
 
-	// WorkflowStep The workflow step of a job, as the list of jobs shows it.
+	// WorkflowStep The job's workflow step.
 	WorkflowStep *ProjectWorkflowStepReference `json:"workflowStep,omitempty"`
 }
 
@@ -743,12 +706,12 @@ type LoginDto struct {
 type LoginResponseDto struct {
 	// Expires When the token expires (24 hours after login, or earlier when sessions are invalidated).
 	//
-	// Example: 2026-11-29T17:03:12Z
+	// Example: 2026-11-29T17:03:12+0000
 	Expires *DateTime `json:"expires,omitempty"`
 
 	// LastInvalidateAllSessionsPerformed When all of the user's sessions were last invalidated.
 	//
-	// Example: 2026-11-01T08:00:00Z
+	// Example: 2026-11-01T08:00:00+0000
 	LastInvalidateAllSessionsPerformed *DateTime `json:"lastInvalidateAllSessionsPerformed,omitempty"`
 
 	// Token The API token; send it as `Authorization: ApiToken <token>`. A credential; never log it.
@@ -756,11 +719,11 @@ type LoginResponseDto struct {
 	// Example: 9Ahs0D3vPqKz8Tn4Rb7WxYe2Lm6Fc1Ug
 	Token *string `json:"token,omitempty"`
 
-	// User A user.
+	// User The user who logged in.
 	User *UserReference `json:"user,omitempty"`
 }
 
-// NotifyProviderDto Whom to e-mail about new jobs, and how often.
+// NotifyProviderDto Notification of the providers about new jobs. *Inferred:* whom to e-mail (with an e-mail template of the organization) and how often.
 type NotifyProviderDto struct {
 	// NotificationIntervalInMinutes Minutes between notifications, 0 to 1440.
 	//
@@ -804,6 +767,18 @@ type PageDtoJobPartReferenceV2 struct {
 	// Example: 1
 	TotalPages *int32 `json:"totalPages,omitempty"`
 }
+
+// PhraseDateTime A date-time as Phrase writes it in answers: ISO 8601 with a UTC offset that has no colon,
+// e.g. `2026-11-28T17:03:12+0000`. That is ISO 8601 but not RFC 3339, so answers do not
+// declare `format: date-time`: RFC 3339 readers refuse it (Go's `time.Time`; Java's
+// `OffsetDateTime.parse`, tried with JDK 17). The pattern also admits the RFC 3339 forms
+// (`+00:00`, `Z`, fractions of a second), so a server that writes either stays valid.
+// `x-phrase-date-time: iso8601-offset` names the form for generators that map it to a date
+// type of their own (spec/README.md has recipes); parse it as
+// `yyyy-MM-dd'T'HH:mm:ss[.fraction](Z|+hhmm|+hh:mm)`. Requests keep `format: date-time`.
+//
+// Example: 2026-11-28T17:03:12+0000
+type PhraseDateTime = DateTime
 
 // ProjectReference A project, by name and uid.
 type ProjectReference struct {
@@ -911,12 +886,7 @@ type UserReference struct {
 	// Example: Doe
 	LastName *string `json:"lastName,omitempty"`
 
-	// Role The user's role. Known values: `ADMIN`, `GUEST`, `LINGUIST`, `PORTAL_MEMBER`,
-	// `PROJECT_MANAGER`, `SUBMITTER`, `SYS_ADMIN`, `SYS_ADMIN_READ`. Phrase may add values;
-	// readers must accept others.
-	//
-	//
-	// Example: PROJECT_MANAGER
+	// Role The user's role (an open list: see UserRole).
 	Role *UserRole `json:"role,omitempty"`
 
 	// Uid The user's uid.
@@ -958,7 +928,7 @@ type WorkflowStepConfiguration struct {
 	// Example: wfStep1
 	Id *string `json:"id,omitempty"`
 
-	// NotifyProvider Whom to e-mail about new jobs, and how often.
+	// NotifyProvider Notification of the providers about new jobs. *Inferred:* whom to e-mail (with an e-mail template of the organization) and how often.
 	NotifyProvider *NotifyProviderDto `json:"notifyProvider,omitempty"`
 }
 
@@ -1012,6 +982,9 @@ type NotFound = ErrorResponse
 // NotImplemented The body of every error answer of Phrase TMS (proxies may answer 502/503/504 with HTML instead).
 type NotImplemented = ErrorResponse
 
+// PayloadTooLarge The body of every error answer of Phrase TMS (proxies may answer 502/503/504 with HTML instead).
+type PayloadTooLarge = ErrorResponse
+
 // RequestTimeout The body of every error answer of Phrase TMS (proxies may answer 502/503/504 with HTML instead).
 type RequestTimeout = ErrorResponse
 
@@ -1029,11 +1002,12 @@ type UnsupportedMediaType = ErrorResponse
 
 // CreateJobFromAsyncDownloadTaskParams defines parameters for CreateJobFromAsyncDownloadTask.
 type CreateJobFromAsyncDownloadTaskParams struct {
-	// DownloadTaskId The id of the connector's asynchronous download task whose file the jobs are created
-	// from (the `id` of the answer of the connector file download call).
+	// DownloadTaskId The id of the finished connector download task whose file the jobs are created from.
+	// *Inferred:* the `id` of the answer of the connector call "Download file (async)"
+	// (`POST /api2/v2/connectors/{connectorId}/folders/{folder}/files/{file}`).
 	DownloadTaskId *string `form:"downloadTaskId,omitempty" json:"downloadTaskId,omitempty"`
 
-	// Continuous Create continuous jobs, which are updated when the source file changes.
+	// Continuous Create continuous jobs. *Inferred:* jobs that are updated when the source file changes.
 	Continuous *bool `form:"continuous,omitempty" json:"continuous,omitempty"`
 }
 
@@ -1052,8 +1026,9 @@ type ListPartsV2Params struct {
 	// WorkflowLevel Only jobs of this workflow level (1 for the first step; not zero-based).
 	WorkflowLevel *int32 `form:"workflowLevel,omitempty" json:"workflowLevel,omitempty"`
 
-	// Status Only jobs with one of these statuses; repeat the parameter for several.
-	Status *[]JobStatus `form:"status,omitempty" json:"status,omitempty"`
+	// Status Only jobs with one of these statuses (`NEW`, `ACCEPTED`, ...: the values of JobStatus,
+	// an open list); repeat the parameter for several.
+	Status *[]string `form:"status,omitempty" json:"status,omitempty"`
 
 	// AssignedUser Only jobs assigned to the user with this numeric id.
 	AssignedUser *int64 `form:"assignedUser,omitempty" json:"assignedUser,omitempty"`
@@ -1157,8 +1132,8 @@ type ClientInterface interface {
 	// GetAsyncRequest Get asynchronous request
 	//
 	// Reads an asynchronous request. It has no status field: it has finished when
-	// `asyncResponse` is not null, and then failed if `asyncResponse.errorCode` is set. Poll every
-	// few seconds with backoff.
+	// `asyncResponse` is not null. *Inferred:* it failed when `asyncResponse.errorCode` is set.
+	// Poll every few seconds (peers poll every 2 to 5 seconds).
 	//
 	// Corresponds with GET /api2/v1/async/{asyncRequestId} (the `GetAsyncRequest` operationId).
 	GetAsyncRequest(ctx context.Context, asyncRequestId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1187,14 +1162,16 @@ type ClientInterface interface {
 
 	// CreateJobFromAsyncDownloadTaskWithBody Create job from connector asynchronous download task
 	//
-	// Creates one job per target language (and workflow step) in the project from a file that a
-	// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-	// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-	// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-	// null.
+	// Creates jobs in the project from the file of a finished connector download task
+	// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+	// lists the jobs and the asynchronous request that imports them; follow it with
+	// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+	// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+	// fetch instead (it is in Phrase's schema, not in its description).
 	//
 	// Not idempotent: there is no idempotency key, so resending this request after it may have
-	// reached the server can create the jobs twice. Retry only on 429 and 503.
+	// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+	// or 503.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1203,14 +1180,16 @@ type ClientInterface interface {
 
 	// CreateJobFromAsyncDownloadTask Create job from connector asynchronous download task
 	//
-	// Creates one job per target language (and workflow step) in the project from a file that a
-	// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-	// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-	// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-	// null.
+	// Creates jobs in the project from the file of a finished connector download task
+	// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+	// lists the jobs and the asynchronous request that imports them; follow it with
+	// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+	// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+	// fetch instead (it is in Phrase's schema, not in its description).
 	//
 	// Not idempotent: there is no idempotency key, so resending this request after it may have
-	// reached the server can create the jobs twice. Retry only on 429 and 503.
+	// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+	// or 503.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1237,8 +1216,8 @@ type ClientInterface interface {
 // GetAsyncRequest Get asynchronous request
 //
 // Reads an asynchronous request. It has no status field: it has finished when
-// `asyncResponse` is not null, and then failed if `asyncResponse.errorCode` is set. Poll every
-// few seconds with backoff.
+// `asyncResponse` is not null. *Inferred:* it failed when `asyncResponse.errorCode` is set.
+// Poll every few seconds (peers poll every 2 to 5 seconds).
 //
 // Corresponds with GET /api2/v1/async/{asyncRequestId} (the `GetAsyncRequest` operationId).
 func (c *Client) GetAsyncRequest(ctx context.Context, asyncRequestId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1297,14 +1276,16 @@ func (c *Client) Login(ctx context.Context, body LoginJSONRequestBody, reqEditor
 
 // CreateJobFromAsyncDownloadTaskWithBody Create job from connector asynchronous download task
 //
-// Creates one job per target language (and workflow step) in the project from a file that a
-// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-// null.
+// Creates jobs in the project from the file of a finished connector download task
+// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+// lists the jobs and the asynchronous request that imports them; follow it with
+// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+// fetch instead (it is in Phrase's schema, not in its description).
 //
 // Not idempotent: there is no idempotency key, so resending this request after it may have
-// reached the server can create the jobs twice. Retry only on 429 and 503.
+// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+// or 503.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1323,14 +1304,16 @@ func (c *Client) CreateJobFromAsyncDownloadTaskWithBody(ctx context.Context, pro
 
 // CreateJobFromAsyncDownloadTask Create job from connector asynchronous download task
 //
-// Creates one job per target language (and workflow step) in the project from a file that a
-// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-// null.
+// Creates jobs in the project from the file of a finished connector download task
+// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+// lists the jobs and the asynchronous request that imports them; follow it with
+// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+// fetch instead (it is in Phrase's schema, not in its description).
 //
 // Not idempotent: there is no idempotency key, so resending this request after it may have
-// reached the server can create the jobs twice. Retry only on 429 and 503.
+// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+// or 503.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1761,8 +1744,8 @@ type ClientWithResponsesInterface interface {
 	// GetAsyncRequestWithResponse Get asynchronous request
 	//
 	// Reads an asynchronous request. It has no status field: it has finished when
-	// `asyncResponse` is not null, and then failed if `asyncResponse.errorCode` is set. Poll every
-	// few seconds with backoff.
+	// `asyncResponse` is not null. *Inferred:* it failed when `asyncResponse.errorCode` is set.
+	// Poll every few seconds (peers poll every 2 to 5 seconds).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -1793,14 +1776,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateJobFromAsyncDownloadTaskWithBodyWithResponse Create job from connector asynchronous download task
 	//
-	// Creates one job per target language (and workflow step) in the project from a file that a
-	// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-	// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-	// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-	// null.
+	// Creates jobs in the project from the file of a finished connector download task
+	// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+	// lists the jobs and the asynchronous request that imports them; follow it with
+	// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+	// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+	// fetch instead (it is in Phrase's schema, not in its description).
 	//
 	// Not idempotent: there is no idempotency key, so resending this request after it may have
-	// reached the server can create the jobs twice. Retry only on 429 and 503.
+	// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+	// or 503.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1809,14 +1794,16 @@ type ClientWithResponsesInterface interface {
 
 	// CreateJobFromAsyncDownloadTaskWithResponse Create job from connector asynchronous download task
 	//
-	// Creates one job per target language (and workflow step) in the project from a file that a
-	// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-	// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-	// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-	// null.
+	// Creates jobs in the project from the file of a finished connector download task
+	// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+	// lists the jobs and the asynchronous request that imports them; follow it with
+	// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+	// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+	// fetch instead (it is in Phrase's schema, not in its description).
 	//
 	// Not idempotent: there is no idempotency key, so resending this request after it may have
-	// reached the server can create the jobs twice. Retry only on 429 and 503.
+	// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+	// or 503.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1871,6 +1858,8 @@ type GetAsyncRequestResponse struct {
 	JSON408 *RequestTimeout
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *Gone
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -1925,6 +1914,11 @@ func (r GetAsyncRequestResponse) GetJSON408() *RequestTimeout {
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
 func (r GetAsyncRequestResponse) GetJSON410() *Gone {
 	return r.JSON410
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetAsyncRequestResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
@@ -2010,6 +2004,8 @@ type LoginResponse struct {
 	JSON408 *RequestTimeout
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *Gone
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -2064,6 +2060,11 @@ func (r LoginResponse) GetJSON408() *RequestTimeout {
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
 func (r LoginResponse) GetJSON410() *Gone {
 	return r.JSON410
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r LoginResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
@@ -2149,6 +2150,8 @@ type CreateJobFromAsyncDownloadTaskResponse struct {
 	JSON408 *RequestTimeout
 	// JSON410 the response for an HTTP 410 `application/json` response
 	JSON410 *Gone
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -2203,6 +2206,11 @@ func (r CreateJobFromAsyncDownloadTaskResponse) GetJSON408() *RequestTimeout {
 // GetJSON410 returns the response for an HTTP 410 `application/json` response
 func (r CreateJobFromAsyncDownloadTaskResponse) GetJSON410() *Gone {
 	return r.JSON410
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateJobFromAsyncDownloadTaskResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
@@ -2401,8 +2409,8 @@ func (r ListPartsV2Response) ContentType() string {
 // GetAsyncRequestWithResponse Get asynchronous request
 //
 // Reads an asynchronous request. It has no status field: it has finished when
-// `asyncResponse` is not null, and then failed if `asyncResponse.errorCode` is set. Poll every
-// few seconds with backoff.
+// `asyncResponse` is not null. *Inferred:* it failed when `asyncResponse.errorCode` is set.
+// Poll every few seconds (peers poll every 2 to 5 seconds).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -2451,14 +2459,16 @@ func (c *ClientWithResponses) LoginWithResponse(ctx context.Context, body LoginJ
 
 // CreateJobFromAsyncDownloadTaskWithBodyWithResponse Create job from connector asynchronous download task
 //
-// Creates one job per target language (and workflow step) in the project from a file that a
-// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-// null.
+// Creates jobs in the project from the file of a finished connector download task
+// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+// lists the jobs and the asynchronous request that imports them; follow it with
+// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+// fetch instead (it is in Phrase's schema, not in its description).
 //
 // Not idempotent: there is no idempotency key, so resending this request after it may have
-// reached the server can create the jobs twice. Retry only on 429 and 503.
+// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+// or 503.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2473,14 +2483,16 @@ func (c *ClientWithResponses) CreateJobFromAsyncDownloadTaskWithBodyWithResponse
 
 // CreateJobFromAsyncDownloadTaskWithResponse Create job from connector asynchronous download task
 //
-// Creates one job per target language (and workflow step) in the project from a file that a
-// connector's asynchronous download task fetched (`downloadTaskId`), or from a remote file
-// named in `remoteFile`. The answer lists the jobs and the asynchronous request that imports
-// them; follow it with `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not
-// null.
+// Creates jobs in the project from the file of a finished connector download task
+// (`downloadTaskId`, the value of the finished "Download file (async)" task). The answer
+// lists the jobs and the asynchronous request that imports them; follow it with
+// `GET /api2/v1/async/{asyncRequestId}` until its `asyncResponse` is not null.
+// *Inferred:* one job per target language (and workflow step); `remoteFile` names a file to
+// fetch instead (it is in Phrase's schema, not in its description).
 //
 // Not idempotent: there is no idempotency key, so resending this request after it may have
-// reached the server can create the jobs twice. Retry only on 429 and 503.
+// reached the server can create the jobs twice. *Our client's rule:* resend only after 429
+// or 503.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2587,6 +2599,13 @@ func ParseGetAsyncRequestResponse(rsp *http.Response) (*GetAsyncRequestResponse,
 		}
 		response.JSON410 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2621,6 +2640,9 @@ func ParseGetAsyncRequestResponse(rsp *http.Response) (*GetAsyncRequestResponse,
 			return nil, err
 		}
 		response.JSON503 = &dest
+
+	case rsp.StatusCode == 413:
+	// Content-type (text/html) unsupported
 
 	case rsp.StatusCode == 503:
 		// Content-type (text/html) unsupported
@@ -2723,6 +2745,13 @@ func ParseLoginResponse(rsp *http.Response) (*LoginResponse, error) {
 		}
 		response.JSON410 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2757,6 +2786,9 @@ func ParseLoginResponse(rsp *http.Response) (*LoginResponse, error) {
 			return nil, err
 		}
 		response.JSON503 = &dest
+
+	case rsp.StatusCode == 413:
+	// Content-type (text/html) unsupported
 
 	case rsp.StatusCode == 503:
 		// Content-type (text/html) unsupported
@@ -2859,6 +2891,13 @@ func ParseCreateJobFromAsyncDownloadTaskResponse(rsp *http.Response) (*CreateJob
 		}
 		response.JSON410 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
 		var dest UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2893,6 +2932,9 @@ func ParseCreateJobFromAsyncDownloadTaskResponse(rsp *http.Response) (*CreateJob
 			return nil, err
 		}
 		response.JSON503 = &dest
+
+	case rsp.StatusCode == 413:
+	// Content-type (text/html) unsupported
 
 	case rsp.StatusCode == 503:
 		// Content-type (text/html) unsupported
@@ -3486,168 +3528,197 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H37cxq50ui/oppzq9aub4wB23k49dW9xCY5ZP1agzebE1JGzAhQPEispAlmt/y/31JL89YAdpyv9nxn",
-	"f0jFzIykVqvVL3W3/vQCPl9wRpiS3vGf3ozgkAj485oosdrrTBQR+mdIZCDoQlHOvGPvn3yJIs6mSHG0",
-	"xFShMZlwQZASK8qmCE8xZccIIxbPx0QgPkGSBJyF0kdcIMzQPweDKxRiRRroaiawJCjkRCLG1ZDhaIlX",
-	"EknCQkTVG7SkasZjhajy0RgHd4hPJmgHj/UzjOaUxYqgCRco4CyIhSAsWKGIzqmSu40h83yP3OP5IiLe",
-	"sXfQ9HxPBjMyx3pWarXQT6USlE29h4cH31tggedEWSxcCf6VBOqGhlUkDGYExTTUs1MzghbmU/j7Kx9L",
-	"hAVBgSBYkRBR1ijAcSXay+6hGLxY3byil82F53tU97nAaub5HsNz/dUiG933BPk9poKE3rESMdkwC0Hk",
-	"gjNJYBJvcfgeK7LEK/0r4EwRpqAhuVf7MzWP9I8MuGHcbB4E+jn8RczvMQ9X+d+zlvl11GyjtzhEdgjz",
-	"cj95a3+WG+9nvRcWpIjhjiaU8zNEhOACLfCUoIngc4Q1su9XGqWOuZf6MN8iynRbpvRyWZKbcoUYR99w",
-	"REOEmVwSYfrXVKeXUUONqESxjHEUrQzhnp8BJI0he8dFstp7sNCa9q8u+wN4ymMV8DmB9uyO8SU7zmhj",
-	"jldohr8RNCaEJVTiI8lRRKUashxB/SRNE8cWa6A+nhAU4CiSaOd9d7ALHY8JEkQJSkJN/g++JoBr8ntM",
-	"pCoRAF4sIhpgjar9r1LjK0cHf3qA9xMeagxfXA5uby56v9x0bwed6/fdwe1Z5+K9Jmr90WlxZ2AxJQpF",
-	"mE1jPCUSzWOpeQSKGf09Jg0NU7bm/0eQiXfs/WM/40X75q3c7+rOry0xu5ZXb0Jh5qYxTZlZzR3SmDbQ",
-	"yA30yEcYTSiJQqQ4B0bmAyeRUqMW3uwCkO+4GNMwJOzpeMu6cKLqE49RyDXjM/SwIALg4EzzVkMYZv0p",
-	"Q2pGZUIWz43EWBIB1KNBCTmMBWPYfT2gc8Jj9WM4yGHCPZAeZo/H6t+Jjeh1ixcgCIF+uNiOg6B3XJit",
-	"vj0HsWPqhZKKRpGhmkTMJPxFc5Ih06wEPS8nec8ZefpegNZujgHbWPJYBDBfZrYlEQh/wzTC4+gHcA07",
-	"HLmnUiNvHAMLmXJGLP/AKCQR0e8sBg1X6DFFBMNRn4hvRMBgT8dJ0pnpxomcDkMxI/cLEmhQDBXzAFSd",
-	"8LmxImFOaIJpREKg0EeKuKp4GzJLnm/QYyjSENw5UTMeXnDViSK+JOHTEV3pyYlrKyfRHL42pKiQjBcL",
-	"LtTzo7s4DDaQIZ6weqxmMOIFV+94zL5j9laRTTtyTt5+BLBM9GfPPV277D4K+ZJFHIdIYXkHNoFcsWAm",
-	"OOOxTAV6YhOYLZpgoqfnNydMfQ81lPqpYUpUIr4gAnr84bRgt146aTuQIQWLEhjT0qhbIj8CB6V+1jBm",
-	"sxyKzjVxxuoHzTztvyBKVQYBjKu5Lg3IDUslw9Mx4OirFgvSfKvJQJH5ggssaLRCMXsOCeU/lyZ1gOyc",
-	"0CAHZG6CfzXFKo/aHc0IHIoWVbtr0J7TtKzOYrWsIQOQBFYzTV0zzNCH/uVFA4FvA+GJIgKNco6OkXEX",
-	"1HtBXEtqv97PfwrzHHB+jtnK7jL5dCrtLOgZnVN1TXAwq2VWnKM5Zqtkr8gGGuhJalmKIqyIeM5d29FY",
-	"JcjldEFLLNGMqsQGK0E/8tHoAx+f8JgpeD7afaPZ3Uzv9yWWQxZyRtasEbiQUj9Q0Q30rOt3w3CsZlzQ",
-	"P75H0HRiNSv05FbxYjUjTNk+U/VLbw7F7wgIH2uf+qmRywUi9wv6zFrgReIRCQQJNUw4kmhJhN6mTAH2",
-	"VQpWMj4641O9ZY3q5gH2UkF5TkKKB8AInopFZ29OTJ6Y/pFmPOgn4KqLCFP20w+X38CBNPHDKBoGLNGo",
-	"PMlRA9i97VkP3NGqj+USncB0WOa0H2dYabZWqyY10M9a/9ZLFxOJdtrN9tHuMRp1Ti+vBrf97vvz7sXg",
-	"9rQz6Iz8ISs97neTV2jUOeu9v4A/+p8uTm4H152L/lln0IVHN4PL27Nf4LuTs27n+nZwDt2dXJ5fda67",
-	"t52LztmnPnx7cnkx6F3cXN70b7W9UPeq1Oi62xl0b6+uLz90TwbQ9Wn3rDvowkBo1P3t6vJ6cKuHg6fv",
-	"emfd3PPB+W/FX7dvP93+ctO9/gRddX8bXHdOBrca9Ivu6e3gvK8/153cvju7/Hh7cnnxa/d60L2+7Z3r",
-	"Lopvzwca3BxChiz39pebzllv8Om22x/0zjuD3iUg8f3ZZb/fuf50a6ZReHR1AwOYoW47FxeXA2jXh57t",
-	"42SG9ueHy7e5X+e/nb277V0MLi167OPB29+Kv24Hbw/ynVo89S763etBvgO9iBeFtSqvXWHBhgx+F2jE",
-	"UMcvndtfD/QfN1enekVzS26nYF/0L2+uT7q5B8ZPpyWx3lNgME4FX2obUS0JYUiQiGBJ5BskDOc23kUc",
-	"BGShENeyXlq3P4vn3vFnr7oHPN9z7wD9Qm8A/X+R/vUTS/6e7yXUr/8s0j48cZJ+6U2xSYHwPd9Lyd7z",
-	"PRfVZ48H578VfqQ0D08rFO/5Xj3BF16W6L3wrkrtnu+ViD3/5OpG910l9eyhnVRG59mPPJlnTwdvfyv8",
-	"0ESeewBYKVK453tFAtcPigtUXJUCcXu+B0sPpO35npOys+eGsLPfhq69L4VToMJoRVXZ9+73yL0iTNJx",
-	"RPb+puW/afkvR8sPfkF5OVXcaSO6lJYG6ik0wxJNKKNyRkK0nBGGRtj0ZzStUaKzsTiKtDW5EHxBhKLm",
-	"XBOnytI63c2hXj34XmGcLbswH+tZPvie9Wm+XW1qfCOJuCYTok0koluGWJET09ql6BGWd3mAQmnHKh4h",
-	"t5vtF3ut1l771aD18rh5cNxq/8vzvQkXc6y8YxhmT9E5qVrhvld3nm1H/UkiWhrudbPZah+4+lpgYRX6",
-	"bZfBotB6Aze1tF7JHA4fUij4GHooEWL2qXOSTiVaaQ2bzrVpIGEBkjOVr3wsn5f2/l0IwGhYSJv0VM3Q",
-	"6H13gPbxgrb3v7X2AYn7f+LcDHvhw2g7olmzgNkmc0ad1NlAhIUkfAOMAi1nNCIabCrtIZmIGaNsqoHT",
-	"XxinoQmjKC+r1iJJ2CfTuV5JcFO4IQFni7TfGQM5aV1AQjO3JJSpg3aGDsoUmRLxeJpImOYGgmg3tyeI",
-	"nLVdHr5PlOHOBRCMi6IAQA+2zzt4UzuGNtcdYgLlfichNXqMWJjgngXhi4igHcYVQaO0p5EPAmJU9gSM",
-	"dougadqeaLIIeByF0GZM7H4306iDVmEaySrA9kUJVN0RVWQut/IomD4sN7TjYyHwSv9eYqFp1jH0R/sm",
-	"GTv1jj/T2K7dWWpTgemSERTCaw0VZskxpUAY2Zk4mKgw08NhSHU/OLrKvTf7s0QmYhqbDWfnbsb00XiF",
-	"GJ6T3EJmsAdOqu6gOQ5mlJE9zeU0S0D6w2LHRSI67/X7vYv3t+963bNTF8nMiZR4SjaRd0bPxf4VxM2c",
-	"Yb22YNRaMiXzhXJ60+sWKq/Y1Diq+ASRb0Ss7ELZ8KcsqmFw3kc7C8HvKTHnufaLo2Z7/6h5sH/UPDRi",
-	"AU4AKJOK4HC3usZr+ErNCvhoQ/BOyX/sO33MZb9r8qxnnKcnmXOzJLNqA53q2Vk6pact+8Zwqe9lTvCx",
-	"j/hEEYbwWBL2Y5lFL1yjgXWQSF7qXWumZNXNIunU6ShZzGXaU4jM6EXEvnzp3DNZJOVnPcaX9TM442y6",
-	"fhaKI2zipzQXiudE0OBRE9Jtf5Klpuk0Ws32YVGHeHHo0CG2nBhIvL7CKpZuYKSCk50Jwlr11YogNCk6",
-	"mI/R6Prm4qJn9mP3+vryWv9x+fOokQ9RwmE4ZKbF9u4627E2+XW/nu9d/lz0m1z+vK27xN1XCQ+niv/a",
-	"dit5msjM/PMYAUViaXeRg92d14mBj7NVvkujQ/n1jMGptCywkDUqi0zXdd2WLtCAcwNrBgvK6DWZc0Xe",
-	"0citketdoD8wUCqOJkQFM6RmgsfTGcIo4IyRQHFRxVT6asDvCHPTYvrNT9IcODVQJ3cu9QYxLcNQxKeI",
-	"lvZ+M2iFbXIw2TvER+O9F8HLcO8VeT3Zw81xK2iHB+RwcpRXjhdYyiUXoYOyloIqcsmiVaKT3O9N+Z7+",
-	"ak/e0cUeXxjlZW/B9W4U5jNQPJiiLOaurWbwi7JPTCQUnJ8b1pYiNrfUY84jgsGKFOnSXEC0uAt/WiXK",
-	"eGXaoYnCR4JM4wjDIaIgJubUOGGKXV+TKbkHV4yeVhHLS5jwXoDnC0ynrBHy4N5FmI4eHRBrlJRHHyEs",
-	"nbCuxQqPQlfeAmwoeOfASnFm+3Ms7ogyFLBehpQoubI0X9bvsHrfGZz6AVlkscCYhWimORNHWEo6Bats",
-	"7tCt4eU8yewIy4Fe3ygw4wURSBX1jwbStK6FkmFMxv0i0zyMJRd3k4gv5RvDvpdUkiGTCxLQCbC3uYlV",
-	"JmiUfNonSmNSjhIxDQx/K/0jBfWKiDMLoctcCnAUjXFwdyMitxNyLHkUK4JmSi125C66uT4zTh8rr64u",
-	"+wNNaR/6lxdGRVY8M3tdTochs3a4fJN0YqJlJYqZohGiymrNErWbzXIuigZEHu/vzzi/kw37vBHw+f4C",
-	"OtvXK+/aTGFM1vgI0tyTMH7SUqJkJanS1DHUmv1Cr2h1NRvoRhLU61+iVy+aLcjnQYahludqXBPtvWYL",
-	"XBPN4+YjXBNGWiajbvS30rDgbv3Kx1eCfKNkeYWDOzyFfWk+emxXjCs6WSUUuan1ReHrxOeJ1WwtX9If",
-	"GI8COLEkkooLEqKY6bd2Y6U5AHkcpwxrX2N737Bmz/fm+P6MsKket3105HLgCjIQmMkIK+LiFWRPJa9z",
-	"FAaROWZpfBRD5kQxsneRa6hli7QLuEmcbcJrjXKi1R8yx0zR4ByLu3hRnYqm1uQbNIePNLwBMYkfsNnN",
-	"jJLZ1IvfnK3uXk9VtupK+Rx6Q+4kb8HwlUjGwQyiRkIy0jJ6tFC3YzHa9ZE2bBFnQVFKffZCvWMmQsuY",
-	"lJ2WdbQSJDCWU32cU9YznbSqDDaWxHriNcZ7lT0ZkgmOI+UdT3AkK44b831G2OA6KNKLIXjzXUor6DxW",
-	"JnWC3AdRLOk323ZU5Aoj9yqVWZbDVI4JMC7po5zIBDEL293G7hhJmXSHNE/0qzw1Y6hb29cfEwgVWZxw",
-	"NqHT2MQbu4Tc/TzqSEmlwkxdCT7ZYrcUeVhJc8kT8Votxboca4wA6+CzwXiSZ0rn+kOUkM8x3XiIkoxt",
-	"PrYcHQvVC2WdfyD1fBjlaUZSEAO9hwQrrk95Pl/5WFtZylrilX1SXpZ5vb2HVWF4Kg2SqnaeVKuIoGlM",
-	"MxdkklFasP4gnsxp/tUYcme0RrscJPhJ0w81PUmjFBXGjKV+q7eE2vb4zKmRZkdFjzk4K0tzuc1UOCMu",
-	"3RYmUdjFW2/UD4bqCtBUeGQWpqiZpANSbRAAddbhOn8kUUugwCpL/u568tziJMHsXNeO3RY3FT6xlaew",
-	"gtSa3biD0025a5BWOhat+BZqDe+PM2LjwYFm9JbMPndLke0O53RnP+awVr883aT064mEZfv8u/RuTWVs",
-	"K9+CcYvZfLqqLb2tlyCh/fWLBsQ/w9LkTidt0A7oHdbyquVTicW2617pr3zcAS2AhN05ptGAzBeJWrxu",
-	"A1yOSyEK1liw2gMk+X3DUY+dQ5y6gyztizTMsah8KK6lgTGEC7g92O54OW3sXsv0tdWBSKhHtCvbeKyp",
-	"vpZFGiKxNtjGogobCKs/eTH78OrurPnHb+3g18Px032iH/g4cYjmdftaUfOTrLhNCpCFzh0V103Z9BiX",
-	"g24+jA/F4NXqpk0vXyw6Lac3IF7oTdwHFJ06Lbg8l8iwqVlVhKVCpoPn5FeJgD0j30jknnCkXxVXuSCW",
-	"0U4rzf6aUCFV8Ty/tRXVL3O69WP08A2hRmWh5To8cIgtOEBIMyCx0UshwJlPjPYiZ3wprSf7b4H2v0ag",
-	"9R99KmNOpCoScZ2BvVlCukmBMkZEL3RRsNQyEw5acoV8DEVTltHym4LqnZ1gSI1PAEXOsADX0ZDBQzsm",
-	"woHgsrTxZdl12Gq7MMsFnVKGI/D+UAHu99VaxxqAlC0oCgA8wefbedGqECzZZh9gJfjzLySIIel2gOVd",
-	"b+M5e5Kgi+UdGpMZZWEepgx5R5NXQXvcIq/DQ/wyOHDL4+9TAN5kdn2B4rTBlyO28nHgVprCIqJqM3/V",
-	"LBE+dW+o/+36xmOEqnUYPk62bgpOiGXKhypBCRfdjxDoc3LSvRp0T/Xfp92Ts96F+fu6+6F7kj4/6/3a",
-	"vdY/hmzUPe/0zsyLJDfB/OhcnHTP9JtyYAN6bFzDRfej53sJaJAXYSDzfC8BzGRLGLg837NQ2cwMAEr/",
-	"ncBUjIow/W8VFvEjQHnwvTM+pczpa8qFW2mGFpls0SVVM5euE9ZIaLXkexOsWT3CxYRZEzemFUYcBDxm",
-	"yrpWYlllBa32weHRC3cku40BWBelk3y0fShCwIUWUHszLiTZG2OliFjtSYUXUG/gh4YgaKDr4wOSwCPr",
-	"ScpA/ooZaYScbDz7TvvPYc/lSQbSWBvdneU6Y41FyqCwknE7Lmdc2ohuR8gN5CDLNcpkPldZop32IZrx",
-	"WCRnWDAYhEQQLCJKhDkIkibMwJyl2pRrLW52a/Tg10/Qg7X91Uu77kRR3w56RYTuoVY9x1FqPNk1TMGF",
-	"SHQw7HJAu2FutgbNV49VolV9uE7nqmdw/Sap3giHWR0bhAlb9Rh1FhQCJZApNQENTKmJ0fZ76nVnJpun",
-	"B9+ufv/5j1cDdng9fvnx/hNpn81fvAtaN1OnNJSPVthcIqp6rutYI60Dc0T25phG1rvKyNIW50piOCAg",
-	"s0rQz+k58lFTA9I6PGxu9hvN8T2dawmhP4fjQPOz6TKuuZhiZhf1Ub6y3poDqfpOXUyl7HV7XCh5KYKT",
-	"2dgUy2ygCqAsVydFIQ8gAB3tSI1rTd5/Pox2nXHnV3iqWd027oJLRkz9lLyTwFbHcnsDiCsvJT0HAd4A",
-	"FaSmBO2YkF97bgri8b81Rka7vpbCjKezIiHiIiTiyYcixmotmxrGerycdE29JbkmocYe2CWgz3gUyid4",
-	"fnTjCxi1xtZP7dl0LB/9QQTfG2P5pAQe3UWf/lEjaGEykv5BEJZ32mQxEZHpGEfbDaK4wtG2WJxjFcx8",
-	"xI200BA8BZMwpKbkdeMtTIDDDJKg9D+VW0M97UcP7GK8lURAh88i9a/ZhBDgtbErGLveEZRtv6pi9BHU",
-	"K5R4fh5ldGX9VgwvRz3gLU5315pXThCKPtbEjHqsN7JugrpTR+roSxeW6tFve6nifpAFE7ldQrUxn7bL",
-	"BZfUlHIzemGCje9wLa9xcae4Lvi6n8m5XUMOJbePe4PAR2jH5ixAKPA3wkIudvWuMYWF4sfkLyR9Otb+",
-	"sF1/Qr2dEwtK/WzYVsnolX31Kzu4u1av5C/L1tmi+a/7jfYMvP2yBrlJHaMqHHeUgdsqgafinLjpdyFL",
-	"4tfuxenl9XYOhSFb41HQHXq+Z/orOgPssy39AaWOctMthN1ucllqVitrnJegk3BGXG4sV+QyCbUqLp1B",
-	"fEJm4c9+NelmK82lnOHjUFvW+Gp/hf0iYacU4XleJ+0mz2A5vEXNiCTFQDaTP/sGcM8naJSL+Rpt9iG6",
-	"+EwhpGxTflecVuNWHEn8jYTlGD8fNF6I0EULE6JrPLnmqoDfzs9gQhD0pqlNv3MkGsZbeJM35Iv15NHv",
-	"H8lLMVi9jnu8tdjs/ajJsipakQ4UaaJxeDK0xbPWU5MYlGEoiJRun83/y4WSu0/BhFQbfULwlUMIf8Ds",
-	"UQUFbHdlxtxqtg/rPCIbYQPvRhW0U+6ETPAtoiT1gunv1gkaO3pFyNzcv5y9nx/d/2v8y8HJ8nrawldR",
-	"e1zngdjKGwfqQcSnUwgaZI9wzrlp0aKgdkyNo4q86pye90wVs5tuH2qVnfUu3t/0zN9Xl9eDztnteff8",
-	"rRZrUAsMKv7cnncuOu+NqOvfvD3vDQb2x6f+bdpn+uP2utup964P2fZVvs57ULlHA+v5XgIrFMbJgQq1",
-	"cAqAer6Xwqn/TiDL/w1Qlqs3lXvZsoLT/wCcD75XDJt1h6ZCkGuW841zYbJzYpLRKlTRH3w6676/6Z12",
-	"nyHXM+usiNvc8y3Rmu9Jz742rNpV3kIl5RS0kKyEhz5XYpXV+SGn4xGBp9tmQK1PC7ImUDE7qDZ95xmT",
-	"dzYeLlfwnYuzmOj1azntx+/NxSmJ8vyyukT6dxvZP8aMjn7HXYbH0bqgyYiyaUylogH6PcYRVSutUMUC",
-	"M1POmpgOUpM0WYfq2fa/udEeb8B4RbJ/lK/DdwfTfx59/fll9K/2/TYSF0IrglhQtepr6jNrnRx6OPNz",
-	"4DQEohig3mauyFKsZvtwPjXys5KyjzhPMXmWehhT5ji7W6rQSTYvvKA/E2AnbwkWrqXpMHSpG6N2owms",
-	"Xdrc7HoITVcu+JLi4kBnZsAUlJlSC1Nrl7IJT/ze2BQMs7NIU28hNEVLOoUp0yab78UiymVZTqmaxWNI",
-	"r5SEhHv49Ytm+AIf7he68ByVrmeYhXtLQZXSc5xgqmaTOCrXK9KSI8gdy+XLqMBRnohW6JzMTSjLLupc",
-	"9UBnKqx3kky0/2d29dcD5IFmYA6wvBuZMyQ7lFpye3MLRkFE9SIEmMFdaiFPcj2P19AW2lEcaUmFzUru",
-	"Qu9b1fsaMt12wqPIVkuozw5J7w8x3kWFhZK7MJEhy4/VXoMGAyq4KcvHJLZsjIaGwpExVggPWfXmEnO+",
-	"Y8vZQBQslyoJJtptDNmQ/eMfqFiRe8i6UCwHVngcK3tCHWAB6b6P2JJoB+c3fLYKu4iLIdt666AdnGzE",
-	"/CbcNUXDIzLFwQqN/i88/O8R+j3W4KeX2yEqh2xMNE4EUVoGwpLbcouGtMckRDMiSAN17HQN3BH9RiTK",
-	"DtFZiEKNBII1iScZ00NWPpgunaOnOdNY3klLtyZJEgczYnKnwyRSxJSx5yxawXkGOmy2koU6TbQPOWRJ",
-	"jzbpOlVMbHYeRgGPONuLNLpuBieITyaSqKTgULvZerHXfLnXbg1areODV8ftl//VbDabI41TrABnqbak",
-	"iUDj6vrdCTo4OHh97NR5x1zN0Mj0YjbVf4H+NNof/WsEypZsoOSGAK1GA9oQZquiXgazeKNBrKpipjQD",
-	"BFxOIMWBi3mCnPeCL/Uiay1ZDlkXHGU2p4AylF4TiHa+8rGNrvIzH7HmxL7Z0shUPPRTE8Ek7/nGiazt",
-	"R3/IEs8O9LMLhZvTY+k0Q96UbwY6XQFRROb+JcrQqKLaG6ylBOkneB+yIOKShPZQEz49hjoRehEKa2BL",
-	"ogMP0sPpVTNDJli6tln7MFRs6rVrchrAgZa5joqGZL7gCu45uCMrvSlclyIBmWi8gig0OdIquw9JmAJV",
-	"NhbWRFUGOLkBMJeyuKRBegkCVSnlH7ZfA5RHzQMfLWc0mKESzZurlIZMLxeb+mimOTGUWCrfdAFTh7JZ",
-	"cshe+M1mM707AqwXe7PmwkRgTEm4R5lZ7R0NBmx0ch8QEpJw903hIogAL6QGd0FYSNl0yAwJFbo3R/0S",
-	"iLGB+oSFcN+WFarfCBrdSCL2OlPClFVkIhoQW9XMyv/z3qAi6fmCMCNlG1xM920jua+/1eoaVcZ8zwR0",
-	"QbZqyez53jcipNEAWo1mowm66oIwvKDesXfQaDYOPJPND+rdBjGpP5kSx4H9NcGhrCtqmdbIZTwJfISo",
-	"hGNNEZXauUO2pnhumr2Z3C2B6KRUbLeRVmqDlpKoBrriUWTKxA3ZhCyTW1zNphvj4I5PJmZp0muSeqF3",
-	"7L0nKp/B6RWvVf3sUsFHNBwlCo1Th7DXieQx27BtMMryXHdrKpA6rlctLtKjrlj9Urpitd1sPu5yi6R+",
-	"bKlKc6UscU1B0mYph6Ou9mexTNznL/lk0M9fymWMrf+5zpOccxwnbmBtUCW+3Mx1az2xxvHq8GKBHVbv",
-	"Ns28pJmr82HjhE3cHfScLnquwrBd8+r5vQGmcgD/sPXlIJXKxu7rQVxE7WdbmAu9WeFOkkNDTK4xU6Lb",
-	"z93pCk1am5sUrqGBRgebG2X3l0KLw80t0jvmoMHR5gaVm/mg4avNDUsXmOlmrS1QB9dQwsdH2yDNcfOM",
-	"btx+vblx+QqoB9872mZxXTdMQtvWVujP32wHzdpb0VNySTQ02YI0HLenQdMtaKR0qSxstng+x2JlpIdz",
-	"t3i+pzBwLlMsOlGcvS+6vcOw1XAsuHTI3e59MMNsqnU+o9KksUJJFLO2r8JSSLkpWlIXhO5rczPgIdk1",
-	"rVgWD2sUw6Lh1EAnYOhkAcp6eEFMyPqbquUzZKByYWOEJvqetoSM9kSf5h0qSm6I07aikEj1loerxwm2",
-	"LIZ+U9x7DZvfjummqQZrrjP+SebvsGpUBPzD9wrxNPK8Lgp8m/juumhsG2e9TaRzEtj8V5bfj1vZwmUL",
-	"1RU+A3sEUfamtH1MCSeVxPr/LU7/Fqf/qeLUnkEYrT8TruaivrwoLQixkizd1iFdL2mNxi7BPw658I5z",
-	"0Z1KVZ7dUqW75F5RU2fWunbz1WEL+kLxdmGoSUtCtDNKnpuk19EuJP3YnnOFQIdMawPGIZWVpRsZz6r1",
-	"G0dU2ntCzInqtrWR4L73+ZvEY/6ouzXSqpKy5p6cIYOLcoZsyC64ylxW6tjGZjtdWT6S3HisQlP2Lrtu",
-	"uOrBgniMxIWFtvVgOdxXLuXD0MoHPn4n+BxUvNPcilW9CK5NkX2SZJ/eUL1t159Bb0lKSWpIRIqlNq0V",
-	"PWRATDuq7M9Ii+sXxjIdpSNotW63nP3uyKgGTwb48zNXRpGyvXWuC3+7SsSJe1FPz1YIyaqhFvLojSLd",
-	"qIEsV7mieJFwsZhB+azZeFieoIOCJgeZSxhC6TLON1jySlFGH2EU2gqAnu+BqxjAi9cEPhRKP+ZKMD5U",
-	"ylhmg9uaXQkvclTIzg9frXhqVK5KgGJlxHJV7W3rYOcLjNglKReYrqt64aztXOzDlmPOF1V+WI/HRBqU",
-	"sZjIg0K1RVM4oljAUcsZ/TiP1kKN4K3r75qSrbWFIYrVU63jsFSINCHyyoS/bKqrafqrlrH8XApE+lyJ",
-	"m/5sAky0cq83Uy6Y+XPKFNIocUNelWh53TAfgqxB1s/Wbg/oKovcqQbqbMhvPGhuSC6EAV6+1IbBl4ft",
-	"DQtXyW2HbeEoum3cAIYfOjhIbUXuTeZm65E+41IBxRof8qP9pGlZxc9/uvjAVv2lFX1qo8XS2jt1fCSr",
-	"dWMHXlOMbXN9NU1FRZqHKefzUbah/lK1ElcdkaTgR1KAobRfku4dtTWqpbvq0FtKN2pVy3CYTeEVI8Is",
-	"Ii3ei6FYNvKqlcBXiXUCGVytaFk6RMiquBaDNvNFWj97R0dHmtelhVKfVvL04ctjNntS+LTGQwRbHJLl",
-	"rfYGvgSa1LRGUw5WS2KIOA/o/nYv/O1e+E/31p+kNc2NKZ2ZN/WGVM798IGPCz6HddFftcfoZ0VrfCcp",
-	"uifLVfd4kmePIdjNBNVkyeJgSOfSwIfsHY20LYkYFsJGuJkkWZYzgI/RyAiBEdoRZEFs0ecs2kqrD5J8",
-	"IwJHu/6Q5XKwRj4aJaJR/11g9CO00/KzLFFbdTxmEL80pd8I2y0ovf6QJcaMcUmMGFfXBIerUQN9LGf/",
-	"503TGZbGSDcGaqw7Q4zr70E7MfEimm2C2IBEsuRVGjWWFhE4RiGHR1jKeE4QI0tTe1VI1UAXXM1MWosJ",
-	"jDbuFrN8ZRcNOEhwsdSXowLYeGXiLwtxHFrbH7KA2zJvWYUwjRlTJayA+oKot9FatlKdKUxiQivNUQ6X",
-	"Clw5OdseOwKCSm4isFqoktXLAUysG7+DewEgajGbHVaQCgeuGHB30znEx0kDTnYBpOs8h0ql5bD8tb1N",
-	"FEYuVy61tMDnkbo6bOTUpux1R7hFtpsfFWrh19ZTUBwJomLByqUbXH6IXEUIpx/CWQ9lTQGUKlzF6gs4",
-	"X8ACXXBki6tAVct0pyRBkD9Jw1ZMGG/A53PYjQFeDBlVmgKOmuCnSzfWHTCVORckF+TtmDPUpHDOeKua",
-	"E9VpdizBF7kF2hkVilOMfNRoNHb99KqZjJPUOopiph7nI/KrZVSiVbEASikJv5x4Dyz1DaA0I6HdOhCL",
-	"WrgT1NY6Mmptg99sDsAtbNquSew1UsYkWK0XM6VrQkoF3yDXahFBoTWz/1zTtYZNfp7bFoXJ1TYsl53U",
-	"Sr93DFjy1s2+nEMOx/T22hC64bJE12zy7pHCnLa4WbEeSi1vtSBTaM6lrXoCTMCc8edBO3xV47uNSY/9",
-	"U39eC9aWW7NE/sWrVqgrO6fOFHeAmRrwj2LW1R25uYyla/ScVf3E8cv0ZEpebKaow/Z6ejKlAJ6Pogpx",
-	"yml1+xVRfhq6aa/ZoCyI4rBe5CXKnwtjJUf790RBpF/+FdxHWfHQ1C1z+XOxknLC8GzdY1NguKaecK3X",
-	"N63++9eOmXwOD1ihTrDrQGobH5kprWtJ4ukes1qv1wYXV9l/BmRfLUvWKlYOa+bLeml1qVR/q1Usj9Xa",
-	"2jtVXxnO4azK14Yr3phljF0uqqZbtdTb376qv31V//G+Km0No+RazaIDqhgyk0/Y/fxFi+skHfbzl4wp",
-	"uqzoLK3ER90bFGKFUUCYEgTtWCsB7ItizkoQ8ThszJP0UDiFXJKxQ0HO93/Tz/df7TWWjdqOv6QY+LMa",
-	"XAdOb5sSmgtjbRTTh3NRQ7VRBcCi8rcFmPMyZwZnrnu9KNU+35mgGZcr3iaUWl8QpL2DLZ0HuRAz/PDl",
-	"4f8HAAD//w==",
+	"7H1rcxu3kuhfQc1ulaVzRhRJSbYj1da5tEQ7dPSKRMVJTF8RnAFJREOAGWBEM17991toAPPEkJQsn83d",
+	"8hebmgem0Wg0+t1fvIDP5pwRJoV3+MWbEhySGH5eERkvdzpjSWL1Z0hEENO5pJx5h96PfIEiziZIcrTA",
+	"VKIRGfOYIBkvKZsgPMGUHSKMWDIbkRjxMRIk4CwUPuIxwgz92O9fohBLgrbUzxdiwEIypoyqD2w30DlH",
+	"gidxQJDAS4EupzEWBOFoof4ShIUCUXmEFlROeSIRlT4a4eAO8fEYbeGRuobRjLJEkgEb8xgFnAVJHBMW",
+	"LFFEZ1SK7caAeb5HPuPZPCLeobfX9HxPBFMyw2rGcjlXV4WMKZt4Dw8PvjfHMZ4RaTB0GfM/SCBvaFhF",
+	"UH9KUEJDNXM5JWiuH4Xff/CRQDgmKIgJliRElDUKcFzG7UV3P+6/XN68phfNued7VI05x3Lq+R7DM/XU",
+	"PPu678Xkz4TGJPQOZZyQNbOIiZhzJghM4g0O32FJFnip/go4k4RJeJF8lrtTOYvUHxlwg6TZ3AvUdfhF",
+	"9N8jHi7zf09b+q+DZhu9wSEyn9A3d+1d82f55d1s9MKCFDHcUUR0dopIHPMYzfGEoHHMZwgrZH9eKpQ6",
+	"5l4aQz+LKFPvMqmWy5DahEvEOLrHEQ0RZmJBYj2+Iju1jApqRIUm5rNTgKAxYP+4SGIURJQw+UKgOInI",
+	"4T+QIkCz9Duw6mqTXF5c9+EqT2TAZ0QNlrA7xhcMbaWEMsNLNMX3ZMBGhDBLM9s+EhxFVMg8eb0Q+h3H",
+	"ZjxCAo8JCnAUCbT1rtvfhpFHZMBiImNKQrUbHnxFD1fkz4QIWaIHPJ9HNMAKc7t/CIW+HFl88WAZjnmo",
+	"EH5+0b+9Oe/9fNO97Xeu3nX7t6ed83eKxtVDJ8WNguMJkSjCbJLgCRFolgjFTlDC6J8JaSiYMhL4z5iM",
+	"vUPvP3YztrWr74rdrhr8ytC2a7XVnoz13BSuKdOLu0UakwYauoEe+gijMSVRiCTnwPN84CxCKNzCnW0A",
+	"8i2PRzQMCXs63rIhnKj6jSco5IhxCRSB5iQGODhTbFhThiYAypCcUmHp4rmRmAgSA/koUEIO32qgf/Si",
+	"KBEyxpLeK6JXhDlMpze0rNDMXa2Aep0zYrdcyINkpqABeA3L6NMZ4Yn8Nsxp3zImpD6zwxP5/xOHUjSQ",
+	"zOH8BVrk8b+JORkAFAUISaNowIAe7XlmedczMKkB01wKFZnUO87I07cZvO1mRsAhjOABBAo7nsQI32Ma",
+	"4VH0DRhS9rkJZ+TZ91GPSRIzHF2T+J7EANPTUWcH08M4cdhhKGHk85wEihY07fMAZK/wuZEnYE5ojGlE",
+	"wgZ6FvIesK3CwYsK5+7hY+hZ7bjnW0xN+mdETnl4zmUniviChE9fy8pIzuU0wgCawdMWQJHM5zyWz7+i",
+	"xc9gDRni9jzDcvrsG+Scy7c8YV+BSaMIpAM5EWkeAljG6rHnRN25HRRt/aPHxkRtNoMZQ6Y+CvmCRRyH",
+	"SGJxB2qYWLJgGnPGE2EFo+1vgd6eelBd+RpyLY1Tw7+pQHxOYhjxmxOrYT8hJ4UPaVo1CH12fF7ipVrF",
+	"PuenSnR+OkLNzk4HWnEiahZghYpIPa6YKmYAuUEDDgIyN0A+Dcn+88h1+609ZNlWl0kql6jPOYJZ/t3k",
+	"u8fj90iRx1SdMQssUGhEhmzPa6IBg4qhG70ZQhJEOAZKRfutvSNtgtFjK0ExBKgpEVbbpVKpFZghrp6g",
+	"f5EQIPTVswMmuKb7vJ7xQqAxviM5GXXr/fXFuV8g92GJ7obbDWSkXAW0/XhFdlVkZV916gRPIH0zzlrK",
+	"l3SmTqFEfiMOko5fEOZlBsGzcxElDdKA3LBUsH06Nh1j1WJU6GcVfJLM5jzGMY2WKGHPIWD7z6UX7iEz",
+	"J9TPAZmb4N+RjVjUbqmj3aE2Urm9Au1H9p0XIqc9Dli6BVGM5dSyJbWtGwhMxAiPJYnVtk7txUO0mBKm",
+	"GAgFY618dkHYX2GpdlGMeXo3/yigsc/5GWZLwxDE0zdBZ05P6YzKK4KDaa18wjmaYba021o0UF9hUCkL",
+	"KMKSxM/JYDpqyQhyGb/h7JhSaY1fJeiHPhq+56NjnjAJ1xWTzq32gK1cbjDyp+b4ojW+eFhVjrLnXNsb",
+	"hhM55bE6ur5iYRM5LYzk1noTOSVMmjFTjVTtS8nvCMiixmjop5ZHHiPyeU6fWTE+t1brICahgglHAi1I",
+	"TLK1kSlY9vvolE8Ut9B6qwfYS+XmMxJS3Ace9FQsOkdzYvJYj48Uz0MvgKHPI0zZi28uzgPbU5QIX1Ew",
+	"YIGG5UkOn/ksTucA9N5ROpnhRp1AA1c+MD5MsVTSkUt/A6GsgX4CQ909jhIi0Fa72T7YPkTDzsnFZf/2",
+	"uvvurHvevz3p9DtDf8BKl6+79hYadk57787hx/Vv58e3/avO+fVpp9+FSzf9i9vTn+G549Nu5+q2fwbD",
+	"HV+cXXauured887pb9fw7PHFeb93fnNxc317eXHdr7tVeumq2+l3by+vLt53j/sw9En3tNvvwofQsPvr",
+	"5cVV/1Z9Dq6+7Z12c9f7Z78W/7p989vtzzfdq99gqO6v/avOcf9WgX7ePbntn12rx9Ugt29PLz7cHl+c",
+	"/9K96nevbntnaoji3bO+AjeHkAHL3f35pnPa6/92273u9846/d4FIPHd6cX1defqt1s9jcKlyxv4gP7U",
+	"bef8/KIP713DyOaynaH58/3Fm9xfZ7+evr3tnfcvDHrM5f6bX4t/3fbf7OUHNXjqnV93r/r5AdQinhfW",
+	"qrx2hQUbMPi7QCOaOn7u3P6yp37cXJ6oFc0tuZmCuXF9cXN13M1d0I6YYWPA1P4Ey9sk5guBRkQuCGEo",
+	"JhHBgogjFOtTQLuPtKqEuBJYjLxAWDLzDj961T3g+Z57B6gbagOo/4v0r64Y8vd8z1K/+lmkfbjiJP3S",
+	"neIrBcL3fC8le8/3XFSfXe6f/Vr4I6V5uFqheM/36gm+cLNE74V7VWr3fK9E7Pkrlzdq7CqpZxfNpDI6",
+	"z/7Ik3l2tf/m18IfishzFwArRQr3fK9I4OpCcYGKq1Igbs/3YOmBtD3fc1J2dl0Tdva3pmvvU8HrX/ga",
+	"SyKjlWmHflED8L3PO+SzJEzQUUR2vtP2d9r+29H2g18QZk4kd6q+LiGmgXoSTbFAY8qomJJQKxhDrMfT",
+	"UtzQylVqqzQcW2Ye8zmJJdVxLjgVpnAUXYy9w4+rJUaHIPbwyXdJYjkzjTaJbWGG+JwwOLAOkSAEVUfT",
+	"QQOFGT0aOP2awmwVtB/5ogAZYSEJjwBZaDGlSizV+pqkUYTihDHKJgCTcXW9WW4Oz40g8RUZE6VhEgcw",
+	"adDAYsqRkDi2bmK74Oq7IZbkWH978y9rgfoES9KnM+JcIsIKiFACvpliMeyq3Wy/3Gm1dtqv+61Xh829",
+	"w1b7n81mswncdsJ3DAvOvuV7dZFf5lsvBKKlj/zQbLbae2sZvI41s2rWownWTRIKMj2qc9eBZmjoQ+Ms",
+	"NroLI6nPfxFTSQRKmCBSR78IpSWp17aLqn0e51Ltk2zdqVDK0BFiaZCfBnQE9mRi4m1GZMlZiKgUiOGZ",
+	"tgsaQ/Mj6EO/sI448/F5qTmeRJxNBJJca2lmhfgIICixt+wDToJwqmqAFTpTyqyetw2g+IOPxP80R6tV",
+	"Lh/D3v6XbmmtbSgGuqByiobvun20i+e0vXvf2gXE7X7BOZT0wofh09jACrLLmL8zOrfOPgDnANoalthF",
+	"o3i2+msOiu1NyFPpYCS8JhMwdYAx0Q0rmESFeU6bquzbBbQ1fW/M4xmW3qFHmdxr1yOQMkkmJP43EqGV",
+	"VdZQYLu5jgJzZrOKvIQCHpKUP2ffBnNj0fePR2DCKvB0KpFIgoCQkIQ1nn5rtIIPrbRc5afZAy72FsDY",
+	"5HBL7X6uOeb+tqY0NcEkJuAWmxOuANxiXFqzmxpJ0SyXuQtmiOF2EdQ+HDAwwyQK4Z0RMWxYr96m0EtM",
+	"I1GdgLlRAl0NTCWZiY1MlXoMOMZr4cFxjJfq/gLHak86QPlg7lhYUnHrG8HiYlelMSowXjB1/KvbCkrM",
+	"bMhYjDAyM1PwlphLrKeLwxAyBnB0mbuvQSuRVTzRhGtxob/po9HSiBe1k8vmEtTsyhkOppSRHXUsqAH0",
+	"7il86Dl321nv+rp3/u72ba97erIJwc6IEHhC1m22bHethtYMtznAEoK8T7EiRTDQmV1HZnO5bDztGCya",
+	"9J1nNhj0+RiRexIvDV2Z+IIsRKF/do22bOjDDC/tEwfN9u5Bc2/3oLmvj3nwhFImJMHhdpUkV7JtJ4H4",
+	"aE3keckH5zv9dGX/lL3W006m48wJVJJBaqP0N+fe6RQ3pqsiK14X+//cvBge9hEfS8LMAflv5YW9cIWe",
+	"0EGxvamYkp6iUSCLpFYno2b5RulIIdJfLyL+1SvPtceyLKKP6hufVs/glLPJ6llIjrDW+xWTTWYkpsGj",
+	"JqTefSFKr6bTaDXb+0WJ8OW+V5UAN5wYCADXEstEuIERErzpY4SVgqYUAXil6Gw7RMOrm/Pznt6/3aur",
+	"iyv14+KnYQPlwuZxGA6YfmNz14UZ2PM9GNfzvYufijbki5+eajp2j13Cy4nkv7TdIrwiOo2PPIZAzlqY",
+	"XbZaXYCteVZ3Tn2YLvOf0PKuX89YnDLeHMdiQwlPpHSwmbpQoB63iSEln9w8HKp0fqTtGsODOhZAobki",
+	"My7JWxq59UC1F9UDGheSozGRwRTJacyTyRRhFHDGSCB5XN2S6a0+vyPMvSPSZ14IHU7QQJ1c1MERYurk",
+	"RRGfIFriQM2gFbbJ3nhnHx+Mdl4Gr8Kd1+SH8Q5ujlpBO9wj++MDL7e551iIBY9Dr0rPYJK6YNHSrmaq",
+	"WO2IOzrf4XMtIe7MueIJsX4MpDkmKUu4a8PnNSmTWZU9rgP+IUhLM9sUyblgrRHnEcEQthiny3QOuZsu",
+	"XCoZNOPe2YAFmxpGMZkkEYa4kZjo3C9tGy9+44pMyGewkKu5FlG/ACzsBHg2x3TCGiEPPnuOPeAYcTWe",
+	"pMJTGZIhwsIJ90pU8Sh0pR3DvoZ7LlQVZrk7w/EdkZpEVh91JVKvrNen1Vuw3r0BxjSglSw/D7MQTRXD",
+	"5AgLQSegyM8cGg7cnNnE7LCcS3BP4cyYkxjJohjVQGozqLNT80dt2hRprvSCx3fjiC/EkT5lFlSQARNz",
+	"EtAxcNmZzh8kaGgfvSZSYVIMrTQB59JGYlMK6iWJTw2E3kNViQ1wFI1wcHcTRy5GdnN1qu2l5hC9vLju",
+	"K7p6f31xruV8yTO7iNPyZQw0wodksiVlkwFLDVxpDL+R/tvNZk0+EQbJkUeJJGgq5Vxpqup/oWAsp5TD",
+	"jcPd3Snnd6JhrjcCPtudwzx2FXW4Nl+YOE9BM780hTxMnrTcyK42lYqCBkqpmatVr654A90IgnrXF+j1",
+	"y2ZLp+xrrlyeqzZ1tXeaLTB1NQ+bzd/zLFy9uiPpjLjmqw9E+9V1RHVDc4L0g+/9wUeXMbmnZHGJgzs8",
+	"gb2rH3rsUIxLOl5aql339nnhaaMXQJ6+k3fxmE4ow5HSjiRlJjCfxsB9lqnFqMLMUl62q5C8qzm453sz",
+	"/PmUsIn6XPvgwOVEikk/xkxEWDro6ZpIiPolO9I+pEjLRPQa8XbNibYOQzWyipKxyAwzSYMzHN8lczd0",
+	"9hk0g4cUdQdEp17ngfTzEaiEKdEuTEPoeTzBjP4FyHbPJmeecK+bLCuqpXxr9aktexd0e4FEEkwhgBAi",
+	"AmM0nMvbuRxu+0jp7gPGlYa05crcqLUIZBt4u445SRQRLORAO+2GM8p6iksfotZw+yj7QjE1BEpscMVF",
+	"pHX/aBecSWOCCNHibv/ohWofj2N1OqYHQZlrl/AGmGm4tr+F0ztsVY+GRBDjxlPU06twipCMcRJJ73CM",
+	"I1Ex/Onn042lbTnF/E24bkRyYQZuoLNEJjiKloh8DqJE0Hvz7rDIq4ZumiozUodtIiHAToWPcoc9CAjA",
+	"hEzQqT7j7XBIcWq/yukzNr+xQeODhVCS+TFnYzpJdN6c63j+PIs6QlAhMZOXMR9vsPOLnLUkc+W33Er5",
+	"ypiwa/QbYyA2MeaCZzJ02ZdalK5CPsP0Eb5TC4V+rcZtOsdxPj9fQWHhC/iMGI3BofMVRteeU3Wi4Vj2",
+	"QlFn6kmNWlrALHyMBSRmRUooY07xeQBYG1UqO3Kd02FWr6obFmLBoUIvT1VFF3IZETRJaGYst474guIO",
+	"Idgbae412vIprZHQ+xZ/hlx84AVC88ECDIlQd9XmlJv6851SfeZ1fZrnfl0kw1MiDTS9ifXoKWqj6ohx",
+	"6B+ApAK/2pglvddUXxTI1hBikmUWqOPBMQulxMFuWbW2xamluj2cgy9E6iKq3U9whtinHr2bNnDhaRbn",
+	"Ym2borbCUJ9kw66sUQ1z2cIpj9nWOC+FaVTsTbXGmA9TYlLPtHxKRc4Ys4Ir5I7jbxwEoKB6zigUBe5J",
+	"Qr4VqFSA5rhOfVsHpaJ5tpFFS5uDTbBXVb+pMUmtNdNar/1qkoGtOcVCV/JIPf3FDa9ER5QwSaP1FoTN",
+	"SO4PPuqAXEfC7gzTqE9mc6uHbbaoF6N1sWsdZiwyaDHlgtiIvNQba4waVtxHW0KhQGklXx6GwKjT4L1U",
+	"+TVyJ5R6ucdRj51B4p5jX5obaTZGUWyVXJ3m2vhzhHZaWkcDxQTyBMH8LRaQfR4TzYuhhIXksATNRqO1",
+	"v98E46GpQYKXUPuvGNGx97SwoBQ2N/Wmt41wTlK4/uCjxmOtX4860fQ2MSaMtaUF12yt6/HL6fvXd6fN",
+	"v35tB7/sj76F9+M9H610fRgQ4RGX/Ju+r6kw0w1qJZIXomL1LMwalNO180zq0Ku/kJSDd9+P9uP+6+VN",
+	"m168nHdaYqNvzBUvv4blOXnU7n8US89IQB1DERYS6S9//VlkRblTck8iN74idatIkAUBEG21UnPMmMZC",
+	"Fndw60kbeJHTXx+hyeXeWidLO2ZiIugp0+nymvWWLK2NzQQnlyvVITqBOzUt4oO1/A6pcHyshXMx5Qth",
+	"PGzfharvQtWzCFXXX+EB13EC9TkpWaBANo1cqEBFsFtl3ttA0NuIliljJO6Fri0plPgBHu1cPWO9RfN8",
+	"4KigKmcqpFBLBqCJqRJ05JQMGFw030Q4iLkoMRpRdq+02pssnvUwgJ3dOhZWOlIBxIyGUADgxny2mQti",
+	"PUQLpv0oz5dKpCkGBm78zUU5qO/Tx+KutzZmy9YCwuIOjciUsjAPY7YSB+PXQXvUIj+E+/hVsLeZRPd1",
+	"IuVRZmgskLeS5XOUXQ7yeJLsOY+oXH9aqXMBHt1sd3+XaJ9Pon2a3GU8OF8pftWLVusi9xKRcu1KxN55",
+	"9wNEzR4fdy/73RP1+6R7fNo717+vuu+7x+n1094v3Sv1x4ANu2ed3qm+YZOW9R+d8+PuqbpTjvpDjw36",
+	"O+9+8HzPggYJ0xoyz/csYDqNWsPl+Z6ByqRsA1Dqt4WpGDKox39SzOC3AO3B9075hDKntT4Xy6w4eKRL",
+	"1ijx2yX6hjUilFzwnTFWByPCxao9OihbKSo4CHjCpDEWJ6LK21rtvf2Dl54zcdOEqq0KabUPbR4xF/BY",
+	"Hec7Ux4LsjPCUpJ4uSMknkO9tW8aKaeArg9ds1G6xvidgfwHZqQRcrI2AisdP4c9l1cQSGNl6ltWcAkr",
+	"LFIGZbK140abyCBIwBG+D4WQxLdQDvKVlgTaau+jKU+UNAIRDAAl5N4SHEcUkqQJQ0JHyWnbmCkYBRWI",
+	"a9SgHzZWgyIsZC8dsBNF1+ZTlyRWVPT8yhyOUuOAoZV0dpDsB+aK3BzdU2y2+s3Xm+lQsj5mtXPZ0wty",
+	"BKZERQ5Y6IwJHpsokUPUmVMIBkS6kB+8oAv5DTffsT90pqJ5snd/+edPf73us/2r0asPn38j7dPZy7dB",
+	"62ay0YEunlt4TvPwIz6ZmO4jzkO1GttU9azlDL45D66VtsFjxchCe6oK9vbFVGlHHJGdGaYR2oIYBszs",
+	"39LYyu2g+Rie7TSGEvI4qlv5Oa3YPmoqMFv7+831RucZ/kxn6mxUj0NQi/6z6TJf5adU8Q+s1LRXhFXU",
+	"D+pip2X/wuMS6kqJHl/jidjeKPvuEk8U09/EjnbBiC5ambeemUrtbjMZcSUnp/5vIEMoQD4haMuk1upo",
+	"IBAU/kuBPNz2lTzCeDpLEiIehyR+sgP8l/YmWqa2SlyMu7o6tliRZW2CRexUpjwKxTPYYtVg5wBFjdkq",
+	"tZuk3/bRXyTmOyMsniXLWw15Tf+qEVFgsoL+RRAWdzo2sPDNg6d9VHKJo02xPsMymPqI6/NQQfQcmAcQ",
+	"1M5Y9f25DlqEih5KnsAyRwMKLV8NiOsAKQkHriRBGxKsGEGxwogS05iJxhaHWQCyPijQTf8Y8fFYEBPc",
+	"MoWyjSjgEWf+gOnEyjob8bCB+hARI7JxR4nOSr16e4z29vZ+gN4l1j+pu+4MmKmhjYYaP4fZBIaH6Zup",
+	"aheTsdYc0NY7/kKgoXqwoXAxPELv8T1+IQZseAGzsFhqQJLS0EfQ7kTP9v3JT6j1altXE52D4K9oSMEX",
+	"zqiJ6Em/rkATA7Y1/CeISkod/X3oo3Gs64UYNVi3Y9MdWnBqeoIoDY1/QsHeIiReCl1PtDFgw887Om59",
+	"J534IaKCKwzu6OUYgh5g6rjweAbq1IQwEmPJY6NQzfDclhcHFA4YVPvUhz2NEXSZEXMS7F51Oydn3cYs",
+	"hBWOSUDnRGwf6VwuLbwN2HC5XC53zs52wvBF/8WPPx7OZodCfGzYOX/a+v2//zmdzmbq38PZbHvYsAXi",
+	"BbojZO5aUHd4u9PhUMls02vkHXr/92Nz54dPX/YfdvSPdvajb38cVn5sDQYN+P3P7X9t/f7fH/+58yl9",
+	"5l/21/Z/ei493SEQq8vlZVN7t7BusGHLxXIcWzb1RJm8eRDGjF1pdYZfvVMjO5+rOuQH0ESR9WJ8lREs",
+	"+07FEOboufeEUMOVRi4nSEU3qbVQrffzrUZ1HQLURxxFqV5tgtX65TOjVtfOph6oRzfyXdQmfZlPzLmg",
+	"urOH1qwzj+uzeZNXeLnTtSq4u7+Rf7uGvEouCPcGhYfQlsm9hkoa94SFPN5Wu1YXnk4ek4dtx3TQzv5G",
+	"bilpikdv4mCB0tBrtrGFprKPf2F7d1fytfh50TqdN3//vNE+LgSmq7ufViDf1sGuwnVHGbhQLHwVO/PN",
+	"dReywX/pnp9cXG1mGx6wFcZhNaDne3q8ol3XXNvQlFsaKDfdQt7eOveaOgpEjaMNBA/OiMvN4Up9JOGN",
+	"cLr04HKWP+lXiwtspGqVKxk4kh5W+BV/gf0kYCcV4fk6h2IZhHWeo3LstZwSQYr5JLps0hHgno/RMJd6",
+	"MXT4mDY45gqZHevqWCRpi03JkcD3JCyn2vg6Ce2ekgWa6/w97VXUrYJ/PTuFCUHuiaI2dc9RgCXZwLO5",
+	"pi5GTxz8+YG8ivvLH5Ieb83XG65rqkkUDXEOFCmi2aAowgzTaKXR3djLcBjGRAi3+f3/5PJON2HWcIKt",
+	"NffDU45D/z1mG7kq19T8KDP2VrO9v8mwEd4AdjA4V0E/4RtBHvOIPNImq96oN8e+EEiN6XIk27e1HzlZ",
+	"g7TKcXjz+dX03ezg8++jn/eOF1eTFr6M2qNNDc8buXxA8In4ZAK5PqzWA/QEcTpF3SoYFOYqJ23n5Kyn",
+	"a+7fdK+hsv5p7/zdTU//vry46ndOb8+6Z2/UgQyV66Ee9e1Z57zzTh/S1zdvznr9vvnjt+vbdMz0j1ul",
+	"ndYe4wO2eU36sx7UlVbAer5nYYWyzTlQoVJzAVDP91I41W8LWf43QFmuNV4e5Yn1xv8NcD/4XjH7zp1x",
+	"Vkq+w47UuwqVXPd/O+2+u+mddJ+hOk82WBHXuetPRHN+ZIWN2rxNVwq1tPX/1PFfycp6rpoTRvuBMqGP",
+	"yPfatDjE6moIRjksFkWorVrwjDUL1oZ0VfCdi84cq/VrOZPFvrYEQUlIyS+rS1j5anPF/4xBIvoTd3Wq",
+	"f324WETZJKFC0gD9meCIyqUSJZMYM92DrlwrwK7T+oiy/+XmkGTNilUkjQ/ih/Dt3uTHgz9+ehX93v78",
+	"lBMfAiaDJKZyea2oW9OO9cU7CwyAkx5iEaE7Ta4McyKnuxBbMfSzZk6PcPPrEjfqM7rBmGfX3CsMkm1g",
+	"PKc/EWBXbwiOXUvXYehCvYzajSYcJcLUzaqHUA/lgs92FAS61B9MQZlKOdddrigbc+vixLpwuplFWvUI",
+	"Ak7VySoxZUrZ9b0kjnLFayZUTpMRVK0RhIQ7+IeXzfAl3t8tDOE5+s9NMQt3FjGVUs1xjKmcjpOoXOBX",
+	"nUxBLkYkX5gTAlLiaInOyEwHpG6jzmUPZLbCettqCLtfzK8bGj5AeZ0MzD4Wd0MdC2Q+JRfctJvHppYG",
+	"CjDTvh5uEzsOV9AW2pIcTaCOCqyODk7YqCL4gKl3xzyKTFh8fep22rdc24EljqXYNo1Y899qr0CDBhUM",
+	"ymWPuClEqqChECeFJcIDVu2Yrl37pkQSJBpxIdPe6I0BG7D/+A9U7IU3YF0ovworPEqkCcsKcBxT8qgt",
+	"ibZwfsNnq7CNeDxgG28d0LP0RsxvQuNgi8gEB0s0/Bdc/K8h+jNR4M9xjGcESs6IARsRhZOYSHXGwpKb",
+	"Wri2kUGIpiQmDdQx09VwR/SeCJQFgLEQhQoJBCsSt+WrBqwcJVWKATtKpVxxJwzd6po0OJhqrxgLbXik",
+	"bi4J1V04QxjtN1t2oU6sdCMGzI5oPZ7pLetxBdfqTqTQlTlfbQnbdrP1cqf5aqfd6rdah3uvD9uvSp7W",
+	"AVvtao1NVF/+yzYt1OlulVOy1PYcJLliBwVvs9rmtoSqptqh8coNrdd0qCFUXHdBogi4r/GZ6k38+9CH",
+	"ukMk3MzzmToVy3NwwH+kF7pUhwccPMN2s70HAW+v+s2Dw73W4cFLBYrOJRlDIjKPZ3YRz5MoSpevpj0H",
+	"+TyPaEAlGqozeVho5RoRfK+wBIXfeCJhNXTFZBsPOmC6HJCuz511aLYHvAXlFI9IJAbMlAChosDpocqQ",
+	"aepRU4gI4hEsZ1BrZHIQKNMF6nZ1s6HrxiyEiElj0tRGzwi+rnZRnPYswDQ8HLB84Bl0bgD+AX5q3xa1",
+	"BlPuiEzxPeVJ7OtynSHYlm2XkqMBcxZdWqTTzdiqOUwg7onHKCQzzELhA0kG0uJeo+Go2h0Xs7TYNuih",
+	"+hjI+qVMFCNpoK55JqFqbO14V6RrirMA9Q0YzY1ti3/yRB4Vqo/rF03HSPiaotx0nZTerC6o8wOCBisL",
+	"YongXcwXip6U9ioGrAumeZMSTlm6zwXa+oOPTGi+n3mtlATj66MQae+9n6ryumqPr91aMY+IP2DWlqyz",
+	"LaA9YBrJZzaFbRII/H1ZnAYaVlRuvftTRu5bfjVgQcSFDcoYwqOHkJ2uxMOCfaCMRsXE9Cctlq6IjKlB",
+	"epjoDqOKDfezrjuIhmQ25xK69t6RpTpMqkeyNIEsMdEipK6KpnPlp/hezR5KhZu0Mx3oEWBm65dlFYQW",
+	"NCA1ZcWo1OOHtqyZ/jYcKvqLGO23fxgw8DUeNPfQ1lSJMcB+C62Ct33tj9xvtgwj0ZsMo3FMxFSfluVG",
+	"QmnZR9seXqivAe7Ut0ZkzKFliMJKvqsQ7GHwmFsGRRXnH7CXfrPZTJswg0FDdyeGnzowdocyTWhb6ltw",
+	"NpPPpnXGUaGjcoDnQp2tc8JCqCqpqbcwvA7MFLoIHbomLEQ44473BA1vBIl3OhPCpNE9IhoQU9reiOxn",
+	"vX5FOOdzwvR0Gzye7JqXxK56VmlYVGqLXyZTF8RhJUx7vgcd/kFobzeajSaon3PC8Jx6h95eo9nY83Rd",
+	"Q9DI1ki26pEJcYRTXhEcirrONGnTN8Ztwg6cOoeK+irN4AZsVTe4Av3QtD+Ko4tcI9e2V1elaAzYJY8i",
+	"cwSOycLESgm0NSdg/srutpXQdWAf2NbrxueG3/VC79B7R2S+fBOg0UiSAnwHVRV7SMO0h7BTJzBNu/No",
+	"b5h3MMrKXW3X9BwCpRaKVKYqbXEFvbz9SOvuWZvlshb/ST1seLq63242H9cm2vaxKrZErHbGc/cTapbS",
+	"0Fd13Mm1aFBkUmhDU7hgugl8/JSvzPTxU7k5nnHP1Tnacn406xWjYebKyjxVxvGk/UoOUzkYY+p9OZmr",
+	"JvO3PKxFSxa+BqOn1GH7zmmE5BquGVKpBmRp8CoRVA8bd+eutK5z9+d2N61L2QKPFQMAP9m+pkHXN1Na",
+	"3X2DQ7sp4ZXW+lcKfeDhpb31L73l8YiGIWH6jf31b5xz+ZYnzHziYP0LZ0ROeXjOZSeK+MLC9nr9iwYB",
+	"SmPiicZDawPUveOM6Ic3mP8lXkYch33OT3E8Me8dbIJsR8t49XL7h/Uv9zk/w2xpozzVewebEAXkizAc",
+	"XYOgBD0/9LutjZatp7a/jvzXr7U3osN3WJKFdnUcbEJSCjoakBuG7zHVNlZ4dQPaMp9KV1xt0mQ2w/FS",
+	"H1bOXeb5nsTAA3X3Oavoep/U+w67mIJjzoVDBuh+DqaYgW6ixas0iNRm/qEtzMJSGqYu2lqXuOkjPGBK",
+	"idnWb7Esy0tLj0W7SwMdg50ky81Tn4+JDtY+qhpOBgwkB6xtWKkI2mwZSY4+zbhcFBQgt9GcvETINzxc",
+	"Pu4czfJO1+WK1hwYmzHrND23hksb21WWIgdRKUV54uFrZYY0W3NVAuQmiY6rsgtNFuEmeXw2Te/vLBE8",
+	"boUL3YWrK31qkwePStvIFuI2K/T9OP5+HH8/jh93HBsXqNY/ssP5FI6l/FFcOARLZ/Gm/rD6k1rrDiau",
+	"wniYbcmzXH3cyCRZpnJ4OjwK+YIpWoOaNgO2NbQXdEEcY9PWBs6094EZZeCd2LfhG1sgl2wPPBjM+Gr0",
+	"UTxgERUmDUoHgTyqSvOR9cGZfr5Fl1qt+84UCwVPwgpTRNH6zJkuX+MKodmq1E3ePsp307GZVdi2cxow",
+	"3c/J9CREW9roTVlmttUsXXdGpQyAzS2y9tidq3vW1CgP842/yyZI66nRhi5t87Z4rVgeIf7Nmh7REy2P",
+	"+mN5S6O1Mx4091xilKba93z0NuYzEFZPckRXNb+4tmf2iC1bc0MVA1kd7LNuA6SJ0REpNnHJl1Qq0Yss",
+	"m4PS7pUy339LC6a1W0ZtvbwHu52xALH7Jf3dCx92dVEwsftF/3jYhZrZu1/Ufw/D7XJSnKMWFViXwGea",
+	"mZeK+95bZU7y3Wyo3H2raOIzWc3G2m4KX2btgArlzbT20aiBNFcxMQ9luQZdOR5IW8GeILiD+AuFAjAE",
+	"emfsvr/glb4jPsIoNG0jPN8DzgngJSuC2QrdTXJ9Ox4qfVyyj5t65sBfYANXOsblP19t3qPl00o4feWL",
+	"5S5zm/aFyxe2NEtSbrJWV//Q2dasOIbpPpbvIfawGo+WbZexmC8RWqrvV+z6MYdcWzLPo7XQEmvjVlK6",
+	"+1Btvb5iRyBj3C114rFEXpnwp3XNWPR41d4nH0vBpR8rWT4fdZCg0oTUZsql3nxMmUSa06TJq5LrpV7M",
+	"J8wokCHqftX2gKGyaMxq8OWaciJ7zTW1POADr14pLerTw+ZamKvDnEMRc/SY07aTxZQGUxcHcTegy/PT",
+	"AZO2e3KuAxAakQBrG4koZhEhamKh12n5rUd6BsrdMpyegifZudOWFx+/uJjJxmOmNWVXlXrNSrrWMaWs",
+	"3qkBYEXx+PV12hVJFjcQTB1SNR+xlUpFI13lHG1dRVMLrrz57PCOMoPVutir0FzKzm1VqxDqXeYVw4IN",
+	"Mg3ui/G3Jry2ZWGsBLDCoV7tLlJyCmW9hIqR/vkGPh+9g4MDxTzTpjlPa3/z8Okx3MM2vamx0wHPgPJb",
+	"Rv48MsUXTETFBEJX0thip8v2u3Hnu3Hnu3Hnab6W47R/oLamZMpcYasVVMic8ec9HxUsPqtCf2sDMk6L",
+	"dpMtW3VelMvOc1tPC0OkM52RIzTMij6BySNXzmnA3tJI6c+I4Tg24c26lgXLWQMO0VAfIEO0FZM5MY3D",
+	"slBbJccIck9iHG37A5YTOoY+GtpjVf0uHBBDtNXys2IMpmdewiB4dULvCdsuSN/+gFmtShuPhozLK4LD",
+	"5bCBPpSrfOUV8SlOGydCs3E1GGJcPQ9CzhAsLLr1p+lanN5KQ4bTYmGHptAQ5KjMCGJkodvOxEI20DmX",
+	"U51jqbNuBiyrtFO2rIEtCxerNTuKOI+WOvi+EBGk1I4BC7gpA54VeVaY0YWeC6gviAkmdNZUNtfFEnUo",
+	"pHbEcSG1dJlZMrAjqq1k0AP1CSodlRtx6kBnfgc9OCFkPZsdlhBrNpambjQUmqJS51robHB9jLm8cVRI",
+	"dX6LX9qbhOzkUsxTlQ+sPamRx4T/rSs644jNyXbzo+Jy/No6aJKjmMgkZuUSbC6DSK6ym9Mg4qyDuKLw",
+	"YRWuYpU0nC9Mh845MkUVob1CulNyrUyBregcjoDPZrAbAzwfMCoVBRw0wWiZbqw7YCozHpNcho9jzlBL",
+	"zjljZ6249dPsGIIvcgu0NSwUkRv6qNFobPtpU5GMk9RarBImH2es8qvlEqNlsdBhqdZNub6N7YXCZY6E",
+	"tutALErvTlBbq8iotQl+szkAtyiEhutThihsV2t9NxqNw8wRAShI64n7A5bPyd8+QuvOqUqf3FKVbMgN",
+	"nkcQhKa3sAtjRq/Ko2plJ08bRq0DA9UcnW0IK+0JlAbiHQLqvVUoLddz0UVkdSddSATIl1/JUg+b7X33",
+	"/PLGn8Is80Twct973MKrQ1ydjhLNuDAh+cBZdNhHHrT91zWW6oT02I/q8VqwNtzvpT1V7D5MXfmhdbYB",
+	"B5ipReFRJ0B1m69vOeD6ek7Nf+L3y/Sky1Otp6j99mp60mV5no+iChH81kiDlkT6NqbYehIpC6IkrD9H",
+	"rUTpwljJjfA1gTHpk38nu1bWmyG1F138VGzzY1mhacKju93UNLOptW2nrWb+3oG5z2GaK/SVcbnhNjHe",
+	"6VYrhjSebsqrNcWtsbuVjXpA/tVaxq1ieeFmvtavksVKRXhbxZq4rY1NZvXlpR0WtHyB6WIzea1J87iq",
+	"F1brRX83oP1bDWjfDWF/R0OYUrWRcV6WrFvFaKh8KYiPn9SxbQstfPyUMUWXip5lP/moe4NCLDEKCJMx",
+	"QVtGBQHlpZhaFUQ8CRszW3gAfK0LMnIIyvnxb67z41dHTUSjduBPKQa+VOMtwRJvig3kIpwbxcIUuYCw",
+	"2lgKG9GV7yvJQndtgNzwalGqY77VwVMu/4ApVWAMTZByDIp6HuRCOPnDp4f/FwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -63,7 +63,7 @@ func TestGeneratedListJobsRoundTrip(t *testing.T) {
 	}
 	page, size := int32(2), int32(50)
 	res, err := c.ListPartsV2WithResponse(context.Background(), "prj", &api.ListPartsV2Params{
-		PageNumber: &page, PageSize: &size, Status: &[]api.JobStatus{api.JobStatusNEW, api.JobStatusACCEPTED}})
+		PageNumber: &page, PageSize: &size, Status: &[]string{"NEW", "ACCEPTED"}})
 	if err != nil || res.JSON200 == nil {
 		t.Fatalf("list: %v %+v", err, res)
 	}

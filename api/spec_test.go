@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -259,7 +260,71 @@ func walk(name string, s *openapi3.SchemaRef, seen map[*openapi3.Schema]bool, vi
 	}
 }
 
-func TestSpecEveryDateIsDateTimeAndEveryPropertyDescribed(t *testing.T) {
+// looksLikeDate reports whether a property name names a date-time.
+func looksLikeDate(name string) bool {
+	return strings.HasPrefix(name, "date") || name == "due" || name == "expires" ||
+		strings.HasSuffix(name, "Date") || strings.HasSuffix(name, "Performed")
+}
+
+// reachable returns the names of the component schemas reachable from the operations' request
+// bodies (requests) and from their responses (responses). A schema may be in both.
+func reachable(doc *openapi3.T) (requests, responses map[string]bool) {
+	requests, responses = map[string]bool{}, map[string]bool{}
+	var visit func(s *openapi3.SchemaRef, into map[string]bool)
+	visit = func(s *openapi3.SchemaRef, into map[string]bool) {
+		if s == nil {
+			return
+		}
+		if s.Ref != "" {
+			name := strings.TrimPrefix(s.Ref, "#/components/schemas/")
+			if into[name] {
+				return
+			}
+			into[name] = true
+		}
+		v := s.Value
+		if v == nil {
+			return
+		}
+		for _, p := range v.Properties {
+			visit(p, into)
+		}
+		visit(v.Items, into)
+		for _, list := range []openapi3.SchemaRefs{v.AllOf, v.AnyOf, v.OneOf} {
+			for _, m := range list {
+				visit(m, into)
+			}
+		}
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					visit(mt.Schema, requests)
+				}
+			}
+			for _, r := range op.Responses.Map() {
+				for _, mt := range r.Value.Content {
+					visit(mt.Schema, responses)
+				}
+			}
+		}
+	}
+	return requests, responses
+}
+
+const phraseDateTimeRef = "#/components/schemas/PhraseDateTime"
+
+// wrappedRef returns the one $ref a property wraps in allOf (the OAS 3.0 way to give a
+// referenced schema nullable and a description), or "".
+func wrappedRef(p *openapi3.SchemaRef) string {
+	if p.Ref == "" && len(p.Value.AllOf) == 1 {
+		return p.Value.AllOf[0].Ref
+	}
+	return ""
+}
+
+func TestSpecEveryPropertyDescribed(t *testing.T) {
 	doc := loadSpec(t)
 	seen := map[*openapi3.Schema]bool{}
 	for name, s := range doc.Components.Schemas {
@@ -267,16 +332,123 @@ func TestSpecEveryDateIsDateTimeAndEveryPropertyDescribed(t *testing.T) {
 			if v.Description == "" {
 				t.Errorf("%s has no description", path)
 			}
-			last := path[strings.LastIndex(path, ".")+1:]
-			if (strings.HasPrefix(last, "date") || last == "due" || last == "expires" || strings.HasSuffix(last, "Date") || strings.HasSuffix(last, "Performed")) && v.Format != "date-time" {
-				t.Errorf("%s looks like a date but is not format date-time", path)
-			}
 		})
 		for prop, p := range s.Value.Properties {
 			if p.Ref != "" && p.Value.Description == "" {
 				t.Errorf("%s.%s refers to an undescribed schema", name, prop)
 			}
 		}
+	}
+}
+
+// The rules of spec/README.md ("Response fields: null and date-times"), applied to every schema
+// a response carries. Every optional field accepts null in a strict OAS 3.0.3 reader, where
+// nullable counts only beside a type in the same schema object (Python's
+// openapi-schema-validator reads it so; nullable beside a $ref, or on an allOf that wraps one,
+// lets no null through there): a field with an inline type is nullable itself, a field that
+// refers to a schema wraps the $ref in allOf (to carry its description) and the referred
+// schema is nullable, which only a schema that no request carries may be. Date-times of
+// answers refer to PhraseDateTime (Phrase writes +0000, which is not RFC 3339); date-times of
+// requests are format date-time.
+func TestSpecResponseFieldsAcceptNullAndPhraseDates(t *testing.T) {
+	doc := loadSpec(t)
+	requests, responses := reachable(doc)
+	if len(responses) < 10 || !requests["JobCreateRequestDto"] || !responses["AsyncRequestDto"] {
+		t.Fatalf("reachable schemas look wrong: requests %v, responses %v", requests, responses)
+	}
+	for name, s := range doc.Components.Schemas {
+		if s.Value.Nullable && requests[name] {
+			t.Errorf("%s is nullable but requests carry it: null would pass request validation", name)
+		}
+		if s.Value.Nullable && s.Value.Type == nil {
+			t.Errorf("%s: nullable without a type is ignored by strict readers", name)
+		}
+		for prop, p := range s.Value.Properties {
+			at := name + "." + prop
+			ref := wrappedRef(p)
+			isDate := looksLikeDate(prop)
+			required := slices.Contains(s.Value.Required, prop)
+			if responses[name] && !required {
+				switch {
+				case p.Ref != "":
+					t.Errorf("%s is a bare $ref; wrap it (allOf: [$ref], description) and make the schema it refers to nullable", at)
+				case ref != "":
+					target := doc.Components.Schemas[strings.TrimPrefix(ref, "#/components/schemas/")]
+					if target == nil || !target.Value.Nullable {
+						t.Errorf("%s refers to %s, which is not nullable; Phrase writes unset fields as null", at, ref)
+					}
+					if p.Value.Nullable || p.Value.Type != nil {
+						t.Errorf("%s: the allOf wrapper carries only a description (and an example); nullable belongs to %s", at, ref)
+					}
+				case !p.Value.Nullable || p.Value.Type == nil:
+					t.Errorf("%s is optional in an answer but not nullable beside its type; Phrase writes unset fields as null", at)
+				}
+				if isDate && !requests[name] && (ref != phraseDateTimeRef || p.Value.Format != "") {
+					t.Errorf("%s is a date-time in an answer: it must be allOf [$ref PhraseDateTime] without a format", at)
+				}
+			}
+			if requests[name] && isDate && p.Value.Format != "date-time" {
+				t.Errorf("%s is a date-time in a request: it must be format date-time", at)
+			}
+			if !requests[name] && !responses[name] {
+				t.Errorf("%s: schema %s is used by no operation", at, name)
+			}
+		}
+	}
+	pdt := doc.Components.Schemas["PhraseDateTime"]
+	if pdt == nil || !pdt.Value.Type.Is("string") || pdt.Value.Pattern == "" || pdt.Value.Format != "" || pdt.Value.Extensions["x-phrase-date-time"] != "iso8601-offset" {
+		t.Fatal("PhraseDateTime must be a string with a pattern, no format, and x-phrase-date-time: iso8601-offset")
+	}
+	for _, c := range []struct {
+		in string
+		ok bool
+	}{
+		{"2026-12-01T07:32:30+0000", true}, {"2026-12-01T07:32:30+00:00", true}, {"2026-12-01T07:32:30Z", true},
+		{"2026-12-01T07:32:30.123+0200", true}, {"2026-12-01T07:32:30-05:30", true},
+		{"2026-12-01 07:32:30+0000", false}, {"2026-12-01T07:32:30", false}, {"2026-12-01", false}, {"1764574350", false},
+	} {
+		err := pdt.Value.VisitJSON(c.in)
+		if (err == nil) != c.ok {
+			t.Errorf("PhraseDateTime on %q: err = %v, want ok = %v", c.in, err, c.ok)
+		}
+		if c.ok {
+			if _, err := api.ParseDateTime(c.in); err != nil {
+				t.Errorf("the pattern admits %q, which api.DateTime refuses: %v", c.in, err)
+			}
+		}
+	}
+}
+
+// Go keeps api.DateTime for every date-time of the answers (api/go.overlay.yaml): the wrapper
+// and the CLI depend on that shape.
+func TestGeneratedDateTimesAreAPIDateTime(t *testing.T) {
+	want := reflect.TypeFor[*api.DateTime]()
+	seen := map[reflect.Type]bool{}
+	var check func(t *testing.T, typ reflect.Type, at string)
+	check = func(t *testing.T, typ reflect.Type, at string) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct || seen[typ] || typ == want.Elem() {
+			return
+		}
+		seen[typ] = true
+		if typ.Name() == "" {
+			t.Errorf("%s is an anonymous struct; an allOf wrapper lost its named type", at)
+		}
+		for f := range typ.Fields() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if looksLikeDate(name) && f.Type != want {
+				t.Errorf("%s.%s is %v, want *api.DateTime", typ.Name(), f.Name, f.Type)
+			}
+			check(t, f.Type, typ.Name()+"."+f.Name)
+		}
+	}
+	for _, v := range []any{api.JobListDto{}, api.AsyncRequestDto{}, api.LoginResponseDto{}, api.ErrorResponse{}, api.JobCreateRequestDto{}} {
+		check(t, reflect.TypeOf(v), reflect.TypeOf(v).Name())
+	}
+	if !seen[reflect.TypeFor[api.AsyncResponseDto]()] || !seen[reflect.TypeFor[api.UserReference]()] {
+		t.Error("the walk did not reach AsyncResponseDto and UserReference")
 	}
 }
 

@@ -51,7 +51,8 @@ const cases = [
     name: 'asyncRequest removed from the 201 response (JobListDto)',
     text: edit(
       original,
-      "        asyncRequest:\n          $ref: '#/components/schemas/AsyncRequestReference'\n",
+      "        asyncRequest:\n          allOf:\n            - $ref: '#/components/schemas/AsyncRequestReference'\n" +
+        '          description: The asynchronous request that imports the created jobs.\n',
       '',
     ),
     fails: true,

@@ -30,7 +30,11 @@ const routes = [
   {
     hash: '',
     name: 'overview',
-    expect: ['Phrase TMS connectorTask API', 'Date-times', 'Growing enums', 'x-extensible-enum'],
+    expect: [
+      'Phrase TMS connectorTask API', 'Date-times', 'Growing enums', 'x-extensible-enum',
+      // the +0000 form, and the labels that mark what no source states (spec/SOURCES.md)
+      '2016-07-21T11:38:27+0000', 'PhraseDateTime', 'Labels', 'Inferred:', "Our client's rule:", 'Illustrative:',
+    ],
   },
   {
     hash: '#/job/createjobfromasyncdownloadtask',
@@ -55,6 +59,11 @@ const routes = [
       'jobs',
       'asyncRequest',
       'warnings',
+      // labels a reader must see where the claim is made, and the dates of the 201 as Phrase writes them
+      "Our client's rule: at least one",
+      'Inferred: the body is required',
+      'Inferred: the id of the answer of the connector call',
+      '2026-11-28T17:03:12+0000',
     ],
   },
   {
@@ -74,12 +83,12 @@ const routes = [
   {
     hash: '#/async-request/getasyncrequest',
     name: 'GET async request',
-    expect: ['Get asynchronous request', '/api2/v1/async/{asyncRequestId}', 'asyncRequestId', 'asyncResponse', 'createdBy'],
+    expect: ['Get asynchronous request', '/api2/v1/async/{asyncRequestId}', 'asyncRequestId', 'asyncResponse', 'createdBy', 'parent', '2026-11-28T17:03:20+0000'],
   },
   {
     hash: '#/authentication/login',
     name: 'POST login',
-    expect: ['Log in', '/api2/v1/auth/login', 'userName', 'password', 'token', 'expires'],
+    expect: ['Log in', '/api2/v1/auth/login', 'userName', 'password', 'token', 'expires', '2026-11-29T17:03:12+0000'],
   },
 ];
 

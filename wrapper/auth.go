@@ -175,6 +175,7 @@ func (a *authenticator) run(ctx context.Context, call *loginCall) {
 	a.mu.Lock()
 	call.resp, call.err = resp, err
 	if err == nil {
+		a.c.secrets.Add(*resp.Token)
 		a.token = *resp.Token
 		a.renewAt = time.Time{}
 		if resp.Expires != nil && !resp.Expires.IsZero() {

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/redact"
 )
 
 // modulePath is this module's import path; the default User-Agent names it.
@@ -46,6 +47,7 @@ type Client struct {
 	validate       bool
 	auth           *authenticator
 	api            *api.ClientWithResponses
+	secrets        *redact.Set // the token or password, and every login token obtained
 
 	// sleep waits d or until ctx is done; tests replace it to observe waits without waiting.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -90,10 +92,13 @@ func New(opts ...Option) (*Client, error) {
 		defaultDue:     s.defaultDue,
 		validate:       !s.noValidation,
 		sleep:          sleepCtx,
+		secrets:        &redact.Set{},
 	}
+	c.secrets.Add(s.apiToken, s.bearerToken, s.password)
 	if c.hc == nil {
 		c.hc = defaultHTTPClient()
 	}
+	c.hc = noRedirects(c.hc) // a copy: the caller's client keeps its own CheckRedirect
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent()
 	}
@@ -153,6 +158,7 @@ func (c *Client) CreateJobsFromDownloadTask(ctx context.Context, projectUID stri
 	if err != nil {
 		return nil, err
 	}
+	ctx = withRequestSecrets(ctx, bodySecrets(&body)...)
 	sent := c.now()
 	resp, err := c.api.CreateJobFromAsyncDownloadTaskWithBody(ctx, projectUID, params, "application/json", bytes.NewReader(encoded))
 	if err != nil {
@@ -283,7 +289,18 @@ func (c *Client) readResponse(resp *http.Response) ([]byte, *APIError) {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return data, nil
 	}
-	return nil, newAPIError(resp, data, c.now())
+	e := newAPIError(resp, data, c.now())
+	c.redactor(resp).apiError(e)
+	return nil, e
+}
+
+// redactor returns the redactor of the Client and of the request resp answers.
+func (c *Client) redactor(resp *http.Response) redactor {
+	r := redactor{set: c.secrets}
+	if mb, ok := resp.Body.(*memBody); ok {
+		r.extra = mb.secrets
+	}
+	return r
 }
 
 // checkBaseURL validates an API root and returns it without a trailing slash.
@@ -374,7 +391,8 @@ func bytesBody(data []byte) io.ReadCloser { return &memBody{Reader: bytes.NewRea
 // memBody is a response body the transport has already read into memory.
 type memBody struct {
 	*bytes.Reader
-	data []byte
+	data    []byte
+	secrets []string // of the request answered, beyond the Client's: for redacting errors
 }
 
 // Close does nothing: there is no connection behind a memBody.

@@ -100,15 +100,38 @@
 // # Retries
 //
 // 429 and 503 answers are retried with exponential backoff and full jitter, honouring
-// Retry-After (seconds or an HTTP date), bounded by RetryPolicy (attempts, total time, longest
-// wait) and by the context. Reads (GET) are also retried after other 5xx answers and network
-// errors. The job-creating POST is resent only after 429 or 503, after a 401 with a renewed
-// login, or after a connection error that provably happened before anything was written (a
-// failed dial or DNS lookup); after any other failure it may have created jobs and it is not
-// resent. Each attempt is bounded by WithAttemptTimeout (60s by default); the default HTTP
-// client also bounds connecting, the TLS handshake and the wait for response headers. Response
-// bodies are read with a size bound and always drained and closed, so connections are reused.
-// WithRateLimit paces requests on the client side.
+// Retry-After (seconds or an HTTP date, never below RetryPolicy.BaseDelay), bounded by
+// RetryPolicy (attempts, total time, longest wait) and by the context (no wait past its
+// deadline: the last answer is returned). Reads (GET) and login are also retried after other
+// 5xx answers and network errors.
+//
+// The job-creating POST leaves the wrapper again only after 429 or 503, after a 401 with a
+// renewed login, after a connection error that provably happened before anything was written
+// (a failed dial or DNS lookup, a header net/http refused), or after an HTTP/2 refusal that
+// proves the server did not process it (RST_STREAM REFUSED_STREAM, GOAWAY below its stream),
+// each counted and logged as an attempt. Nothing below the wrapper can send it twice: the
+// copy given to the http.Client cannot be rewound (so HTTP/2 cannot replay it after a reset or
+// GOAWAY), a second write within one attempt is detected (net/http/httptrace) and ends as an
+// *UnknownOutcomeError, and no redirect is followed on any call, also through WithHTTPClient
+// (*RedirectError; a 302/303 to the POST is an unknown outcome). After any other failure it
+// may have created jobs and it is not resent. TestFaultSuite and
+// cmd/connectortask's TestFaultSuiteThroughTheBinary check this over HTTP/1.1 and HTTP/2.
+//
+// Each attempt is bounded by WithAttemptTimeout (60s by default); the default HTTP client also
+// bounds connecting, the TLS handshake and the wait for response headers. Response bodies are
+// read with a size bound (32 MiB for a 2xx answer: one refused by its Content-Length is not read,
+// and reading costs at most about twice an answer's size, never more than the bound plus 1 MiB
+// for an over-long one) and always drained and closed, so connections are reused. WithRateLimit
+// paces requests on the client side.
+//
+// # Secrets
+//
+// The Error() string of every error the wrapper returns and every log record have the secrets
+// it knows replaced by "[REDACTED]": the API or bearer token, the password, every login token,
+// and the connector token and Authorization value of the request concerned, also when an error
+// answer echoes them (JSON- and URL-escaped forms included). The options refuse a token or
+// password with a control character, and validation a connector token with one, naming the
+// option or field, never the value; nothing is sent.
 //
 // # Reading answers
 //
@@ -118,6 +141,7 @@
 // # Logging
 //
 // WithLogger receives one Debug record per HTTP exchange (method, path, status, duration,
-// attempt, and the error when there is no response). Nothing else is logged, and never a
-// header or a body.
+// attempt, and the error when there is no response), and a Warn record if the HTTP client
+// below wrote a request twice. Nothing else is logged, never a header or a body, and errors in
+// records are redacted as above.
 package wrapper

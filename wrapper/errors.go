@@ -3,6 +3,7 @@ package wrapper
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/redact"
 )
 
 // APIError is a non-2xx answer of Phrase TMS, or of a proxy in front of it. It is returned for
@@ -78,6 +80,11 @@ func (e *APIError) Error() string {
 // CheckResponse returns nil for a 2xx response and an *APIError otherwise. body is the
 // response body already read (for example the Body field of a response of the generated
 // client, when calling through Client.API()); resp.Body is not touched.
+//
+// Without a Client, it redacts what the response itself tells of the request: the
+// Authorization header of resp.Request (the whole value and the credential after its scheme),
+// the password and connectorToken of a request body it can read again (GetBody), and, for a
+// response of Client.API(), every secret that Client knows of the request.
 func CheckResponse(resp *http.Response, body []byte) error {
 	if resp == nil {
 		return nil
@@ -85,7 +92,34 @@ func CheckResponse(resp *http.Response, body []byte) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
 	}
-	return newAPIError(resp, body, time.Now())
+	e := newAPIError(resp, body, time.Now())
+	responseRedactor(resp).apiError(e)
+	return e
+}
+
+// responseRedactor collects the secrets a response carries of its request.
+func responseRedactor(resp *http.Response) redactor {
+	r := redactor{set: &redact.Set{}}
+	if mb, ok := resp.Body.(*memBody); ok {
+		r.extra = append(r.extra, mb.secrets...)
+	}
+	req := resp.Request
+	if req == nil {
+		return r
+	}
+	r.extra = append(r.extra, requestSecrets(req, req.Header.Get("Authorization"))...)
+	if req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			var login struct {
+				Password string `json:"password"`
+			}
+			if json.NewDecoder(io.LimitReader(rc, maxErrorBody)).Decode(&login) == nil && login.Password != "" {
+				r.extra = append(r.extra, login.Password)
+			}
+			_ = rc.Close()
+		}
+	}
+	return r
 }
 
 // newAPIError builds an *APIError from a response whose body has been read.

@@ -96,7 +96,8 @@ func WithBaseURL(rawURL string) Option {
 // WithHTTPClient sets the *http.Client every attempt goes through. The default is a client of
 // its own (never http.DefaultClient) whose transport bounds connecting (30s), the TLS handshake
 // (10s) and the wait for response headers (60s). The wrapper adds authentication, the
-// User-Agent, retries and logging around hc without changing hc.
+// User-Agent, retries and logging around hc without changing hc. It sends through a copy of hc
+// whose CheckRedirect refuses every redirect (see RedirectError); hc's Transport is used as is.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) error {
 		if hc == nil {
@@ -163,6 +164,12 @@ func WithCredentials(userName, password string) Option {
 		if password == "" {
 			return errors.New("wrapper: WithCredentials: empty password")
 		}
+		if err := checkNoControl("wrapper: WithCredentials: the user name", userName); err != nil {
+			return err
+		}
+		if err := checkNoControl("wrapper: WithCredentials: the password", password); err != nil {
+			return err
+		}
 		s.userName, s.password = userName, password
 		s.authCount++
 		return nil
@@ -183,15 +190,13 @@ func WithBearerToken(token string) Option {
 	}
 }
 
-// checkSecret refuses tokens that cannot be sent in a header, without echoing them.
+// checkSecret refuses tokens that cannot be sent in a header (empty, or with a control
+// character such as \x01, DEL or a line break), without echoing them: New fails, nothing is sent.
 func checkSecret(option, token string) error {
 	if strings.TrimSpace(token) == "" {
 		return fmt.Errorf("wrapper: %s: empty token", option)
 	}
-	if strings.ContainsAny(token, "\r\n\x00") {
-		return fmt.Errorf("wrapper: %s: token contains a control character", option)
-	}
-	return nil
+	return checkNoControl("wrapper: "+option+": the token", token)
 }
 
 // WithClock replaces time.Now for the decisions that depend on the wall clock: whether a cached
@@ -210,7 +215,9 @@ func WithClock(now func() time.Time) Option {
 // WithLogger receives one Debug record per HTTP exchange (attempt), with the attributes method,
 // path, status (0 when no response came), duration, attempt and, on failure, error. Headers and
 // bodies are never logged, so neither the Authorization header, the password, a token nor a
-// connectorToken can appear. The default logs nothing.
+// connectorToken can appear; the error attribute has every secret the client knows replaced
+// (see the package doc, Secrets). A Warn record reports a request the HTTP client below wrote
+// twice. The default logs nothing.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
 		if l == nil {

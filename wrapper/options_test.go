@@ -122,9 +122,13 @@ func TestDefaultHTTPClientHasTimeouts(t *testing.T) {
 	if c.attemptTimeout != time.Minute {
 		t.Errorf("attempt timeout = %v", c.attemptTimeout)
 	}
-	hc := &http.Client{}
+	hc := &http.Client{Transport: &http.Transport{}}
 	c, _ = New(WithHTTPClient(hc))
-	if c.hc != hc {
+	if c.hc.Transport != hc.Transport {
 		t.Error("WithHTTPClient ignored")
+	}
+	// The wrapper follows no redirect, through a copy: the caller's client is not changed.
+	if c.hc == hc || c.hc.CheckRedirect == nil || hc.CheckRedirect != nil {
+		t.Error("WithHTTPClient: want a copy that refuses redirects, the caller's client unchanged")
 	}
 }

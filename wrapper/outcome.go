@@ -42,6 +42,10 @@ func OutcomeOf(err error) Outcome {
 		// CreateJobsFromDownloadTask returns an *APIError only for answers given before Phrase
 		// acts (4xx, 429, 503) or for a failed login; other 5xx are UnknownOutcomeErrors.
 		return Failed
+	case errors.As(err, new(*RedirectError)), invalidHeader(err):
+		// A redirect that may follow an action (302, 303) is an UnknownOutcomeError, matched
+		// above; the others come before any action. A refused header was never sent.
+		return Failed
 	case errors.As(err, &dnsErr), errors.As(err, &opErr) && opErr.Op == "dial":
 		// The transport turns every network error after which the POST may have been written
 		// into an UnknownOutcomeError, so one that arrives bare never reached Phrase.

@@ -1,7 +1,6 @@
 package wrapper
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -24,16 +23,26 @@ import (
 // RetryPolicy bounds how the client retries an answer that says "try again later" (429, 503)
 // and, for reads, transient failures. Zero fields take the values of DefaultRetryPolicy.
 //
-// Whatever the policy, the job-creating POST is resent only after a 429 or a 503 (which Phrase
-// sends before acting), after a 401 once the token was renewed, or after a connection error
-// that provably happened before the request was written (a failed dial or DNS lookup). After
-// any other failure it may have created jobs, and it is not resent (see UnknownOutcomeError).
-// Reads (GET) are also retried after other 5xx answers (but 501), 408, and network errors.
+// Whatever the policy, the job-creating POST leaves the wrapper again only after a 429 or a 503
+// (which Phrase sends before acting), after a 401 once the token was renewed, after a
+// connection error that provably happened before the request was written (a failed dial or DNS
+// lookup, a header net/http refused to send), or after an HTTP/2 refusal that proves the server
+// did not process it (RST_STREAM REFUSED_STREAM; GOAWAY with a last-stream-id below its stream).
+// Each such resend is an attempt of the policy, counted and logged. Nothing below the wrapper
+// can resend it: the copy handed to the http.Client cannot be rewound (no GetBody), and a
+// second write of it in one attempt (by a retrying RoundTripper of WithHTTPClient) ends the
+// attempt as an *UnknownOutcomeError. No redirect is followed (see RedirectError). After any
+// other failure the POST may have created jobs, and it is not resent (see UnknownOutcomeError).
+// Reads (GET) and login are also retried after other 5xx answers (but 501), 408, and network
+// errors.
 //
 // Waits grow exponentially with full jitter (a random wait between 0 and
 // min(MaxDelay, BaseDelay·2ⁿ)); a Retry-After header (seconds or an HTTP date) sets the wait
-// instead. A Retry-After longer than MaxDelay, or a wait that would end after MaxElapsed, ends
-// retrying and returns the last answer as an *APIError. The call's context cuts any wait short.
+// instead, but never below BaseDelay (a Retry-After of 0 or a date in the past waits
+// BaseDelay, 1s by default). A Retry-After longer than MaxDelay, a wait that would end after
+// MaxElapsed, or one that would end after the context's deadline, ends retrying and returns the
+// last answer as an *APIError (or the last network error). The call's context cuts any wait
+// short.
 type RetryPolicy struct {
 	MaxAttempts int           // total attempts incl. the first (default 5)
 	MaxElapsed  time.Duration // give up retrying after this (default 2m)
@@ -106,32 +115,50 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	start := time.Now()
 	reauthed := false
+	// lastAnswer is the last error answer of a safe request that is being retried: when the
+	// context ends during a later attempt, it says more than the context's error (an async
+	// poll answered 500 until the wait's deadline is a 500, not "has not finished").
+	var lastAnswer *http.Response
 	for n, tries := 1, 1; ; n++ {
 		if err := c.pace(ctx); err != nil {
-			return nil, err
+			return lastOr(lastAnswer, err)
 		}
 		if n > 1 {
 			if err := paceWith(ctx, retryPacer(ctx)); err != nil {
-				return nil, err
+				return lastOr(lastAnswer, err)
 			}
 		}
 		authz, token, err := c.auth.header(ctx, kind.login)
 		if err != nil {
 			return nil, err
 		}
-		resp, written, err := c.attempt(ctx, req, n, authz)
+		resp, written, err := c.attempt(ctx, req, n, authz, kind)
 		if err == nil && !kind.login {
 			capture(ctx, req, resp)
 		}
 		if err != nil {
-			if !kind.safe && !provablyUnsent(err, written) {
+			var redirect *RedirectError
+			if errors.As(err, &redirect) {
+				if !kind.safe && redirect.mayHaveActed() {
+					return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
+				}
+				return nil, err
+			}
+			if invalidHeader(err) {
+				return nil, err // refused by net/http before anything was written
+			}
+			unprocessed := provablyUnprocessed(err)
+			if !kind.safe && !unprocessed && !provablyUnsent(err, written) {
 				return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
 			}
-			if ctx.Err() != nil || !replayable || tries >= p.MaxAttempts || !retryableError(err) {
+			if ctx.Err() != nil && kind.safe && lastAnswer != nil {
+				return lastAnswer, nil
+			}
+			if ctx.Err() != nil || !replayable || tries >= p.MaxAttempts || !(retryableError(err) || unprocessed) {
 				return nil, err
 			}
 			wait := backoff(p, tries)
-			if time.Since(start)+wait > p.MaxElapsed {
+			if time.Since(start)+wait > p.MaxElapsed || pastDeadline(ctx, wait) {
 				return nil, err
 			}
 			if serr := c.sleep(ctx, wait); serr != nil {
@@ -156,15 +183,37 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		}
 		if !ok {
 			wait = backoff(p, tries)
+		} else if wait < p.BaseDelay {
+			// Retry-After: 0, or a date already past: keep a floor, so that a server (or a
+			// clock skew) cannot make the client resend in a tight loop.
+			wait = p.BaseDelay
 		}
-		if time.Since(start)+wait > p.MaxElapsed {
+		if time.Since(start)+wait > p.MaxElapsed || pastDeadline(ctx, wait) {
+			// The last answer says more than the context's error would after the wait.
 			return resp, nil
 		}
 		if serr := c.sleep(ctx, wait); serr != nil {
 			return nil, fmt.Errorf("%w (while waiting to retry after %s %s answered %s)", serr, req.Method, req.URL.Path, resp.Status)
 		}
+		if kind.safe {
+			lastAnswer = resp
+		}
 		tries++
 	}
+}
+
+// lastOr returns the last answer when there is one, else err.
+func lastOr(last *http.Response, err error) (*http.Response, error) {
+	if last != nil {
+		return last, nil
+	}
+	return nil, err
+}
+
+// pastDeadline reports whether waiting d would run past ctx's deadline.
+func pastDeadline(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return ok && time.Now().Add(d).After(dl)
 }
 
 // pace waits for the turn WithRateLimit gives this attempt.
@@ -177,33 +226,61 @@ func paceWith(ctx context.Context, limiter *rate.Limiter) error {
 	if limiter == nil {
 		return nil
 	}
-	r := limiter.Reserve()
-	if err := sleepCtx(ctx, r.Delay()); err != nil {
+	now := time.Now()
+	r := limiter.ReserveN(now, 1)
+	d := r.DelayFrom(now)
+	if rec, ok := ctx.Value(turnRecorderKey{}).(func(time.Time)); ok {
+		rec(now.Add(d))
+	}
+	if err := sleepCtx(ctx, d); err != nil {
 		r.Cancel()
 		return err
 	}
 	return nil
 }
 
+// turnRecorderKey carries, in tests, a function that learns the time of every turn paceWith
+// reserves: the limiter's own schedule, which no scheduling delay can distort.
+type turnRecorderKey struct{}
+
 // attempt sends one copy of req and reads its response. written reports whether any part of
 // the request may have been written to a connection.
-func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz string) (resp *http.Response, written bool, err error) {
-	actx, cancel := ctx, context.CancelFunc(func() {})
+//
+// For a request that is not safe to resend (the job-creating POST), the copy sent has no
+// GetBody: no transport below the wrapper (HTTP/1 or HTTP/2, whose RoundTrip rewinds a body
+// through GetBody and resends it after a stream reset or GOAWAY) can send it a second time.
+// Every write of the request's headers is counted as well; should a RoundTripper below (a
+// caller's, through WithHTTPClient) still write it twice, the attempt fails with an
+// *UnknownOutcomeError naming that, and the answer is not believed.
+func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz string, kind requestKind) (resp *http.Response, written bool, err error) {
+	actx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	cancel := context.CancelFunc(func() {})
 	if c.attemptTimeout > 0 {
-		actx, cancel = context.WithTimeout(ctx, c.attemptTimeout)
+		actx, cancel = context.WithTimeout(actx, c.attemptTimeout)
 	}
 	defer cancel()
 	var wrote atomic.Bool
+	var writes, conns atomic.Int32
 	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		GotConn:          func(httptrace.GotConnInfo) { conns.Add(1) },
 		WroteHeaderField: func(string, []string) { wrote.Store(true) },
-		WroteHeaders:     func() { wrote.Store(true) },
-		WroteRequest:     func(httptrace.WroteRequestInfo) { wrote.Store(true) },
+		WroteHeaders: func() {
+			wrote.Store(true)
+			if writes.Add(1) > 1 && !kind.safe {
+				stop(errWrittenTwice) // no third copy
+			}
+		},
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
 	})
 	r := req.Clone(actx)
 	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
 		if r.Body, err = req.GetBody(); err != nil {
 			return nil, false, err
 		}
+	}
+	if !kind.safe {
+		r.GetBody = nil
 	}
 	r.Header.Set("User-Agent", c.userAgent)
 	if r.Header.Get("Accept") == "" {
@@ -223,12 +300,39 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 			resp = nil
 		}
 	}
+	var redirect *RedirectError
+	if errors.As(err, &redirect) {
+		// Unwrapped from http.Client's *url.Error, which names the Location with the method
+		// of a request never sent (a GET for a 301-303 to a POST).
+		err, resp = redirect, nil
+	}
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 && resp.Header.Get("Location") != "" {
+		// http.Client hands back a 307/308 it cannot follow (no GetBody) instead of asking
+		// CheckRedirect: the same refusal.
+		err, resp = redirectOf(resp), nil
+	}
+	if w := writes.Load(); w > 1 && !kind.safe {
+		// Defence in depth: something below the wrapper resent the request. Whatever it
+		// answered, Phrase may have acted more than once.
+		err = &resentBelowError{Method: req.Method, Path: req.URL.Path, Writes: int(w), Conns: int(conns.Load()), Err: err}
+		resp = nil
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "phrase request written more than once below the wrapper",
+			slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.Int("writes", int(w)), slog.Int("connections", int(conns.Load())), slog.Int("attempt", n))
+	}
 	status := 0
 	if resp != nil {
 		status = resp.StatusCode
 	}
-	if err != nil {
-		err = redactErr(err)
+	if err != nil || status < 200 || status > 299 {
+		// Only errors and error answers are shown: only they need the request's secrets.
+		red := redactor{set: c.secrets, extra: requestSecrets(req, authz)}
+		err = red.err(redactErr(err))
+		if resp != nil {
+			if mb, ok := resp.Body.(*memBody); ok {
+				mb.secrets = red.extra
+			}
+		}
 	}
 	if !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return resp, wrote.Load(), err
@@ -249,23 +353,30 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 
 // bufferBody reads the body of resp into memory (bounded), drains and closes the connection's
 // body so that the connection can be reused, and replaces resp.Body with the bytes read.
+//
+// Memory: a 2xx answer whose Content-Length exceeds maxSuccessBody is refused before a byte is
+// read; one with a Content-Length is read into one allocation of its size (+1 byte); one
+// without is read in growing chunks and copied once, so it costs at most about twice its size,
+// and an over-long one no more than maxSuccessBody plus one chunk before it is refused.
 func bufferBody(resp *http.Response) error {
 	limit := int64(maxErrorBody)
 	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	if ok {
 		limit = maxSuccessBody
 	}
-	// Size the buffer from Content-Length when Phrase sends it, so that reading a 2 KiB answer
-	// is one allocation rather than io.ReadAll's doubling from 512 bytes.
-	buf := bytes.NewBuffer(make([]byte, 0, min(max(resp.ContentLength, 0), limit)+1))
-	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
-	data := buf.Bytes()
-	if err == nil && int64(len(data)) > limit {
-		if ok {
-			err = fmt.Errorf("the answer is longer than %d bytes", limit)
-		} else {
-			data = data[:limit]
-			_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+	var data []byte
+	var err error
+	if ok && resp.ContentLength > limit {
+		err = fmt.Errorf("the answer is longer than %d bytes (Content-Length %d)", limit, resp.ContentLength)
+	} else {
+		var over bool
+		data, over, err = readBounded(resp.Body, resp.ContentLength, limit, !ok)
+		if err == nil && over {
+			if ok {
+				data, err = nil, fmt.Errorf("the answer is longer than %d bytes", limit)
+			} else {
+				_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+			}
 		}
 	}
 	_ = resp.Body.Close()
@@ -275,6 +386,58 @@ func bufferBody(resp *http.Response) error {
 	resp.Body = bytesBody(data)
 	resp.ContentLength = int64(len(data))
 	return nil
+}
+
+// maxChunk is the largest chunk readBounded reads into when the length is not known.
+const maxChunk = 1 << 20
+
+// readBounded reads r to its end, or to limit bytes and reports over when there was more. size
+// is the expected length (-1 when unknown): the first chunk is exactly size+1 bytes (so a
+// body of the announced length is one allocation, no copy); otherwise chunks start at 4 KiB and
+// double up to maxChunk, and are copied into one slice at the end.
+//
+// An over-long body's first limit bytes are returned only when keepOver asks for them.
+func readBounded(r io.Reader, size, limit int64, keepOver bool) (data []byte, over bool, err error) {
+	first := int64(4 << 10)
+	if size >= 0 {
+		first = size + 1
+	}
+	first = min(first, limit+1)
+	var chunks [][]byte
+	var total int64
+	next := first
+	for {
+		chunk := make([]byte, next)
+		n, rerr := io.ReadFull(r, chunk)
+		chunks = append(chunks, chunk[:n])
+		total += int64(n)
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return nil, false, rerr
+		}
+		if total > limit {
+			over = true
+			break
+		}
+		next = min(max(next*2, 4<<10), maxChunk, limit+1-total)
+	}
+	if over && !keepOver {
+		return nil, true, nil
+	}
+	if len(chunks) == 1 {
+		data = chunks[0]
+	} else {
+		data = make([]byte, 0, min(total, limit))
+		for _, c := range chunks {
+			data = append(data, c[:min(int64(len(c)), limit-int64(len(data)))]...)
+		}
+	}
+	if int64(len(data)) > limit {
+		data = data[:limit]
+	}
+	return data, over, nil
 }
 
 // redactErr removes secrets from the URL a *url.Error names.

@@ -386,6 +386,12 @@ func ruleProblems(b *api.JobCreateRequestDto, now time.Time) []Problem {
 			"remove importSettings, or set useProjectFileImportSettings to false")
 	}
 
+	if b.RemoteFile != nil {
+		if err := checkNoControl("the connector token", b.RemoteFile.ConnectorToken); err != nil {
+			add("/remoteFile/connectorToken", err.Error(), "give the connector's token as Phrase shows it (Settings > Connectors)")
+		}
+	}
+
 	langs := make(map[string]int, len(b.TargetLangs))
 	for i, l := range b.TargetLangs {
 		path := "/targetLangs/" + strconv.Itoa(i)

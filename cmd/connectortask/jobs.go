@@ -86,9 +86,9 @@ func (a *app) jobsList(cmd *cobra.Command, f *jobsListFlags) error {
 		params.TargetLang = &v
 	}
 	if statuses := splitLangs(f.statuses); len(statuses) > 0 {
-		st := make([]api.JobStatus, 0, len(statuses))
+		st := make([]string, 0, len(statuses))
 		for _, s := range statuses {
-			st = append(st, api.JobStatus(strings.ToUpper(s)))
+			st = append(st, strings.ToUpper(s))
 		}
 		params.Status = &st
 	}

@@ -129,7 +129,7 @@ func (f *fake) listed(j api.JobPartReference, m jobMeta) api.JobPartReferenceV2 
 
 // keep applies the list's filters to one job.
 func keep(v2 api.JobPartReferenceV2, j api.JobPartReference, p api.ListPartsV2Params, now time.Time) bool {
-	if p.Status != nil && len(*p.Status) > 0 && (v2.Status == nil || !slices.Contains(*p.Status, *v2.Status)) {
+	if p.Status != nil && len(*p.Status) > 0 && (v2.Status == nil || !slices.Contains(*p.Status, string(*v2.Status))) {
 		return false
 	}
 	if p.TargetLang != nil && *p.TargetLang != "" && (v2.TargetLang == nil || !strings.EqualFold(*v2.TargetLang, *p.TargetLang)) {

@@ -71,11 +71,11 @@ func TestListJobsPagesFiltersAndCounts(t *testing.T) {
 	if *fr.TotalElements != 1 || *(*fr.Content)[0].TargetLang != "fr" {
 		t.Errorf("filtered: %+v", fr)
 	}
-	none := list(t, c, srv.ProjectUID, api.ListPartsV2Params{Status: &[]api.JobStatus{api.JobStatusCOMPLETED, api.JobStatusACCEPTED}})
+	none := list(t, c, srv.ProjectUID, api.ListPartsV2Params{Status: &[]string{"COMPLETED", "ACCEPTED"}})
 	if *none.TotalElements != 0 {
 		t.Errorf("status filter kept %d", *none.TotalElements)
 	}
-	news := list(t, c, srv.ProjectUID, api.ListPartsV2Params{Status: &[]api.JobStatus{api.JobStatusCOMPLETED, api.JobStatusNEW}})
+	news := list(t, c, srv.ProjectUID, api.ListPartsV2Params{Status: &[]string{"COMPLETED", "NEW"}})
 	if *news.TotalElements != 6 {
 		t.Errorf("status NEW|COMPLETED kept %d", *news.TotalElements)
 	}

@@ -228,7 +228,7 @@ func TestE2EVersionFlagAndCompletion(t *testing.T) {
 
 // mockFaultFlags are the mock's fault flags; its help must show an example of each.
 var mockFaultFlags = []string{"--rate-limited", "--retry-after", "--rate-limit", "--rate-window", "--unavailable",
-	"--lost-responses", "--latency", "--token-ttl", "--token-expires-after-calls", "--unknown-enums",
+	"--lost-responses", "--lost-requests", "--latency", "--token-ttl", "--token-expires-after-calls", "--unknown-enums",
 	"--async-pending-polls", "--async-failure", "--async-never-finishes", "--seed"}
 
 func TestE2EMockHelpDocumentsEveryFault(t *testing.T) {

@@ -329,3 +329,35 @@ func mustRead(t *testing.T, p string) string {
 	}
 	return string(b)
 }
+
+// Two lines naming only a download task, with the same languages, one lost before Phrase acted
+// and one after: nothing tells their jobs apart, so both stay unknown (exit 4), with the
+// candidates in their results, and neither is sent.
+func TestBatchResumeReconcileLeavesWhatItCannotTellUnknown(t *testing.T) {
+	srv := fake(t, phrasetest.WithLostRequest(1), phrasetest.WithLostResponse(1))
+	file := tasksFile(t, numbered(2)...)
+	c := newCLI(t, tokenEnv(srv))
+	first := batch(c, srv, file, "--concurrency", "1")
+	wantCode(t, first, exitUnknown)
+	second := batch(c, srv, file, "--resume", saveStdout(t, first), "--reconcile", "--reconcile-grace", "1ms")
+	wantCode(t, second, exitUnknown)
+	if posts(srv) != 2 || len(srv.Jobs()) != 2 {
+		t.Fatalf("POSTs %d, jobs %d; want 2 and 2: nothing resent", posts(srv), len(srv.Jobs()))
+	}
+	lines := reconcileResults(t, second.stdout)
+	if len(lines) != 2 {
+		t.Fatalf("%d results, want 2\n%s", len(lines), second)
+	}
+	for _, l := range lines {
+		if l.OK || !l.Skipped || l.Error == nil || l.Error.Outcome != "unknown" || len(l.Error.Unknown) == 0 ||
+			l.Reconciled == nil || l.Reconciled.Result != "ambiguous" || len(l.Reconciled.Candidates) != 2 {
+			t.Errorf("line %d: %+v %+v", l.Line, l, l.Reconciled)
+		}
+	}
+	// Its results can be reconciled again later: the record of the send is carried.
+	third := batch(c, srv, file, "--resume", saveStdout(t, second), "--reconcile", "--reconcile-grace", "1ms")
+	wantCode(t, third, exitUnknown)
+	if posts(srv) != 2 || !strings.Contains(third.stderr, "reconciled 2 lines") {
+		t.Errorf("third run: POSTs %d\n%s", posts(srv), third)
+	}
+}

@@ -59,7 +59,9 @@ type ReconcileOptions struct {
 	// of calls reconciled before): their files are never candidates.
 	Claimed map[string]bool
 	// Others are the other calls whose outcome is unknown (the other unknown lines of a
-	// batch). Jobs that one of them could equally have created make the answer Ambiguous.
+	// batch). Jobs that one of them could equally have created make the answer Ambiguous. An
+	// entry may leave out what is not known of a call (SentAt, TargetLangs, RemoteFileName,
+	// even ProjectUID): what is missing rules nothing out.
 	Others []*UnknownOutcomeError
 	// NoWait makes Reconcile answer Ambiguous ("too early") rather than wait for the grace
 	// period to pass when it finds no candidate yet.
@@ -412,7 +414,7 @@ func couldOwn(o *UnknownOutcomeError, projectUID string, group []api.JobPartRefe
 	if o.RemoteFileName != "" && !o.RemoteFileNameRegex && (j.Filename == nil || *j.Filename != o.RemoteFileName) {
 		return false
 	}
-	if !slices.Equal(langsOf(group), langSet(o.TargetLangs)) {
+	if len(o.TargetLangs) > 0 && !slices.Equal(langsOf(group), langSet(o.TargetLangs)) {
 		return false
 	}
 	if o.SentAt.IsZero() {

@@ -286,7 +286,7 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 		}
 	}
 	if f.reconcile {
-		if err := r.reconcileResume(cmd.Context(), f.reconcileGrace); err != nil {
+		if err := r.reconcileResume(cmd.Context(), f.reconcileGrace, b.file); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -140,7 +141,11 @@ func readPast(name string) (map[int]*pastLine, map[string]bool, error) {
 }
 
 // reconcileResume resolves the lines RESULTS gives an unknown outcome, before anything is sent.
-func (r *batchRun) reconcileResume(ctx context.Context, grace time.Duration) error {
+//
+// input is the --batch file ("-" for stdin): lines RESULTS gives an unknown outcome without a
+// record of the send (in flight when a run was killed) are read from it, as calls that may own
+// jobs; from stdin nothing is known of them, and they may own any.
+func (r *batchRun) reconcileResume(ctx context.Context, grace time.Duration, input string) error {
 	r.reconciler = &batchReconciler{written: map[int]bool{}, sendAs: map[int]*reconciledLine{}}
 	past, claimed, err := readPast(r.resumeFile)
 	if err != nil {
@@ -160,6 +165,7 @@ func (r *batchRun) reconcileResume(ctx context.Context, grace time.Duration) err
 	if len(lines) == 0 {
 		return nil
 	}
+	unrecorded := r.unrecordedCalls(input, calls)
 	// Lines with a remote file name first: they settle with one list call each, and the jobs
 	// they claim then narrow the candidates of the others.
 	sort.Slice(lines, func(i, j int) bool {
@@ -181,7 +187,7 @@ func (r *batchRun) reconcileResume(ctx context.Context, grace time.Duration) err
 	calls0 := map[int]int{} // list calls per line, over all rounds
 	var created, notCreated, listCalls int
 	for round := 0; len(pending) > 0 && round <= len(lines); round++ {
-		var others []*wrapper.UnknownOutcomeError
+		others := slices.Clone(unrecorded)
 		for _, line := range pending {
 			others = append(others, calls[line])
 		}
@@ -258,6 +264,73 @@ func (r *batchRun) writeReconciled(res *batchResult) {
 	r.reconciler.written[res.Line] = true
 	r.reconciler.mu.Unlock()
 	r.out.write(res)
+}
+
+// unrecordedCalls describes the lines RESULTS gives an unknown outcome that have no record of
+// their send (not in recorded): what the input says of them, or nothing (a call that may own
+// any job) when the input cannot be read again.
+func (r *batchRun) unrecordedCalls(input string, recorded map[int]*wrapper.UnknownOutcomeError) []*wrapper.UnknownOutcomeError {
+	want := map[int]bool{}
+	maxLine := 0
+	for _, line := range r.resume.unknownLines() {
+		if recorded[line] == nil {
+			want[line] = true
+			maxLine = max(maxLine, line)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	var out []*wrapper.UnknownOutcomeError
+	if input != "-" {
+		if fh, err := os.Open(input); err == nil {
+			defer fh.Close()
+			lr := newLineReader(fh, maxBatchLineBytes)
+			for lr.n < maxLine {
+				raw, tooLong, _, err := lr.next()
+				if err != nil {
+					break
+				}
+				if !want[lr.n] {
+					continue
+				}
+				if lr.n == 1 {
+					raw = bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF"))
+				}
+				t := r.parseLine(lr.n, raw, tooLong)
+				if !tooLong && len(bytes.TrimSpace(raw)) == 0 || len(t.problems) > 0 {
+					delete(want, lr.n) // blank or invalid: never sent
+					continue
+				}
+				u := &wrapper.UnknownOutcomeError{ProjectUID: t.projectUID, TargetLangs: t.body.TargetLangs, DownloadTaskID: t.downloadTaskID}
+				if rf := t.body.RemoteFile; rf != nil {
+					u.RemoteFileName, u.RemoteFileNameRegex = rf.RemoteFileName, rf.RemoteFileNameRegex != nil && *rf.RemoteFileNameRegex
+				}
+				out = append(out, u)
+				delete(want, lr.n)
+			}
+		}
+	}
+	for range want {
+		out = append(out, &wrapper.UnknownOutcomeError{}) // nothing known: may own any job
+	}
+	return out
+}
+
+// unknownLines are the lines of unknown outcome, those inferred in flight included.
+func (s *resumeState) unknownLines() []int {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []int
+	for l := 1; l < len(s.states); l++ {
+		if st := s.stateLocked(l); st == stUnknown || st == stInferred {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // setState sets the state of line (reconciling has resolved it).

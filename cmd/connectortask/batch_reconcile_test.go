@@ -361,3 +361,38 @@ func TestBatchResumeReconcileLeavesWhatItCannotTellUnknown(t *testing.T) {
 		t.Errorf("third run: POSTs %d\n%s", posts(srv), third)
 	}
 }
+
+// A line in flight when a run was killed has no record of its send, but it may have created
+// jobs: they must not be taken for another line's. Here line 1 was lost before Phrase acted,
+// line 2 created its jobs but its result was lost with the run; reconciling line 1 must not
+// claim line 2's jobs.
+func TestBatchResumeReconcileCountsLinesInFlight(t *testing.T) {
+	srv := fake(t, phrasetest.WithLostRequest(1))
+	file := tasksFile(t, numbered(3)...)
+	c := newCLI(t, tokenEnv(srv))
+	first := batch(c, srv, file, "--concurrency", "1")
+	wantCode(t, first, exitUnknown)
+	var kept []string
+	for _, l := range strings.Split(strings.TrimSpace(first.stdout), "\n") {
+		if !strings.HasPrefix(l, `{"line":2,`) {
+			kept = append(kept, l)
+		}
+	}
+	if len(kept) != 2 {
+		t.Fatalf("results:\n%s", first.stdout)
+	}
+	prev := filepath.Join(t.TempDir(), "killed.jsonl")
+	if err := os.WriteFile(prev, []byte(strings.Join(kept, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	second := batch(c, srv, file, "--resume", prev, "--reconcile", "--reconcile-grace", "1ms")
+	wantCode(t, second, exitUnknown)
+	if posts(srv) != 3 {
+		t.Errorf("%d POSTs, want 3: nothing resent", posts(srv))
+	}
+	for _, l := range reconcileResults(t, second.stdout) {
+		if l.Line == 1 && (l.OK || l.Reconciled == nil || l.Reconciled.Result != "ambiguous") {
+			t.Errorf("line 1 took the jobs of line 2, in flight when the run was killed: %+v %+v", l, l.Reconciled)
+		}
+	}
+}

@@ -185,3 +185,15 @@ bench-batch:
 .PHONY: print-go-oldest
 print-go-oldest:
 	@echo $(GO_OLDEST)
+
+## reconcile-chaos: issue 15's proof at length (not part of `make test`, which runs one trial):
+## batches against the fake with 20% lost requests and answers, finished by two
+## --resume --reconcile runs; figures in BENCHMARKS.md ("Reconciling unknown outcomes")
+.PHONY: reconcile-chaos
+RECONCILE_CHAOS_TRIALS ?= 50
+RECONCILE_CHAOS_LINES ?= 100
+RECONCILE_CHAOS_SEED ?= 1
+reconcile-chaos:
+	RECONCILE_CHAOS_TRIALS=$(RECONCILE_CHAOS_TRIALS) RECONCILE_CHAOS_LINES=$(RECONCILE_CHAOS_LINES) \
+	  RECONCILE_CHAOS_SEED=$(RECONCILE_CHAOS_SEED) \
+	  $(GO) test -count=1 -timeout 30m -v -run 'TestBatchReconcileChaos' ./cmd/connectortask/ | grep -E '^(reconcile chaos|--- |ok|FAIL|PASS)'

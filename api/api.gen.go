@@ -140,6 +140,27 @@ func (e AsyncRequestAction) Valid() bool {
 	}
 }
 
+// Defines values for ImportStatus.
+const (
+	ImportStatusERROR   ImportStatus = "ERROR"
+	ImportStatusOK      ImportStatus = "OK"
+	ImportStatusRUNNING ImportStatus = "RUNNING"
+)
+
+// Valid indicates whether the value is a known member of the ImportStatus enum.
+func (e ImportStatus) Valid() bool {
+	switch e {
+	case ImportStatusERROR:
+		return true
+	case ImportStatusOK:
+		return true
+	case ImportStatusRUNNING:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for JobStatus.
 const (
 	JobStatusACCEPTED  JobStatus = "ACCEPTED"
@@ -380,6 +401,23 @@ type IdReferenceLong struct {
 	Id int64 `json:"id"`
 }
 
+// ImportStatus The state of a job's import. Known values: `RUNNING`, `ERROR`, `OK`. Phrase may add
+// values; readers must accept others.
+//
+// Example: OK
+type ImportStatus string
+
+// ImportStatusDtoV2 How the import of a job's file went.
+type ImportStatusDtoV2 struct {
+	// ErrorMessage Why the import failed, for people.
+	//
+	// Example: The file could not be parsed.
+	ErrorMessage *string `json:"errorMessage,omitempty"`
+
+	// Status The state of the import (an open list: see ImportStatus).
+	Status *ImportStatus `json:"status,omitempty"`
+}
+
 // JobCreateRemoteFileDto A remote file to fetch through a connector.
 type JobCreateRemoteFileDto struct {
 	// ConnectorToken The connector's token. A credential; never log it.
@@ -560,6 +598,80 @@ type JobPartReference struct {
 	WorkflowStep *WorkflowStepReference `json:"workflowStep,omitempty"`
 }
 
+// JobPartReferenceV2 A job (a job part) of a project, as the list of jobs shows it.
+type JobPartReferenceV2 struct {
+	// Continuous Whether the job is continuous.
+	Continuous *bool `json:"continuous,omitempty"`
+
+	// DateCreated When the job was created.
+	//
+	// Example: 2026-11-28T17:03:12+0000
+	DateCreated *DateTime `json:"dateCreated,omitempty"`
+
+	// DateDue When the job is due.
+	//
+	// Example: 2026-12-01T17:00:00+0000
+	DateDue *DateTime `json:"dateDue,omitempty"`
+
+	// Filename The name of the job's source file.
+	//
+	// Example: winter-campaign.docx
+	Filename *string `json:"filename,omitempty"`
+
+	// ImportStatus How the import of the job's file went.
+	ImportStatus *ImportStatusDtoV2 `json:"importStatus,omitempty"`
+
+	// Imported Whether the file has been imported.
+	Imported *bool `json:"imported,omitempty"`
+
+	// InnerId A sequential number of a job in a project; jobs created from the same file share the
+	// same innerId across workflow steps.
+	//
+	//
+	// Example: 12
+	InnerId *string `json:"innerId,omitempty"`
+
+	// OriginalFileDirectory The folder the source file came from.
+	//
+	// Example: marketing/2026/winter
+	OriginalFileDirectory *string `json:"originalFileDirectory,omitempty"`
+
+	// Owner The job's owner.
+	Owner *UserReference `json:"owner,omitempty"`
+
+	// Providers The providers assigned to the job.
+	Providers []ProviderReference `json:"providers"`
+
+	// ServerTaskId The id of the server task behind the job.
+	//
+	// Example: 5f8c2b1e9d4a7c3b
+	ServerTaskId *string `json:"serverTaskId,omitempty"`
+
+	// SourceFileUid The uid of the job's source file; the jobs created from one file share it.
+	//
+	// Example: Sf6hJ8kL0zX2cV4b
+	SourceFileUid *string `json:"sourceFileUid,omitempty"`
+
+	// Split Whether the job was split.
+	Split *bool `json:"split,omitempty"`
+
+	// Status The job's status (an open list: see JobStatus).
+	Status *JobStatus `json:"status,omitempty"`
+
+	// TargetLang The job's target language.
+	//
+	// Example: de
+	TargetLang *string `json:"targetLang,omitempty"`
+
+	// Uid The job's uid.
+	//
+	// Example: Jb4rT8yU2iO6pA1s
+	Uid *string `json:"uid,omitempty"`
+
+	// WorkflowStep The job's workflow step.
+	WorkflowStep *ProjectWorkflowStepReference `json:"workflowStep,omitempty"`
+}
+
 // JobStatus The status of a job. Known values: `NEW`, `ACCEPTED`, `DECLINED`, `REJECTED`, `DELIVERED`,
 // `EMAILED`, `COMPLETED`, `CANCELLED`. Phrase may add values; readers must accept others.
 //
@@ -619,6 +731,37 @@ type NotifyProviderDto struct {
 // ObjectReference A reference to an object whose fields Phrase does not document (seen as `{}`).
 type ObjectReference map[string]interface{}
 
+// PageDtoJobPartReferenceV2 One page of a project's jobs.
+type PageDtoJobPartReferenceV2 struct {
+	// Content The jobs of this page (absent with `count=true`), in no documented order.
+	Content []JobPartReferenceV2 `json:"content"`
+
+	// NumberOfElements How many jobs this page holds.
+	//
+	// Example: 1
+	NumberOfElements *int32 `json:"numberOfElements,omitempty"`
+
+	// PageNumber The number of this page, zero-based.
+	//
+	// Example: 0
+	PageNumber *int32 `json:"pageNumber,omitempty"`
+
+	// PageSize The page size asked for.
+	//
+	// Example: 50
+	PageSize *int32 `json:"pageSize,omitempty"`
+
+	// TotalElements How many jobs match, on all pages.
+	//
+	// Example: 1
+	TotalElements *int32 `json:"totalElements,omitempty"`
+
+	// TotalPages How many pages there are at this page size.
+	//
+	// Example: 1
+	TotalPages *int32 `json:"totalPages,omitempty"`
+}
+
 // PhraseDateTime A date-time as Phrase writes it in answers: ISO 8601 with a UTC offset that has no colon,
 // e.g. `2026-11-28T17:03:12+0000`. That is ISO 8601 but not RFC 3339, so answers do not
 // declare `format: date-time`: RFC 3339 readers refuse it (Go's `time.Time`; Java's
@@ -642,6 +785,29 @@ type ProjectReference struct {
 	//
 	// Example: Pr2wE4rT6yU8iO0p
 	Uid *string `json:"uid,omitempty"`
+}
+
+// ProjectWorkflowStepReference The workflow step of a job, as the list of jobs shows it.
+type ProjectWorkflowStepReference struct {
+	// Id The step's id.
+	//
+	// Example: 7
+	Id *string `json:"id,omitempty"`
+
+	// Name The step's name.
+	//
+	// Example: Translation
+	Name *string `json:"name,omitempty"`
+
+	// Order The step's position in the workflow.
+	//
+	// Example: 1
+	Order *int32 `json:"order,omitempty"`
+
+	// WorkflowLevel The workflow level of the step (1 for the first).
+	//
+	// Example: 1
+	WorkflowLevel *int32 `json:"workflowLevel,omitempty"`
 }
 
 // ProviderReference A provider (a user or a vendor) by id or uid.
@@ -839,6 +1005,44 @@ type CreateJobFromAsyncDownloadTaskParams struct {
 	Continuous *bool `form:"continuous,omitempty" json:"continuous,omitempty"`
 }
 
+// ListPartsV2Params defines parameters for ListPartsV2.
+type ListPartsV2Params struct {
+	// PageNumber The page to return, zero-based.
+	PageNumber *int32 `form:"pageNumber,omitempty" json:"pageNumber,omitempty"`
+
+	// PageSize How many jobs a page holds. No maximum is documented; Phrase's list calls commonly cap
+	// it at 50, so do not ask for more.
+	PageSize *int32 `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+
+	// Count Answer only the counts (`totalElements`, ...), without `content`.
+	Count *bool `form:"count,omitempty" json:"count,omitempty"`
+
+	// WorkflowLevel Only jobs of this workflow level (1 for the first step; not zero-based).
+	WorkflowLevel *int32 `form:"workflowLevel,omitempty" json:"workflowLevel,omitempty"`
+
+	// Status Only jobs with one of these statuses (`NEW`, `ACCEPTED`, ...: the values of JobStatus,
+	// an open list); repeat the parameter for several.
+	Status *[]string `form:"status,omitempty" json:"status,omitempty"`
+
+	// AssignedUser Only jobs assigned to the user with this numeric id.
+	AssignedUser *int64 `form:"assignedUser,omitempty" json:"assignedUser,omitempty"`
+
+	// DueInHours Only jobs due in at most this many hours.
+	DueInHours *int32 `form:"dueInHours,omitempty" json:"dueInHours,omitempty"`
+
+	// Filename Only jobs of the file with this name.
+	Filename *string `form:"filename,omitempty" json:"filename,omitempty"`
+
+	// TargetLang Only jobs of this target language.
+	TargetLang *string `form:"targetLang,omitempty" json:"targetLang,omitempty"`
+
+	// AssignedVendor Only jobs assigned to the vendor with this numeric id.
+	AssignedVendor *int64 `form:"assignedVendor,omitempty" json:"assignedVendor,omitempty"`
+
+	// NotReady Only jobs that are not imported yet, failed imports included.
+	NotReady *bool `form:"notReady,omitempty" json:"notReady,omitempty"`
+}
+
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = LoginDto
 
@@ -983,6 +1187,22 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api2/v1/projects/{projectUid}/jobs/connectorTask (the `CreateJobFromAsyncDownloadTask` operationId).
 	CreateJobFromAsyncDownloadTask(ctx context.Context, projectUid ProjectUid, params *CreateJobFromAsyncDownloadTaskParams, body CreateJobFromAsyncDownloadTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPartsV2 List jobs
+	//
+	// Lists the jobs (job parts) of a project, one page at a time; `pageNumber` is zero-based.
+	// Filters narrow the list on the server: `status` (repeat the parameter for several),
+	// `targetLang`, `filename`, `workflowLevel` (1, the first step, unless given), assignments,
+	// due dates and `notReady`. With `count=true` the answer has only the counts, no `content`.
+	//
+	// The order of `content` is not documented: do not assume newest first. Nothing in a job
+	// names the `downloadTaskId` it was created from; the jobs created by one connectorTask call
+	// come from one file and share `filename`, `sourceFileUid` and `innerId`. A client that lost
+	// the answer of a job-creating POST lists the jobs with its target languages and looks for
+	// jobs created at or after the time it sent the request.
+	//
+	// Corresponds with GET /api2/v2/projects/{projectUid}/jobs (the `ListPartsV2` operationId).
+	ListPartsV2(ctx context.Context, projectUid string, params *ListPartsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetAsyncRequest Get asynchronous request
@@ -1092,6 +1312,32 @@ func (c *Client) CreateJobFromAsyncDownloadTaskWithBody(ctx context.Context, pro
 // Corresponds with POST /api2/v1/projects/{projectUid}/jobs/connectorTask (the `CreateJobFromAsyncDownloadTask` operationId).
 func (c *Client) CreateJobFromAsyncDownloadTask(ctx context.Context, projectUid ProjectUid, params *CreateJobFromAsyncDownloadTaskParams, body CreateJobFromAsyncDownloadTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateJobFromAsyncDownloadTaskRequest(c.Server, projectUid, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPartsV2 List jobs
+//
+// Lists the jobs (job parts) of a project, one page at a time; `pageNumber` is zero-based.
+// Filters narrow the list on the server: `status` (repeat the parameter for several),
+// `targetLang`, `filename`, `workflowLevel` (1, the first step, unless given), assignments,
+// due dates and `notReady`. With `count=true` the answer has only the counts, no `content`.
+//
+// The order of `content` is not documented: do not assume newest first. Nothing in a job
+// names the `downloadTaskId` it was created from; the jobs created by one connectorTask call
+// come from one file and share `filename`, `sourceFileUid` and `innerId`. A client that lost
+// the answer of a job-creating POST lists the jobs with its target languages and looks for
+// jobs created at or after the time it sent the request.
+//
+// Corresponds with GET /api2/v2/projects/{projectUid}/jobs (the `ListPartsV2` operationId).
+func (c *Client) ListPartsV2(ctx context.Context, projectUid string, params *ListPartsV2Params, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPartsV2Request(c.Server, projectUid, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1262,6 +1508,187 @@ func NewCreateJobFromAsyncDownloadTaskRequestWithBody(server string, projectUid 
 	return req, nil
 }
 
+// NewListPartsV2Request constructs an http.Request for the ListPartsV2 method
+func NewListPartsV2Request(server string, projectUid string, params *ListPartsV2Params) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "projectUid", projectUid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api2/v2/projects/%s/jobs", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.PageNumber != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageNumber", *params.PageNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Count != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "count", *params.Count, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.WorkflowLevel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "workflowLevel", *params.WorkflowLevel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AssignedUser != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "assignedUser", *params.AssignedUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.DueInHours != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dueInHours", *params.DueInHours, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Filename != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filename", *params.Filename, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TargetLang != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "targetLang", *params.TargetLang, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AssignedVendor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "assignedVendor", *params.AssignedVendor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.NotReady != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "notReady", *params.NotReady, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -1374,6 +1801,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api2/v1/projects/{projectUid}/jobs/connectorTask (the `CreateJobFromAsyncDownloadTask` operationId).
 	CreateJobFromAsyncDownloadTaskWithResponse(ctx context.Context, projectUid ProjectUid, params *CreateJobFromAsyncDownloadTaskParams, body CreateJobFromAsyncDownloadTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateJobFromAsyncDownloadTaskResponse, error)
+
+	// ListPartsV2WithResponse List jobs
+	//
+	// Lists the jobs (job parts) of a project, one page at a time; `pageNumber` is zero-based.
+	// Filters narrow the list on the server: `status` (repeat the parameter for several),
+	// `targetLang`, `filename`, `workflowLevel` (1, the first step, unless given), assignments,
+	// due dates and `notReady`. With `count=true` the answer has only the counts, no `content`.
+	//
+	// The order of `content` is not documented: do not assume newest first. Nothing in a job
+	// names the `downloadTaskId` it was created from; the jobs created by one connectorTask call
+	// come from one file and share `filename`, `sourceFileUid` and `innerId`. A client that lost
+	// the answer of a job-creating POST lists the jobs with its target languages and looks for
+	// jobs created at or after the time it sent the request.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api2/v2/projects/{projectUid}/jobs (the `ListPartsV2` operationId).
+	ListPartsV2WithResponse(ctx context.Context, projectUid string, params *ListPartsV2Params, reqEditors ...RequestEditorFn) (*ListPartsV2Response, error)
 }
 
 // GetAsyncRequestResponse429Headers the declared response headers of an HTTP 429 response for GetAsyncRequest
@@ -1814,6 +2259,145 @@ func (r CreateJobFromAsyncDownloadTaskResponse) ContentType() string {
 	return ""
 }
 
+// ListPartsV2Response429Headers the declared response headers of an HTTP 429 response for ListPartsV2
+type ListPartsV2Response429Headers struct {
+	RetryAfter *string
+}
+
+// ListPartsV2Response503Headers the declared response headers of an HTTP 503 response for ListPartsV2
+type ListPartsV2Response503Headers struct {
+	RetryAfter *string
+}
+
+type ListPartsV2Response struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PageDtoJobPartReferenceV2
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON405 the response for an HTTP 405 `application/json` response
+	JSON405 *MethodNotAllowed
+	// JSON408 the response for an HTTP 408 `application/json` response
+	JSON408 *RequestTimeout
+	// JSON410 the response for an HTTP 410 `application/json` response
+	JSON410 *Gone
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON501 the response for an HTTP 501 `application/json` response
+	JSON501 *NotImplemented
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPartsV2Response429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListPartsV2Response503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPartsV2Response) GetJSON200() *PageDtoJobPartReferenceV2 {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListPartsV2Response) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListPartsV2Response) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListPartsV2Response) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListPartsV2Response) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON405 returns the response for an HTTP 405 `application/json` response
+func (r ListPartsV2Response) GetJSON405() *MethodNotAllowed {
+	return r.JSON405
+}
+
+// GetJSON408 returns the response for an HTTP 408 `application/json` response
+func (r ListPartsV2Response) GetJSON408() *RequestTimeout {
+	return r.JSON408
+}
+
+// GetJSON410 returns the response for an HTTP 410 `application/json` response
+func (r ListPartsV2Response) GetJSON410() *Gone {
+	return r.JSON410
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r ListPartsV2Response) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListPartsV2Response) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListPartsV2Response) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON501 returns the response for an HTTP 501 `application/json` response
+func (r ListPartsV2Response) GetJSON501() *NotImplemented {
+	return r.JSON501
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ListPartsV2Response) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPartsV2Response) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPartsV2Response) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPartsV2Response) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPartsV2Response) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetAsyncRequestWithResponse Get asynchronous request
 //
 // Reads an asynchronous request. It has no status field: it has finished when
@@ -1911,6 +2495,30 @@ func (c *ClientWithResponses) CreateJobFromAsyncDownloadTaskWithResponse(ctx con
 		return nil, err
 	}
 	return ParseCreateJobFromAsyncDownloadTaskResponse(rsp)
+}
+
+// ListPartsV2WithResponse List jobs
+//
+// Lists the jobs (job parts) of a project, one page at a time; `pageNumber` is zero-based.
+// Filters narrow the list on the server: `status` (repeat the parameter for several),
+// `targetLang`, `filename`, `workflowLevel` (1, the first step, unless given), assignments,
+// due dates and `notReady`. With `count=true` the answer has only the counts, no `content`.
+//
+// The order of `content` is not documented: do not assume newest first. Nothing in a job
+// names the `downloadTaskId` it was created from; the jobs created by one connectorTask call
+// come from one file and share `filename`, `sourceFileUid` and `innerId`. A client that lost
+// the answer of a job-creating POST lists the jobs with its target languages and looks for
+// jobs created at or after the time it sent the request.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api2/v2/projects/{projectUid}/jobs (the `ListPartsV2` operationId).
+func (c *ClientWithResponses) ListPartsV2WithResponse(ctx context.Context, projectUid string, params *ListPartsV2Params, reqEditors ...RequestEditorFn) (*ListPartsV2Response, error) {
+	rsp, err := c.ListPartsV2(ctx, projectUid, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPartsV2Response(rsp)
 }
 
 // ParseGetAsyncRequestResponse parses an HTTP response from a GetAsyncRequestWithResponse call
@@ -2338,6 +2946,142 @@ func ParseCreateJobFromAsyncDownloadTaskResponse(rsp *http.Response) (*CreateJob
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateJobFromAsyncDownloadTaskResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPartsV2Response parses an HTTP response from a ListPartsV2WithResponse call
+func ParseListPartsV2Response(rsp *http.Response) (*ListPartsV2Response, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPartsV2Response{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PageDtoJobPartReferenceV2
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest RequestTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON408 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Gone
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON410 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+		var dest NotImplemented
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON501 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.StatusCode == 503:
+		// Content-type (text/html) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListPartsV2Response429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListPartsV2Response503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

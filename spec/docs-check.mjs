@@ -67,6 +67,20 @@ const routes = [
     ],
   },
   {
+    hash: '#/job/listpartsv2',
+    name: 'GET list jobs',
+    expect: [
+      'List jobs',
+      '/api2/v2/projects/{projectUid}/jobs',
+      'pageNumber',
+      'pageSize',
+      'workflowLevel',
+      'notReady',
+      'totalElements',
+      'content',
+    ],
+  },
+  {
     hash: '#/async-request/getasyncrequest',
     name: 'GET async request',
     expect: ['Get asynchronous request', '/api2/v1/async/{asyncRequestId}', 'asyncRequestId', 'asyncResponse', 'createdBy', 'parent', '2026-11-28T17:03:20+0000'],

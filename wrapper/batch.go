@@ -2,8 +2,6 @@ package wrapper
 
 import (
 	"context"
-	"errors"
-	"net"
 	"sync"
 	"time"
 
@@ -50,45 +48,8 @@ const (
 )
 
 // Outcome says whether the task's jobs were created, certainly not created, or perhaps
-// created. A *CreatedUnreadableError counts as OutcomeCreated (Phrase answered 201; Created is
-// nil); any other error it cannot prove harmless counts as OutcomeUnknown.
-func (r BatchResult) Outcome() Outcome {
-	if r.Err == nil {
-		return OutcomeCreated
-	}
-	var (
-		unknown *UnknownOutcomeError
-		invalid *ValidationError
-		apiErr  *APIError
-		dnsErr  *net.DNSError
-		opErr   *net.OpError
-	)
-	var unreadable *CreatedUnreadableError
-	switch {
-	case errors.As(r.Err, &unreadable):
-		// Phrase answered 201: the jobs exist, whatever became of the answer.
-		return OutcomeCreated
-	case errors.As(r.Err, &unknown):
-		return OutcomeUnknown
-	case errors.As(r.Err, &invalid), errors.As(r.Err, &apiErr):
-		// CreateJobs returns an *APIError only for answers given before Phrase
-		// acts (4xx, 429, 503) or for a failed login; other 5xx are UnknownOutcomeErrors.
-		return OutcomeFailed
-	case errors.As(r.Err, new(*RedirectError)), invalidHeader(r.Err):
-		// A redirect that may follow an action (302, 303) is an UnknownOutcomeError, matched
-		// above; the others come before any action. A refused header was never sent.
-		return OutcomeFailed
-	case errors.As(r.Err, &dnsErr), errors.As(r.Err, &opErr) && opErr.Op == "dial":
-		// The transport turns every network error after which the POST may have been written
-		// into an UnknownOutcomeError, so one that arrives bare never reached Phrase.
-		return OutcomeFailed
-	case errors.Is(r.Err, context.Canceled), errors.Is(r.Err, context.DeadlineExceeded):
-		// Cancelled while waiting (for a login, the pace, or a retry after 429/503); a POST
-		// cancelled after sending would be an UnknownOutcomeError.
-		return OutcomeFailed
-	}
-	return OutcomeUnknown
-}
+// created: OutcomeOf(r.Err).
+func (r BatchResult) Outcome() Outcome { return OutcomeOf(r.Err) }
 
 // BatchOptions bound a batch. The zero value runs one request at a time, unpaced.
 type BatchOptions struct {

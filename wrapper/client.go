@@ -177,15 +177,17 @@ func (c *Client) CreateJobs(ctx context.Context, projectUID, downloadTaskID stri
 	}
 	ctx = withRequestSecrets(ctx, bodySecrets(&body)...)
 	params := createParams(downloadTaskID, opts)
+	sent := c.now()
 	resp, err := c.api.CreateJobFromAsyncDownloadTaskWithBody(ctx, projectUID, params, "application/json", bytes.NewReader(encoded))
 	if err != nil {
+		err = c.describeUnknown(err, projectUID, params, &body, sent)
 		c.noteCreateOutcome(ctx, projectUID, err)
 		return nil, err
 	}
 	data, apiErr := c.readResponse(resp)
 	if apiErr != nil {
 		if apiErr.StatusCode >= 500 && apiErr.StatusCode != http.StatusServiceUnavailable {
-			err := &UnknownOutcomeError{ProjectUID: projectUID, Err: apiErr}
+			err := c.describeUnknown(&UnknownOutcomeError{Err: apiErr}, projectUID, params, &body, sent)
 			c.noteCreateOutcome(ctx, projectUID, err)
 			return nil, err
 		}

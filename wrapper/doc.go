@@ -74,17 +74,36 @@
 //
 // # Errors
 //
-// Errors are typed; use errors.As:
+// First the case that matters most. A job-creating POST whose answer was lost (a 5xx other than
+// 503, a connection lost after sending, a timeout) returns an *UnknownOutcomeError: Phrase may
+// or may not have created the jobs, and the wrapper has not resent it, because Phrase has no
+// idempotency key. Find out before doing anything else:
+//
+//	_, err := client.CreateJobs(ctx, projectUID, downloadTaskID, body)
+//	switch wrapper.OutcomeOf(err) {
+//	case wrapper.OutcomeUnknown:
+//		var unknown *wrapper.UnknownOutcomeError
+//		if errors.As(err, &unknown) {
+//			found, err := client.Reconcile(ctx, unknown, wrapper.ReconcileOptions{})
+//			// found.Result: ReconcileCreated (found.Jobs), ReconcileNotCreated (send once
+//			// more), or ReconcileAmbiguous (found.Candidates: a person decides)
+//		}
+//	case wrapper.OutcomeFailed: // nothing was created: fix the cause and send again
+//	}
+//
+// OutcomeOf classifies any error as OutcomeCreated, OutcomeFailed (safe to send again after
+// fixing the cause) or OutcomeUnknown. An *UnknownOutcomeError does not unwrap to its cause: errors.As(err, &apiErr) and
+// errors.Is(err, context.DeadlineExceeded) are false for it, so code that retries 5xx answers
+// or timeouts cannot resend it by accident; the cause is in its Err field. Reconcile lists the
+// project's jobs (ListJobs) and states its rule and limits in its documentation.
+//
+// The other errors are typed too; use errors.As:
 //
 //   - *ValidationError: the request is invalid; nothing was sent.
 //   - *APIError: a non-2xx answer, with Phrase's errorCode, errorDescription and details, or
 //     the start of a non-JSON body (a proxy's HTML page) in Body, and Retry-After.
-//   - *UnknownOutcomeError: the job-creating POST may have reached Phrase, but no usable answer
-//     came back (a 5xx other than 503, a lost connection after sending, a timeout). Jobs may
-//     have been created. Look at the project's jobs before trying again; the wrapper never
-//     resends such a request, because Phrase has no idempotency key.
 //   - *CreatedUnreadableError: Phrase answered 201, so the jobs exist, but the answer could not
-//     be read. Do not send the request again.
+//     be read. Do not send the request again; OutcomeOf says OutcomeCreated.
 //   - *AsyncRequestError: the asynchronous request finished with an errorCode.
 //   - *WaitTimeoutError: the context's deadline passed while WaitAsyncRequest waited; the
 //     request goes on in Phrase. It satisfies errors.Is(err, context.DeadlineExceeded).

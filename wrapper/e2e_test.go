@@ -69,7 +69,7 @@ func TestE2ELostResponseCreatesOneJobSet(t *testing.T) {
 	_, err := c.CreateJobs(context.Background(), srv.ProjectUID, "DL-1", body("de", "fr", "ja"))
 	var unknown *wrapper.UnknownOutcomeError
 	var apiErr *wrapper.APIError
-	if !errors.As(err, &unknown) || !errors.As(err, &apiErr) || apiErr.StatusCode != 502 {
+	if !errors.As(err, &unknown) || errors.As(err, &apiErr) || !errors.As(unknown.Err, &apiErr) || apiErr.StatusCode != 502 {
 		t.Fatalf("err = %v", err)
 	}
 	if n := srv.CountRequests("POST", "/jobs/connectorTask"); n != 1 {

@@ -212,11 +212,31 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 // context after sending. Phrase may or may not have created the jobs. The wrapper never resends
 // such a request, because Phrase has no idempotency key and a resend can create every job twice.
 //
-// Before trying again, list the project's jobs in Phrase (web UI, or GET
-// /api2/v1/projects/{projectUid}/jobs) and look for jobs of this file created just now.
+// It carries what finding out needs: Client.Reconcile lists the project's jobs and answers
+// whether this call created jobs (and which), created none, or cannot be told apart from other
+// jobs. OutcomeOf(err) returns Unknown for it.
+//
+// It deliberately does not unwrap to its cause. A caller that checks errors.As(err, &apiErr)
+// and retries 5xx answers, or treats errors.Is(err, context.DeadlineExceeded) as "nothing
+// happened, try again", would otherwise resend a request that may have created the jobs. So
+// errors.As(err, &apiErr) and errors.Is(err, context.DeadlineExceeded) (or context.Canceled, or
+// a net.Error) are false for an UnknownOutcomeError even when that was its cause; the cause is
+// in Err for logging and diagnosis. Check for UnknownOutcomeError (or OutcomeOf) first.
 type UnknownOutcomeError struct {
 	ProjectUID string
-	Err        error // the cause (*APIError for a 5xx, or the network error)
+	// SentAt is when the call began sending, by the client's clock (WithClock): no job it
+	// created can be older. GaveUpAt is when it stopped waiting for an answer; Phrase may still
+	// have been processing the request then.
+	SentAt, GaveUpAt time.Time
+	// TargetLangs, DownloadTaskID and RemoteFileName are those of the request (RemoteFileName
+	// only when the body had remoteFile; RemoteFileNameRegex when it is a regular expression).
+	TargetLangs         []string
+	DownloadTaskID      string
+	RemoteFileName      string
+	RemoteFileNameRegex bool
+	// Err is the cause (*APIError for a 5xx, or the network or context error). It is not
+	// returned by an Unwrap method, on purpose: see above.
+	Err error
 }
 
 // Error says that the outcome is unknown and how to check it.
@@ -229,11 +249,8 @@ func (e *UnknownOutcomeError) Error() string {
 	if e.ProjectUID != "" {
 		project = "project " + e.ProjectUID
 	}
-	return fmt.Sprintf("create jobs: outcome unknown: jobs may have been created (%s); the request was not resent: list the jobs of %s in Phrase before trying again", cause, project)
+	return fmt.Sprintf("create jobs: outcome unknown: jobs may have been created (%s); the request was not resent: list the jobs of %s in Phrase (or reconcile) before trying again", cause, project)
 }
-
-// Unwrap returns the cause, so errors.As finds an *APIError or a net.Error behind it.
-func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
 
 // AsyncRequestError is returned by WaitAsyncRequest when the asynchronous request finished with
 // an errorCode. Request is the finished request (also returned beside the error), with the code,

@@ -121,11 +121,19 @@ func TestErrorTypesWorkWithErrorsAs(t *testing.T) {
 	wrapped := fmt.Errorf("batch line 3: %w", &UnknownOutcomeError{ProjectUID: "P", Err: inner})
 	var u *UnknownOutcomeError
 	var a *APIError
-	if !errors.As(wrapped, &u) || !errors.As(wrapped, &a) || a != inner {
-		t.Fatal("errors.As does not find the typed errors")
+	if !errors.As(wrapped, &u) || u.Err != inner {
+		t.Fatal("errors.As does not find the UnknownOutcomeError and its cause")
+	}
+	// The cause stays out of errors.As and errors.Is: a caller that retries 5xx answers or
+	// timeouts must not resend a request that may have created jobs.
+	if errors.As(wrapped, &a) {
+		t.Error("errors.As finds the *APIError behind an UnknownOutcomeError")
+	}
+	if errors.Is(&UnknownOutcomeError{Err: context.DeadlineExceeded}, context.DeadlineExceeded) {
+		t.Error("errors.Is finds context.DeadlineExceeded behind an UnknownOutcomeError")
 	}
 	msg := u.Error()
-	for _, want := range []string{"outcome unknown: jobs may have been created", "not resent", "list the jobs of project P in Phrase before trying again", "500 Internal Server Error"} {
+	for _, want := range []string{"outcome unknown: jobs may have been created", "not resent", "list the jobs of project P in Phrase", "500 Internal Server Error"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("UnknownOutcomeError = %q lacks %q", msg, want)
 		}

@@ -158,3 +158,89 @@ func ExampleWithRetryPolicy() {
 	// Output:
 	// jobs: 1 after 3 attempts
 }
+
+// ListJobs walks every page of a project's jobs, fetching each page only when the loop gets
+// there; the filters are applied by Phrase.
+func ExampleClient_ListJobs() {
+	phrase := phrasetest.NewServer()
+	defer phrase.Close()
+	client, err := wrapper.New(wrapper.WithBaseURL(phrase.URL), wrapper.WithAPIToken(phrase.Token))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := client.CreateJobs(ctx, phrase.ProjectUID, "DL1",
+		api.JobCreateRequestDto{TargetLangs: []string{"de", "fr", "ja"}}); err != nil {
+		log.Fatal(err)
+	}
+	lang := "fr"
+	for job, err := range client.ListJobs(ctx, phrase.ProjectUID, &api.ListPartsV2Params{TargetLang: &lang}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(*job.TargetLang, *job.Status, *job.Filename)
+	}
+	// Output:
+	// fr NEW connector-file
+}
+
+// When the answer of a job-creating POST is lost, Reconcile finds the jobs it created in the
+// project's list of jobs, so the request need not (and must not) be sent again.
+func ExampleClient_Reconcile() {
+	phrase := phrasetest.NewServer(phrasetest.WithLostResponse(1)) // a proxy loses the answer
+	defer phrase.Close()
+	client, err := wrapper.New(wrapper.WithBaseURL(phrase.URL), wrapper.WithAPIToken(phrase.Token))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	_, err = client.CreateJobs(ctx, phrase.ProjectUID, "DL1",
+		api.JobCreateRequestDto{
+			TargetLangs: []string{"de", "fr"},
+			RemoteFile:  &api.JobCreateRemoteFileDto{ConnectorToken: "connector-token", RemoteFileName: "winter.docx"},
+		})
+	var unknown *wrapper.UnknownOutcomeError
+	if !errors.As(err, &unknown) {
+		log.Fatal("expected an unknown outcome, got ", err)
+	}
+	found, err := client.Reconcile(ctx, unknown, wrapper.ReconcileOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	switch found.Result {
+	case wrapper.ReconcileCreated:
+		for _, job := range found.Jobs {
+			fmt.Println("created:", *job.TargetLang, *job.Filename)
+		}
+	case wrapper.ReconcileNotCreated:
+		fmt.Println("nothing was created: send the request once more")
+	case wrapper.ReconcileAmbiguous:
+		fmt.Println("ask a person:", found.Reason, len(found.Candidates), "candidates")
+	}
+	fmt.Println("list calls:", found.ListCalls, "- job POSTs sent:", phrase.CountRequests("POST", "/jobs/connectorTask"))
+	// Output:
+	// created: de winter.docx
+	// created: fr winter.docx
+	// list calls: 1 - job POSTs sent: 1
+}
+
+// OutcomeOf says what an error means for the jobs, before anything else is looked at: a
+// service must never retry an unknown outcome as it would a 5xx.
+func ExampleOutcomeOf() {
+	phrase := phrasetest.NewServer(phrasetest.WithLostRequest(1), phrasetest.WithLostResponse(1))
+	defer phrase.Close()
+	client, err := wrapper.New(wrapper.WithBaseURL(phrase.URL), wrapper.WithAPIToken(phrase.Token))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, langs := range [][]string{{"de"}, {"de"}, {"de", "de"}, {"fr"}} {
+		_, err := client.CreateJobs(ctx, phrase.ProjectUID, "DL1", api.JobCreateRequestDto{TargetLangs: langs})
+		fmt.Println(langs, wrapper.OutcomeOf(err))
+	}
+	// Output:
+	// [de] unknown
+	// [de] unknown
+	// [de de] failed
+	// [fr] created
+}

@@ -148,7 +148,8 @@ func TestJobPOSTNotResentAfter5xx(t *testing.T) {
 		_, err := c.CreateJobs(context.Background(), "Pr9", "DL-1", validBody())
 		var unknown *UnknownOutcomeError
 		var apiErr *APIError
-		if !errors.As(err, &unknown) || !errors.As(err, &apiErr) || apiErr.StatusCode != status || unknown.ProjectUID != "Pr9" {
+		// The cause is in Err, and errors.As must not find it: a caller retrying 5xx would resend.
+		if !errors.As(err, &unknown) || errors.As(err, &apiErr) || !errors.As(unknown.Err, &apiErr) || apiErr.StatusCode != status || unknown.ProjectUID != "Pr9" {
 			t.Fatalf("%d: err = %v", status, err)
 		}
 		if !strings.Contains(err.Error(), "outcome unknown") || !strings.Contains(err.Error(), "list the jobs of project Pr9") {
@@ -172,7 +173,7 @@ func TestLostResponseHTML502(t *testing.T) {
 	_, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody())
 	var unknown *UnknownOutcomeError
 	var apiErr *APIError
-	if !errors.As(err, &unknown) || !errors.As(err, &apiErr) {
+	if !errors.As(err, &unknown) || !errors.As(unknown.Err, &apiErr) {
 		t.Fatalf("err = %v", err)
 	}
 	if apiErr.StatusCode != 502 || !strings.Contains(apiErr.Body, "Bad Gateway") || apiErr.ErrorCode != "" {
@@ -220,7 +221,9 @@ func TestJobPOSTTimeoutAfterSendIsUnknown(t *testing.T) {
 	c, _ := newTestClient(t, srv.base(), WithAPIToken("t"), WithAttemptTimeout(50*time.Millisecond))
 	_, err := c.CreateJobs(context.Background(), "P", "DL-1", validBody())
 	var unknown *UnknownOutcomeError
-	if !errors.As(err, &unknown) || !errors.Is(err, context.DeadlineExceeded) {
+	// errors.Is(err, context.DeadlineExceeded) is false on purpose: "timed out, try again"
+	// would resend a POST that may have created the jobs. The cause is in Err.
+	if !errors.As(err, &unknown) || errors.Is(err, context.DeadlineExceeded) || !errors.Is(unknown.Err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}
 	if n := srv.count("POST", "/connectorTask"); n != 1 {
@@ -235,8 +238,11 @@ func TestJobPOSTCancelledAfterSendIsUnknown(t *testing.T) {
 	defer cancel()
 	_, err := c.CreateJobs(ctx, "P", "DL-1", validBody())
 	var unknown *UnknownOutcomeError
-	if !errors.As(err, &unknown) || !errors.Is(err, context.DeadlineExceeded) {
+	if !errors.As(err, &unknown) || errors.Is(err, context.DeadlineExceeded) || !errors.Is(unknown.Err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
+	}
+	if OutcomeOf(err) != OutcomeUnknown {
+		t.Errorf("OutcomeOf = %s, want unknown", OutcomeOf(err))
 	}
 }
 

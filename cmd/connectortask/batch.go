@@ -80,10 +80,21 @@ Ctrl-C (SIGINT or SIGTERM) stops taking lines; the requests in flight finish (ea
 finish with --resume. --dry-run validates every line and prints per line the request that
 would be sent; nothing is sent. --wait and -o table do not apply to --batch.
 
+--resume RESULTS --reconcile first resolves the lines RESULTS gives an unknown outcome, before
+sending anything: it lists the projects' jobs and finds each line's jobs (see create
+--reconcile above). A line whose jobs are found is written as created, with the jobs, and not
+sent; a line that provably created nothing is sent again; a line it cannot tell stays unknown,
+with the candidate jobs. Each of these results carries "reconciled": how, and with how many
+list calls. It needs the "error.unknown" record the run that sent the line wrote, so resume
+from that run's results (or from all runs' results appended: >> RESULTS). Lines without a
+remote file name and with the same target languages whose outcomes are unknown at the same
+time cannot be told apart and stay unknown.
+
 Exit codes with --batch: 0 every line was created (or skipped as created before); 1 a line
-failed (invalid, refused, outcome unknown, or skipped as unknown), or the run was interrupted,
-or a result could not be written; 2 bad flags, an unreadable FILE or RESULTS, or with
---dry-run an invalid line (nothing was sent).`
+failed (invalid or refused) and none is of unknown outcome, or the run was interrupted, or a
+result could not be written; 2 bad flags, an unreadable FILE or RESULTS, or with --dry-run an
+invalid line (nothing was sent); 4 a line is of unknown outcome (jobs may exist; it was not
+resent): resume with --reconcile.`
 
 const batchExample = `  # Jobs for every line of tasks.jsonl, in German and French unless a line says otherwise:
   connectortask create --batch tasks.jsonl --project-uid Pr2wE4rT6yU8iO0p --target-lang de,fr \
@@ -92,6 +103,10 @@ const batchExample = `  # Jobs for every line of tasks.jsonl, in German and Fren
   # Finish an interrupted or partly failed run, without creating any job twice:
   connectortask create --batch tasks.jsonl --project-uid Pr2wE4rT6yU8iO0p --target-lang de,fr \
       --due +3d --resume results.jsonl > results-2.jsonl
+
+  # Resolve the lines of unknown outcome from the projects' jobs, then finish the rest:
+  connectortask create --batch tasks.jsonl --target-lang de,fr --resume results.jsonl \
+      --reconcile >> results.jsonl
 
   # Unattended: journal every send, so that even a run killed hard resumes without duplicates:
   connectortask create --batch tasks.jsonl --target-lang de,fr --journal sends.journal > results.jsonl
@@ -192,6 +207,8 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 		return usagef("--retry-unknown works only with --resume RESULTS")
 	case b.resume == "-":
 		return usagef("--resume needs a file (the stdout of the earlier run), not -")
+	case f.reconcile && (b.resume == "" || f.dryRun || b.retryUnknown):
+		return usagef("--reconcile with --batch resolves the lines of unknown outcome of --resume RESULTS before sending: give --resume, and neither --dry-run nor --retry-unknown")
 	case b.journal != "" && f.dryRun:
 		return usagef("--journal records what is sent, and --dry-run sends nothing: leave one of them out")
 	case b.journal != "" && (b.journal == b.file || b.journal == b.resume):
@@ -265,6 +282,11 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 				return err
 			}
 			return nil
+		}
+	}
+	if f.reconcile {
+		if err := r.reconcileResume(cmd.Context(), f.reconcileGrace, b.file); err != nil {
+			return err
 		}
 	}
 	if style := a.progressStyle(); style != progressOff {
@@ -342,7 +364,8 @@ type batchRun struct {
 	opts         wrapper.BatchOptions
 	in           *lineReader
 	out          *resultWriter
-	progress     *progress // nil unless stderr is a terminal or --progress asks for it
+	progress     *progress        // nil unless stderr is a terminal or --progress asks for it
+	reconciler   *batchReconciler // --reconcile (batch_reconcile.go)
 
 	cancel context.CancelFunc
 	refs   sync.Map // line -> json.RawMessage: the ref of a line in flight
@@ -451,6 +474,9 @@ func (r *batchRun) read(ctx context.Context, tasks chan<- wrapper.BatchTask) {
 				r.stop(&resumeMismatchError{line: line, file: r.resumeFile})
 				return
 			}
+			if r.reconciledWritten(line) {
+				continue // --reconcile wrote its result (batch_reconcile.go)
+			}
 			if st == stCreated {
 				r.skippedCreated.Add(1)
 				r.out.write(&batchResult{Line: line, OK: true, Skipped: true, DryRun: r.dryRun, ProjectUID: t.projectUID, DownloadTaskID: t.downloadTaskID, Ref: t.ref})
@@ -520,7 +546,7 @@ func (r *batchRun) preview(ctx context.Context, t lineTask, opts []wrapper.Creat
 // onResult writes the result of a task RunBatch finished.
 func (r *batchRun) onResult(br wrapper.BatchResult) {
 	r.done.Add(1)
-	res := &batchResult{Line: br.Task.ID, ProjectUID: br.Task.ProjectUID, DownloadTaskID: br.Task.DownloadTaskID}
+	res := &batchResult{Line: br.Task.ID, ProjectUID: br.Task.ProjectUID, DownloadTaskID: br.Task.DownloadTaskID, Reconciled: r.reconciledRecord(br.Task.ID)}
 	if ref, ok := r.refs.LoadAndDelete(br.Task.ID); ok {
 		res.Ref = ref.(json.RawMessage)
 	}
@@ -589,9 +615,13 @@ func (r *batchRun) verdict(parent context.Context) error {
 	if failed+unknown+invalid+skippedUnknown > 0 {
 		hint := "fix the failed lines, then send only them with --resume RESULTS (the stdout of this run)"
 		if unknown+skippedUnknown > 0 {
-			hint = "lines of unknown outcome may have created jobs: list the project's jobs in Phrase; --resume RESULTS skips them unless --retry-unknown is given, and sends the failed ones"
+			hint = "lines of unknown outcome may have created jobs: --resume RESULTS --reconcile finds out from the project's jobs (connectortask jobs list shows them); --resume RESULTS alone skips them and sends the failed ones"
 		}
-		return withHint(fmt.Errorf("batch: %d of %d lines not created (%s)", failed+unknown+invalid+skippedUnknown, r.lines.Load(), summary), "%s", hint)
+		err := error(fmt.Errorf("batch: %d of %d lines not created (%s)", failed+unknown+invalid+skippedUnknown, r.lines.Load(), summary))
+		if unknown+skippedUnknown > 0 {
+			err = &unknownOutcomeError{err: err} // exit 4: jobs may exist
+		}
+		return withHint(err, "%s", hint)
 	}
 	if r.progress != nil {
 		fmt.Fprintf(r.a.stderr, "connectortask: batch done: %s\n", summary)

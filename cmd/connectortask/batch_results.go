@@ -23,6 +23,7 @@ type batchResult struct {
 	Result         json.RawMessage `json:"result,omitempty"` // the 201 body as Phrase sent it
 	Request        *batchRequest   `json:"request,omitempty"`
 	Error          *batchError     `json:"error,omitempty"`
+	Reconciled     *reconciledLine `json:"reconciled,omitempty"` // how --reconcile resolved it (batch_reconcile.go)
 }
 
 // batchRequest is the request a line would send (--dry-run).
@@ -41,6 +42,7 @@ type batchError struct {
 	ErrorCode        string          `json:"errorCode,omitempty"`
 	ErrorDescription string          `json:"errorDescription,omitempty"`
 	Problems         []batchProblem  `json:"problems,omitempty"`
+	Unknown          *unknownSend    `json:"unknown,omitempty"` // what --reconcile needs (batch_reconcile.go)
 }
 
 type batchProblem struct {
@@ -74,6 +76,7 @@ func resultError(err error, outcome wrapper.Outcome) *batchError {
 	if errors.As(err, &apiErr) {
 		e.Status, e.ErrorCode, e.ErrorDescription = apiErr.StatusCode, apiErr.ErrorCode, apiErr.ErrorDescription
 	}
+	e.Unknown = unknownSendOf(err)
 	if outcome == wrapper.OutcomeUnknown && !strings.Contains(e.Message, "unknown") {
 		e.Message = "outcome unknown: jobs may have been created (" + e.Message + "); list the project's jobs in Phrase before sending this line again"
 	}

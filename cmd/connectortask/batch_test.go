@@ -396,7 +396,7 @@ func TestBatchUnknownOutcomeIsNotResent(t *testing.T) {
 	srv := fake(t, phrasetest.WithLostResponse(2))
 	file := tasksFile(t, numbered(6)...)
 	first := batch(newCLI(t, tokenEnv(srv)), srv, file, "--concurrency", "1")
-	wantCode(t, first, exitAPI)
+	wantCode(t, first, exitUnknown)
 	var unknown []int
 	for _, l := range results(t, first) {
 		if !l.OK {
@@ -419,7 +419,7 @@ func TestBatchUnknownOutcomeIsNotResent(t *testing.T) {
 
 	resumeFile := saveStdout(t, first)
 	second := batch(newCLI(t, tokenEnv(srv)), srv, file, "--resume", resumeFile)
-	wantCode(t, second, exitAPI) // still two lines to check
+	wantCode(t, second, exitUnknown) // still two lines to check
 	res := results(t, second)
 	for _, n := range unknown {
 		if l := res[n]; !l.Skipped || l.OK || l.Error == nil || l.Error.Outcome != "unknown" {
@@ -451,7 +451,7 @@ func TestBatchResumeInfersLinesInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := batch(newCLI(t, tokenEnv(srv)), srv, file, "--resume", prev)
-	wantCode(t, r, exitAPI)
+	wantCode(t, r, exitUnknown)
 	res := results(t, r)
 	if l := res[3]; !l.Skipped || l.Error == nil || l.Error.Outcome != "unknown" || !strings.Contains(l.Error.Message, "in flight") {
 		t.Errorf("line 3: %+v", l)

@@ -35,7 +35,9 @@ type createFlags struct {
 	wait              bool
 	waitTimeout       time.Duration
 	dryRun            bool
-	batch             batchFlags // --batch and its flags (batch.go)
+	reconcile         bool          // create_reconcile.go
+	reconcileGrace    time.Duration // create_reconcile.go
+	batch             batchFlags    // --batch and its flags (batch.go)
 }
 
 const createLong = `Create jobs from a connector's asynchronous download task:
@@ -62,8 +64,15 @@ line every --progress-interval (10s) with --progress always, or by default when 
 (--progress auto); --progress never for none.
 
 The POST is retried only on 429 and 503 (honouring Retry-After). After any other failure that
-may have reached Phrase the outcome is unknown: jobs may have been created, so list the
-project's jobs in Phrase before trying again.
+may have reached Phrase the outcome is unknown (exit 4): jobs may have been created, so list the
+project's jobs (connectortask jobs list) before trying again. --reconcile does that itself: it
+lists the jobs created since the request was sent and, when exactly one file's jobs in exactly
+the requested target languages are there, prints them and exits 0; when there are none once
+--reconcile-grace has passed since the request gave up (Phrase may still be working on it; the
+command waits that long), it sends the request once more, now provably not a duplicate; when it
+cannot tell (other jobs that could be this request's), it exits 4 and prints the candidates on
+stderr. Without a remote file name in the body, jobs of the same target languages created at
+the same time by someone else make the answer ambiguous, never a guess.
 
 --dry-run validates and prints the request that would be sent (method, URL, headers with the
 credential redacted, JSON body) and sends nothing: as a JSON object with -o json, as an HTTP
@@ -115,6 +124,7 @@ func (a *app) newCreateCmd() *cobra.Command {
 	boolFlag(fl, &f.dryRun, "dry-run", "validate and print the request, send nothing")
 	a.addProgressFlags(cmd)
 	a.addBatchFlags(cmd, &f.batch)
+	a.addReconcileFlags(cmd, f)
 	cmd.MarkFlagsMutuallyExclusive("use-project-file-import-settings", "import-settings-uid")
 	_ = cmd.MarkFlagFilename("data", "json")
 	return cmd
@@ -144,6 +154,9 @@ func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 		opts = append(opts, wrapper.Continuous(f.continuous))
 	}
 
+	if f.reconcile && f.dryRun {
+		return usagef("--reconcile looks for what a sent request created, and --dry-run sends nothing: leave one of them out")
+	}
 	if f.dryRun {
 		client, err := a.newClient(cmd, authOptional)
 		if err != nil {
@@ -161,6 +174,12 @@ func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 		return err
 	}
 	out, err := client.CreateJobs(ctx, projectUID, downloadTaskID, body, opts...)
+	if err != nil && f.reconcile {
+		out, err = a.reconcileCreate(ctx, client, f, err, projectUID, downloadTaskID, opts, body)
+		if out == nil && err == nil {
+			return nil // created, found by reconciling, and printed
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -228,7 +228,7 @@ func TestE2EVersionFlagAndCompletion(t *testing.T) {
 
 // mockFaultFlags are the mock's fault flags; its help must show an example of each.
 var mockFaultFlags = []string{"--rate-limited", "--retry-after", "--rate-limit", "--rate-window", "--unavailable",
-	"--lost-responses", "--latency", "--token-ttl", "--token-expires-after-calls", "--unknown-enums",
+	"--lost-responses", "--lost-requests", "--latency", "--token-ttl", "--token-expires-after-calls", "--unknown-enums",
 	"--async-pending-polls", "--async-failure", "--async-never-finishes", "--seed"}
 
 func TestE2EMockHelpDocumentsEveryFault(t *testing.T) {
@@ -281,7 +281,7 @@ func TestE2EMockURLLineAndFaults(t *testing.T) {
 	t.Run("lost answer is an unknown outcome", func(t *testing.T) {
 		_, root := startMock(t, "--lost-responses", "1")
 		r := runBin(t, tokenAt(root), "", create...)
-		wantCode(t, r, exitAPI)
+		wantCode(t, r, exitUnknown)
 		wantAll(t, "stderr", r.stderr, "unknown")
 	})
 	t.Run("expiring login tokens", func(t *testing.T) {

@@ -23,8 +23,7 @@ import (
 )
 
 // exitUnknownOutcome is the exit code of a create whose outcome is unknown (jobs may exist).
-// ONE place: the reconcile branch gives "unknown" an exit code of its own (4); flip it here.
-const exitUnknownOutcome = exitAPI
+const exitUnknownOutcome = exitUnknown
 
 const (
 	cliToken     = "tok-SECRET-cli-1234"

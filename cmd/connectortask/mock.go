@@ -37,6 +37,9 @@ given; counts are per run of the mock):
   --lost-responses N       the first N job-creating POSTs create their jobs, then answer 502
                            with an HTML body, as a proxy that lost Phrase's answer; a client
                            that resends creates the jobs twice
+  --lost-requests N        the first N job-creating POSTs are lost before Phrase acts: nothing
+                           is created, and they answer the same 502 page (only the project's
+                           jobs tell the two apart: create --reconcile)
   --latency D              every request waits D before it is handled
   --token-ttl D            login tokens expire D after the login (then 401 AuthUnauthorized)
   --token-expires-after-calls N
@@ -71,6 +74,7 @@ const mockExample = `  # In one terminal:
 
   # Lost answers (the jobs exist, the client sees a 502), slow answers, expiring logins:
   connectortask mock --lost-responses 1
+  connectortask mock --lost-requests 1 --lost-responses 1
   connectortask mock --latency 2s
   connectortask mock --token-ttl 30s
   connectortask mock --token-expires-after-calls 3
@@ -95,6 +99,7 @@ type mockFlags struct {
 	unavailable        int
 	retryAfter         string
 	lostResponses      int
+	lostRequests       int
 	latency            time.Duration
 	tokenTTL           time.Duration
 	tokenExpiresAfter  int
@@ -123,6 +128,7 @@ func (a *app) newMockCmd() *cobra.Command {
 	fl.IntVar(&m.unavailable, "unavailable", 0, "the first `N` requests other than login answer 503 with Retry-After")
 	fl.StringVar(&m.retryAfter, "retry-after", "1", "the Retry-After header of --rate-limited and --unavailable (seconds or an HTTP date; \"\" for none)")
 	fl.IntVar(&m.lostResponses, "lost-responses", 0, "the first `N` job-creating POSTs create their jobs, then answer 502 (a lost answer)")
+	fl.IntVar(&m.lostRequests, "lost-requests", 0, "the first `N` job-creating POSTs are lost before Phrase acts: nothing is created, and they answer 502")
 	fl.DurationVar(&m.latency, "latency", 0, "every request waits this long before it is handled")
 	fl.DurationVar(&m.tokenTTL, "token-ttl", phrasetest.DefaultTokenTTL, "login tokens expire this long after the login")
 	fl.IntVar(&m.tokenExpiresAfter, "token-expires-after-calls", 0, "a login token answers 401 after `N` calls; the client must log in again")
@@ -187,6 +193,10 @@ func (m *mockFlags) faultOptions(fl *pflag.FlagSet) ([]phrasetest.Option, []stri
 	if count("lost-responses", m.lostResponses) {
 		opts = append(opts, phrasetest.WithLostResponse(m.lostResponses))
 		said = append(said, theFirst(m.lostResponses, "job-creating POST")+" create"+verbS(m.lostResponses)+" jobs, then answer"+verbS(m.lostResponses)+" 502 (a lost answer)")
+	}
+	if count("lost-requests", m.lostRequests) {
+		opts = append(opts, phrasetest.WithLostRequest(m.lostRequests))
+		said = append(said, theFirst(m.lostRequests, "job-creating POST")+" get"+verbS(m.lostRequests)+" lost before Phrase acts (502, nothing created)")
 	}
 	if positive("latency", m.latency) {
 		opts = append(opts, phrasetest.WithLatency(m.latency))

@@ -35,6 +35,7 @@ const (
 	exitAPI     = 1 // the API answered with an error, or the network failed
 	exitUsage   = 2 // usage or validation error; nothing was sent
 	exitTimeout = 3 // --wait timed out; the jobs were created and are on stdout
+	exitUnknown = 4 // outcome unknown: jobs may have been created; nothing was resent (outcome_exit.go)
 )
 
 // app is one invocation of the CLI: its streams, environment, global flags and the test knobs.
@@ -141,11 +142,14 @@ Output: JSON on stdout (-o table for people); errors and progress on stderr.
 
 Exit codes:
   0  success
-  1  the API answered with an error or the network failed (stderr has the HTTP status and
-     Phrase's errorCode and errorDescription), or an awaited async request failed
+  1  a failure whose outcome is known: the API answered with an error (stderr has the HTTP
+     status and Phrase's errorCode and errorDescription), the call failed before anything was
+     sent, or an awaited async request failed (the jobs are on stdout)
   2  usage or validation error; nothing was sent (every problem is listed at once: flags,
      body fields by JSON path)
   3  --wait timed out; the jobs were created and are on stdout
+  4  outcome unknown: a job-creating request may have reached Phrase but no answer came back,
+     so jobs may exist; nothing was resent. Look with 'jobs list', or use 'create --reconcile'
   130  interrupted (Ctrl-C) during --wait; the jobs were created and are on stdout
        (143 for SIGTERM)`
 
@@ -194,6 +198,7 @@ func (a *app) newRootCmd() *cobra.Command {
 		a.newCreateCmd(),
 		a.newValidateCmd(),
 		a.newAsyncCmd(),
+		a.newJobsCmd(),
 		a.newLoginCmd(),
 		a.newSpecCmd(),
 		a.newMockCmd(),
@@ -231,6 +236,8 @@ func (a *app) exitCode(err error) int {
 		interrupted *interruptedError
 	)
 	switch {
+	case outcomeUnknown(err):
+		return exitUnknown
 	case errors.As(err, &interrupted):
 		return interrupted.exitCode()
 	case errors.As(err, &timeout):
@@ -291,8 +298,8 @@ func (a *app) printError(cmd *cobra.Command, err error, code int) {
 			msg = "outcome unknown: jobs may have been created: " + msg
 		}
 		fmt.Fprintf(w, "connectortask: %s\n", msg)
-		if hint == "" && !strings.Contains(strings.ToLower(msg), "list") {
-			hint = fmt.Sprintf("list the jobs of project %s in Phrase before trying again, or they may be created twice", unknown.ProjectUID)
+		if hint == "" {
+			hint = unknownHint(unknown)
 		}
 	case errors.As(err, &apiErr):
 		fmt.Fprintf(w, "connectortask: %s\n", apiErrorLine(apiErr, err))

@@ -3,6 +3,7 @@ package phrasetest
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/seed-a960d6a4/connectortask/api"
@@ -45,7 +46,8 @@ func (s *Server) Jobs() []api.JobPartReference {
 // In order: authentication (401); WithRateLimited (429); Content-Type application/json (415); a
 // JSON body (400); the project (404); the body's rules (400, see validateJobCreate). Then it
 // creates one job per target language and an asynchronous request, and answers 201, or 502 for
-// WithLostResponse.
+// WithLostResponse. WithLostRequest and WithRandomFaults answer 502 before creating anything, or
+// (WithRandomFaults) after creating the jobs.
 func (f *fake) CreateJobFromAsyncDownloadTask(w http.ResponseWriter, r *http.Request, projectUID api.ProjectUid, params api.CreateJobFromAsyncDownloadTaskParams) {
 	f.locked(w, func(w http.ResponseWriter) { f.createJobs(w, r, projectUID, params) })
 }
@@ -81,9 +83,20 @@ func (f *fake) createJobs(w http.ResponseWriter, r *http.Request, projectUID str
 		return
 	}
 
+	before, after := f.faults.draw()
+	if before {
+		// Lost on the way in: Phrase never saw it, nothing is created, and the client gets
+		// the same proxy page as for a lost answer.
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = w.Write([]byte(lostResponseHTML))
+		return
+	}
 	list := f.newJobs(&req, p, params)
-	if f.lostLeft > 0 {
-		f.lostLeft--
+	if after || f.lostLeft > 0 {
+		if !after {
+			f.lostLeft--
+		}
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
 		_, _ = w.Write([]byte(lostResponseHTML))
@@ -137,6 +150,8 @@ func (f *fake) newJobs(req *api.JobCreateRequestDto, p project, params api.Creat
 		action = api.AsyncRequestAction(UnknownAsyncAction)
 	}
 
+	f.innerSeq[p.uid]++
+	meta := jobMeta{project: p.uid, innerID: strconv.Itoa(f.innerSeq[p.uid]), asyncID: asyncID}
 	jobs := make([]api.JobPartReference, 0, len(req.TargetLangs))
 	for _, lang := range req.TargetLangs {
 		step := translationStep
@@ -159,6 +174,9 @@ func (f *fake) newJobs(req *api.JobCreateRequestDto, p project, params api.Creat
 		})
 	}
 	f.jobs = append(f.jobs, jobs...)
+	for range jobs {
+		f.meta = append(f.meta, meta)
+	}
 
 	user := f.demoUser()
 	f.asyncs[asyncID] = &asyncRequest{

@@ -58,6 +58,9 @@ type config struct {
 	unavailable      int
 	unavailableRetry string
 	lostResponses    int
+	lostRequests     int     // WithLostRequest, faults.go
+	faultRate        float64 // WithRandomFaults
+	faultSeed        uint64
 	requestRate      *requestRate // WithRequestRateLimit, ratelimit.go
 
 	asyncPendingPolls  int

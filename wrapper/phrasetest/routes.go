@@ -17,6 +17,7 @@ const (
 	loginPath = "/api2/v1/auth/login"
 	jobsPath  = "/api2/v1/projects/{projectUid}/jobs/connectorTask"
 	asyncPath = "/api2/v1/async/{asyncRequestId}"
+	listPath  = "/api2/v2/projects/{projectUid}/jobs"
 )
 
 // routes builds the handler: record, bound the body, wait (WithLatency), refuse
@@ -34,7 +35,7 @@ func (f *fake) routes() http.Handler {
 	})
 	// Patterns without a method are less specific than the generated ones, so they catch only
 	// the methods the spec does not have.
-	for path, allow := range map[string]string{loginPath: "POST", jobsPath: "POST", asyncPath: "GET, HEAD"} {
+	for path, allow := range map[string]string{loginPath: "POST", jobsPath: "POST", asyncPath: "GET, HEAD", listPath: "GET, HEAD"} {
 		mux.HandleFunc(BasePath+path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
 			f.writeError(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed,
@@ -45,6 +46,9 @@ func (f *fake) routes() http.Handler {
 		f.writeError(w, http.StatusNotFound, CodeNotFound, "No endpoint "+r.Method+" "+r.URL.Path+".")
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Phrase's Date header comes from the clock its dateCreated does (WithClock here):
+		// clients may measure the offset between the clocks from it.
+		w.Header().Set("Date", f.cfg.clock().UTC().Format(http.TimeFormat))
 		body, tooLarge, err := f.readBody(r)
 		if err != nil && !tooLarge {
 			return // the connection failed while reading; nobody is there to answer

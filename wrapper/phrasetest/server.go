@@ -169,6 +169,10 @@ type fake struct {
 	unavailableLeft int
 	rateLimitedLeft int
 	lostLeft        int
+
+	meta     []jobMeta      // beside jobs, list.go
+	innerSeq map[string]int // the last innerId handed out, per project
+	faults   faultState     // faults.go
 }
 
 var _ apiserver.ServerInterface = (*fake)(nil)
@@ -190,7 +194,9 @@ func newFake(opts []Option) *fake {
 		unavailableLeft: cfg.unavailable,
 		rateLimitedLeft: cfg.rateLimited,
 		lostLeft:        cfg.lostResponses,
+		innerSeq:        map[string]int{},
 	}
+	f.faults = newFaultState(&cfg)
 	for _, p := range cfg.projects {
 		f.projects[p.uid] = p
 	}

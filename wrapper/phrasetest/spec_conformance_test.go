@@ -356,6 +356,8 @@ var faultOptions = map[string]string{
 	"WithRateLimited":            "rate-limited",
 	"WithUnavailable":            "unavailable",
 	"WithLostResponse":           "lost-response",
+	"WithLostRequest":            "lost-request",
+	"WithRandomFaults":           "random-faults",
 	"WithAsyncPendingPolls":      "async-never",
 	"WithAsyncFailure":           "async-failure",
 	"WithAsyncNeverFinishes":     "async-never",
@@ -574,6 +576,49 @@ func TestSpecConformance(t *testing.T) {
 		create(srv, o, "create answer lost by a proxy", srv.Token, "", `{"targetLangs":["de"]}`, false)
 	})
 
+	t.Run("lost-request", func(t *testing.T) {
+		const o = "WithLostRequest(1)"
+		srv, _ := server(phrasetest.WithLostRequest(1))
+		create(srv, o, "create lost before Phrase acted", srv.Token, "", `{"targetLangs":["de"]}`, false)
+	})
+
+	t.Run("random-faults", func(t *testing.T) {
+		const o = "WithRandomFaults(1, 1)"
+		srv, _ := server(phrasetest.WithRandomFaults(1, 1))
+		for i := range 4 {
+			create(srv, o, fmt.Sprintf("create with a random fault %d", i+1), srv.Token, "", `{"targetLangs":["de"]}`, false)
+		}
+	})
+
+	t.Run("list-jobs", func(t *testing.T) {
+		const o = "default (List jobs)"
+		srv, _ := server(phrasetest.WithAsyncPendingPolls(0))
+		auth := []string{"Authorization", "ApiToken " + srv.Token}
+		list := func(name, query string, unknown bool) {
+			c.call(srv, o, name, "GET", "/api2/v2/projects/"+srv.ProjectUID+"/jobs"+query, "", unknown, auth...)
+		}
+		list("list jobs of an empty project", "", false)
+		_, id := create(srv, o, "create for the list", srv.Token, "", full, false)
+		create(srv, o, "create a second file for the list", srv.Token, "", `{"targetLangs":["ja"]}`, false)
+		list("list jobs, import running", "", false)
+		poll(srv, o, "async finished for the list", srv.Token, id, false)
+		list("list jobs, one imported", "?pageSize=2&pageNumber=1", false)
+		list("list jobs filtered", "?status=NEW&status=ACCEPTED&targetLang=de&filename=winter.docx&workflowLevel=1&notReady=false&dueInHours=720&assignedUser=1024&assignedVendor=42", false)
+		list("list jobs count only", "?count=true", false)
+		list("list jobs past the last page", "?pageNumber=9", false)
+		list("list jobs pageSize too large", "?pageSize=51", false)
+		list("list jobs negative pageNumber", "?pageNumber=-1", false)
+		list("list jobs bad count", "?count=maybe", false)
+		c.call(srv, o, "list jobs unknown project", "GET", "/api2/v2/projects/NoSuchProject/jobs", "", false, auth...)
+		c.call(srv, o, "list jobs no token", "GET", "/api2/v2/projects/"+srv.ProjectUID+"/jobs", "", false)
+		c.call(srv, o, "list jobs POST", "POST", "/api2/v2/projects/"+srv.ProjectUID+"/jobs", "", false, auth...)
+
+		const u = "WithUnknownEnumsAndFields (List jobs)"
+		srv2, _ := server(phrasetest.WithUnknownEnumsAndFields())
+		create(srv2, u, "create for the list with unknown fields", srv2.Token, "", `{"targetLangs":["de"]}`, true)
+		c.call(srv2, u, "list jobs with unknown status and fields", "GET", "/api2/v2/projects/"+srv2.ProjectUID+"/jobs", "", true, "Authorization", "ApiToken "+srv2.Token)
+	})
+
 	t.Run("async-failure", func(t *testing.T) {
 		const o = `WithAsyncFailure, WithAsyncPendingPolls(0)`
 		srv, _ := server(phrasetest.WithAsyncFailure("IMPORT_FAILED", "The file could not be imported."), phrasetest.WithAsyncPendingPolls(0))
@@ -666,7 +711,8 @@ func TestSpecConformanceCatchesDisagreement(t *testing.T) {
 		{"413 not declared for connectorTask",
 			strings.Replace(spec, "        '413':\n          $ref: '#/components/responses/PayloadTooLarge'\n", "", -1), "413"},
 		{"sourceFileUid not declared",
-			edit("        sourceFileUid:\n", "        sourceFileUidRenamed:\n"), "sourceFileUid is not declared"},
+			edit("        sourceFileUid:\n          type: string\n          nullable: true\n          description: The uid of the job's source file.\n",
+				"        sourceFileUidRenamed:\n          type: string\n          nullable: true\n          description: The uid of the job's source file.\n"), "sourceFileUid is not declared"},
 	} {
 		t.Run(m.name, func(t *testing.T) {
 			c := newConformance(t, []byte(m.spec))

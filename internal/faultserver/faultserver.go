@@ -447,7 +447,7 @@ func (s *Server) serveHTTP2(c net.Conn) {
 					r.Path, _, _ = strings.Cut(hf.Value, "?")
 				default:
 					if !strings.HasPrefix(hf.Name, ":") {
-						r.Header.Add(http.CanonicalHeaderKey(hf.Name), hf.Value)
+						r.Header.Add(hf.Name, hf.Value)
 					}
 				}
 			}

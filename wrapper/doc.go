@@ -79,22 +79,33 @@
 // or may not have created the jobs, and the wrapper has not resent it, because Phrase has no
 // idempotency key. Find out before doing anything else:
 //
-//	_, err := client.CreateJobs(ctx, projectUID, downloadTaskID, body)
+//	client, err := wrapper.New(wrapper.WithAPIToken(os.Getenv("PHRASE_TMS_TOKEN")))
+//	if err != nil {
+//		return err
+//	}
+//	body := api.JobCreateRequestDto{TargetLangs: []string{"de"}}
+//	_, err = client.CreateJobs(ctx, projectUID, downloadTaskID, body)
 //	switch wrapper.OutcomeOf(err) {
 //	case wrapper.OutcomeUnknown:
 //		var unknown *wrapper.UnknownOutcomeError
 //		if errors.As(err, &unknown) {
-//			found, err := client.Reconcile(ctx, unknown, wrapper.ReconcileOptions{})
+//			found, rerr := client.Reconcile(ctx, unknown, wrapper.ReconcileOptions{})
+//			if rerr != nil {
+//				return rerr
+//			}
 //			// found.Result: ReconcileCreated (found.Jobs), ReconcileNotCreated (send once
 //			// more), or ReconcileAmbiguous (found.Candidates: a person decides)
+//			fmt.Println(found.Result, found.Reason)
 //		}
 //	case wrapper.OutcomeFailed: // nothing was created: fix the cause and send again
 //	}
+//	return err
 //
 // OutcomeOf classifies any error as OutcomeCreated, OutcomeFailed (safe to send again after
-// fixing the cause) or OutcomeUnknown. An *UnknownOutcomeError does not unwrap to its cause: errors.As(err, &apiErr) and
-// errors.Is(err, context.DeadlineExceeded) are false for it, so code that retries 5xx answers
-// or timeouts cannot resend it by accident; the cause is in its Err field. Reconcile lists the
+// fixing the cause) or OutcomeUnknown. An *UnknownOutcomeError does not unwrap to its cause:
+// errors.As(err, &apiErr) and errors.Is(err, context.DeadlineExceeded) are false for it, so code
+// that retries 5xx answers or timeouts cannot resend it by accident; the cause is in its Err
+// field. Reconcile lists the
 // project's jobs (ListJobs) and states its rule and limits in its documentation.
 //
 // The other errors are typed too; use errors.As:

@@ -181,7 +181,7 @@ func ExampleClient_ListJobs() {
 		fmt.Println(*job.TargetLang, *job.Status, *job.Filename)
 	}
 	// Output:
-	// fr NEW connector-file
+	// fr NEW download-DL1
 }
 
 // When the answer of a job-creating POST is lost, Reconcile finds the jobs it created in the

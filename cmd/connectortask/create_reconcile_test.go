@@ -61,7 +61,7 @@ func TestCreateReconcileAmbiguousExits4(t *testing.T) {
 	c := newCLI(t, tokenEnv(srv))
 	// Two other files' jobs in German and French, created just before by someone else.
 	for range 2 {
-		wantCode(t, c.run("create", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr"), exitOK)
+		wantCode(t, c.run("create", "--download-task-id", "DL-other", "--project-uid", srv.ProjectUID, "--target-lang", "de,fr"), exitOK)
 	}
 	srv.LoseRequests(1)
 	r := c.run(reconcileArgs(srv)...)

@@ -274,6 +274,7 @@ func (a *app) bodyFromFlags(cmd *cobra.Command, f *createFlags) (api.JobCreateRe
 // decodeBody reads a JobCreateRequestDto. A body that does not decode is reported with the
 // wrapper's offline validation, which names every problem with its JSON path.
 func (a *app) decodeBody(raw []byte, name string) (api.JobCreateRequestDto, error) {
+	a.learnJSONSecrets(raw) // a connector token is redacted from every output
 	var body api.JobCreateRequestDto
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	err := dec.Decode(&body)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/seed-a960d6a4/connectortask/internal/redact"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 	"github.com/seed-a960d6a4/connectortask/wrapper/phrasetest"
 )
@@ -39,9 +40,12 @@ const (
 // app is one invocation of the CLI: its streams, environment, global flags and the test knobs.
 type app struct {
 	stdin     io.Reader
-	stdout    io.Writer
-	stderr    io.Writer // safe for concurrent writes (slog records, progress, the mock)
+	stdout    io.Writer // redacted (output_redact.go)
+	stderr    io.Writer // redacted; safe for concurrent writes (slog records, progress, the mock)
+	rawStdout io.Writer // what stdout wraps, to tell which file it is
 	rawStderr io.Writer // what stderr wraps, to tell whether it is a terminal
+	secrets   *redact.Set
+	flush     func() // writes what the redacting writers hold back
 	getenv    func(string) string
 	now       func() time.Time
 
@@ -76,11 +80,16 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
+	secrets := &redact.Set{}
+	out, errOut, flush := redactedStreams(secrets, stdout, stderr)
 	return &app{
 		stdin:     stdin,
-		stdout:    stdout,
-		stderr:    &lockedWriter{w: stderr},
+		stdout:    out,
+		stderr:    &lockedWriter{w: errOut},
+		rawStdout: stdout,
 		rawStderr: stderr,
+		secrets:   secrets,
+		flush:     flush,
 		getenv:    getenv,
 		now:       time.Now,
 		demoPoll:  200 * time.Millisecond,
@@ -95,6 +104,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 func (a *app) execute(ctx context.Context, args []string) int {
+	defer a.flush()
+	a.learnEnvSecrets()
 	root := a.newRootCmd()
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)

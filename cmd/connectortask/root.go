@@ -423,20 +423,29 @@ func (a *app) credentialOptions(cmd *cobra.Command, mode authMode) ([]wrapper.Op
 		if user == "" || pass == "" {
 			return nil, usagef("login needs %s and %s in the environment (credentials are never flags)", envUsername, envPassword)
 		}
+		if err := checkCredentials(envPassword, pass); err != nil {
+			return nil, err
+		}
 		return []wrapper.Option{wrapper.WithCredentials(user, pass)}, nil
 	}
 	if cmd.Flags().Changed("token-file") {
-		tok, err := readTokenFile(a.tokenFile)
+		tok, err := a.readTokenFile(a.tokenFile)
 		if err != nil {
 			return nil, err
 		}
 		return []wrapper.Option{wrapper.WithAPIToken(tok)}, nil
 	}
 	if tok := strings.TrimSpace(a.getenv(envToken)); tok != "" {
+		if err := checkCredentials(envToken, tok); err != nil {
+			return nil, err
+		}
 		return []wrapper.Option{wrapper.WithAPIToken(tok)}, nil
 	}
 	switch {
 	case user != "" && pass != "":
+		if err := checkCredentials(envPassword, pass); err != nil {
+			return nil, err
+		}
 		return []wrapper.Option{wrapper.WithCredentials(user, pass)}, nil
 	case user != "" || pass != "":
 		return nil, usagef("%s and %s go together: set both (or %s, or --token-file)", envUsername, envPassword, envToken)
@@ -445,22 +454,6 @@ func (a *app) credentialOptions(cmd *cobra.Command, mode authMode) ([]wrapper.Op
 	default:
 		return nil, usagef("no credentials: set %s, or %s and %s, or give --token-file FILE", envToken, envUsername, envPassword)
 	}
-}
-
-// readTokenFile reads a token from path, trimming surrounding whitespace; an empty file is refused.
-func readTokenFile(path string) (string, error) {
-	if path == "" {
-		return "", usagef("--token-file needs a file name")
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", usagef("--token-file: %v", err)
-	}
-	tok := strings.TrimSpace(string(b))
-	if tok == "" {
-		return "", usagef("--token-file %s is empty: put the API token from auth/login in it", path)
-	}
-	return tok, nil
 }
 
 // logger is the -v logger: the wrapper's per-exchange Debug records, as text on stderr.

@@ -129,3 +129,13 @@ bench-batch:
 	@mkdir -p build
 	$(GO) build -o build/connectortask-bench ./cmd/connectortask
 	$(GO) run ./internal/batchbench -bin build/connectortask-bench $(BATCHBENCH_FLAGS) | tee build/bench-batch.txt
+
+## chaos: the crash harness of create --batch (issue 10): random faults, SIGKILL at random
+## moments, resumes; 0 duplicates and 0 false "created" or it fails. At least 60 kills within
+## about 4 minutes; figures in RELIABILITY.md. `make test` runs a short version (internal/chaos).
+.PHONY: chaos
+CHAOS_FLAGS ?= -kills 60 -budget 4m
+chaos:
+	@mkdir -p build
+	$(GO) build -o build/connectortask-chaos ./cmd/connectortask
+	$(GO) run ./internal/chaos/cmd/chaos -bin build/connectortask-chaos $(CHAOS_FLAGS) | tee build/chaos.txt

@@ -79,6 +79,9 @@ type Config struct {
 // ScenarioReport holds the figures of one scenario.
 type ScenarioReport struct {
 	Trials, Runs, Kills, Lines int
+	ResumeKills                int // kills of a --resume run (the next run is a resume of a resume)
+	SilentKills                int // kills before the run wrote anything
+	CarryKills                 int // kills while a resume copied the carried-over results
 	Created                    int // lines created exactly once at the end
 	Unresolved                 int // lines reported of unknown outcome at the end
 	UnresolvedCreated          int // ... of which the fake had created the jobs
@@ -106,6 +109,9 @@ func (r *Report) Total() ScenarioReport {
 		t.Trials += s.Trials
 		t.Runs += s.Runs
 		t.Kills += s.Kills
+		t.ResumeKills += s.ResumeKills
+		t.SilentKills += s.SilentKills
+		t.CarryKills += s.CarryKills
 		t.Lines += s.Lines
 		t.Created += s.Created
 		t.Unresolved += s.Unresolved
@@ -129,10 +135,11 @@ func (r *Report) OK() bool {
 // Table is the report as a Markdown table.
 func (r *Report) Table() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "| scenario | trials | runs | kills | lines | created once | unknown at the end (of which created) | duplicates | false \"created\" | false \"failed\" | missing | unfinished |\n")
+	fmt.Fprintf(&b, "| scenario | trials | runs | kills (of a resume, before any output, inside the carried results) | lines | created once | unknown at the end (of which created) | duplicates | false \"created\" | false \"failed\" | missing | unfinished |\n")
 	fmt.Fprintf(&b, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	row := func(name string, s ScenarioReport) {
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d (%d) | %d | %d | %d | %d | %d |\n", name, s.Trials, s.Runs, s.Kills, s.Lines,
+		fmt.Fprintf(&b, "| %s | %d | %d | %d (%d, %d, %d) | %d | %d | %d (%d) | %d | %d | %d | %d | %d |\n", name, s.Trials, s.Runs, s.Kills,
+			s.ResumeKills, s.SilentKills, s.CarryKills, s.Lines,
 			s.Created, s.Unresolved, s.UnresolvedCreated, s.Duplicates, s.FalseCreated, s.FalseFailed, s.Missing, s.Unfinished)
 	}
 	for _, name := range r.Scenarios {
@@ -276,6 +283,7 @@ func (t *trial) run(ctx context.Context) error {
 	resumeFrom := ""
 	finalFile := ""
 	done := false
+	recordsBefore := 0 // records of the appended results before this run
 	for run := 0; run < t.cfg.MaxRuns && !done; run++ {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -312,6 +320,18 @@ func (t *trial) run(ctx context.Context) error {
 		for l := range rf.reportedOK {
 			t.everOK[l] = true
 		}
+		if killed {
+			switch {
+			case rf.records == 0 || (t.sc.Append && rf.records == recordsBefore):
+				t.rs.SilentKills++
+			case !rf.carryComplete:
+				t.rs.CarryKills++
+			}
+			if resumeFrom != "" {
+				t.rs.ResumeKills++
+			}
+		}
+		recordsBefore = rf.records
 		usable := rf.records > 0 && rf.carryComplete
 		if usable {
 			resumeFrom, finalFile = out, out
@@ -356,14 +376,24 @@ func (t *trial) runOnce(ctx context.Context, args []string, out string, kill boo
 	cmd.Stdout = f
 	var errBuf bytes.Buffer
 	cmd.Stderr = &errBuf
-	// Kill after a random number of POSTs (then a random few milliseconds), or at a random
-	// time from the start (which hits the start-up and the copying of carried results too).
+	// Kill after a random number of POSTs (then a random few milliseconds), at a random time
+	// from the start (which hits the start-up), or as soon as the run's first output appears
+	// (which hits the copying of carried results, a window of a millisecond or less).
 	target := int64(-1)
 	var after time.Duration
+	atFirstOutput := false
+	var sizeBefore int64
+	if fi, err := f.Stat(); err == nil {
+		sizeBefore = fi.Size()
+	}
 	if kill {
-		if t.rng.IntN(3) == 0 {
+		switch t.rng.IntN(4) {
+		case 0:
 			after = time.Duration(t.rng.Int64N(int64(60 * time.Millisecond)))
-		} else {
+		case 1:
+			atFirstOutput = true
+			after = time.Duration(t.rng.Int64N(int64(300 * time.Microsecond)))
+		default:
 			target = t.faults.posts.Load() + int64(t.rng.IntN(t.lines+1))
 			after = time.Duration(t.rng.Int64N(int64(15 * time.Millisecond)))
 		}
@@ -372,14 +402,38 @@ func (t *trial) runOnce(ctx context.Context, args []string, out string, kill boo
 		return 0, false, "", err
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	waited := make(chan struct{})
+	go func() {
+		exited <- cmd.Wait()
+		close(waited)
+	}()
+	if atFirstOutput {
+		// Spin on the file's size: a ticker is too coarse for this window. Bounded by 10s.
+		for spin := time.Now(); time.Since(spin) < 10*time.Second; {
+			if fi, err := f.Stat(); err == nil && fi.Size() > sizeBefore {
+				if after > 0 {
+					for w := time.Now(); time.Since(w) < after; {
+					}
+				}
+				_ = cmd.Process.Signal(syscall.SIGKILL)
+				break
+			}
+			select {
+			case <-waited:
+			default:
+				continue
+			}
+			break
+		}
+		kill = false
+	}
 	deadline := time.NewTimer(90 * time.Second)
 	defer deadline.Stop()
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
 	armed := !kill
 	var fire <-chan time.Time
-	if kill && target < 0 {
+	if kill && target < 0 && !atFirstOutput {
 		fire = time.After(after)
 	}
 	for {

@@ -2,7 +2,7 @@
 // It builds nothing itself: give it the built binary.
 //
 //	go build -o build/connectortask ./cmd/connectortask
-//	go run ./internal/chaos/cmd/chaos -bin build/connectortask -kills 60 -budget 4m
+//	go run ./internal/chaos/cmd/chaos -bin build/connectortask -kills 200 -budget 3m
 //
 // It prints the figures as a Markdown table (the one in RELIABILITY.md) and exits 1 when an
 // invariant failed.
@@ -23,8 +23,8 @@ func main() {
 	bin := flag.String("bin", "build/connectortask", "the built connectortask binary")
 	seed := flag.Uint64("seed", uint64(time.Now().UnixNano()), "seed of the random choices (kill timing is real time)")
 	trials := flag.Int("trials", 400, "at most this many trials")
-	kills := flag.Int("kills", 60, "stop once this many kills happened")
-	budget := flag.Duration("budget", 4*time.Minute, "start no trial after this long")
+	kills := flag.Int("kills", 200, "stop once this many kills happened")
+	budget := flag.Duration("budget", 3*time.Minute, "start no trial after this long")
 	lines := flag.Int("lines", 60, "lines per trial (random between half and this)")
 	verbose := flag.Bool("v", false, "log every anomaly as it happens")
 	flag.Parse()

@@ -24,8 +24,10 @@ import (
 
 // Batch mode: `create --batch FILE|-`. The wrapper decides the policy (validation, pacing,
 // concurrency, which failures may be resent: RunBatch and BatchResult.Outcome); this file and
-// batch_lines.go, batch_results.go, batch_resume.go, batch_reader.go and batch_progress.go read
-// the lines, resume, and write one result per line.
+// batch_lines.go, batch_results.go, batch_records.go (send records, resume header, line hash),
+// batch_resume.go, batch_carry.go (verify and carry over before sending), batch_journal.go,
+// batch_files.go, batch_reader.go and batch_progress.go read the lines, resume, and write one
+// result per line.
 
 const batchLong = `Batch mode: --batch FILE (- for stdin) reads JSON Lines, one task per line, and creates the
 jobs of every line, paced:

@@ -30,7 +30,7 @@ const (
 
 // resumeState is what --resume RESULTS (and --journal) say of each line, indexed by line
 // number: a byte of state, a fingerprint of projectUid and downloadTaskId, the line's hash, and
-// where in RESULTS the record that decided the state starts (33 bytes a line; no result is
+// where in RESULTS the record that decided the state starts (25 bytes a line; no result is
 // kept in memory: a carried result is read again from RESULTS).
 type resumeState struct {
 	mu      sync.Mutex

@@ -1,0 +1,29 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestBatchResumeOverwritingResultsIsRefused: stdout is RESULTS opened without O_APPEND
+// (1<> r): the records would overwrite the results being resumed from.
+func TestBatchResumeOverwritingResultsIsRefused(t *testing.T) {
+	srv := fake(t)
+	file := tasksFile(t, numbered(3)...)
+	first := batch(newCLI(t, tokenEnv(srv)), srv, file)
+	r := saveStdout(t, first)
+	out, err := os.OpenFile(r, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	var stderr syncBuffer
+	a := newApp(strings.NewReader(""), out, &stderr, func(k string) string { return tokenEnv(srv)[k] })
+	code := a.execute(t.Context(), []string{"create", "--batch", file, "--project-uid", srv.ProjectUID, "--target-lang", "de", "--resume", r})
+	if after, _ := os.ReadFile(r); code != exitUsage || string(after) != first.stdout || !strings.Contains(stderr.String(), ">>") {
+		t.Errorf("exit %d, want 2, RESULTS unchanged\n%s", code, stderr.String())
+	}
+}

@@ -376,7 +376,15 @@ func (a *app) openBatchInput(name string, twice bool) (io.ReadSeeker, func(), er
 		if err != nil {
 			return nil, nil, fmt.Errorf("--batch - with --resume: copying standard input: %w", err)
 		}
-		cleanup := func() { _ = tmp.Close(); _ = os.Remove(tmp.Name()) }
+		// The copy holds the lines, connector tokens included: unlinked at once (where the
+		// system allows an open file to be), so that not even a kill -9 leaves it behind.
+		unlinked := os.Remove(tmp.Name()) == nil
+		cleanup := func() {
+			_ = tmp.Close()
+			if !unlinked {
+				_ = os.Remove(tmp.Name())
+			}
+		}
 		if _, err := io.Copy(tmp, a.stdin); err != nil {
 			cleanup()
 			return nil, nil, usagef("--batch -: reading standard input: %v", err)

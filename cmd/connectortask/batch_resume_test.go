@@ -299,3 +299,35 @@ func TestBatchResumeAppendingToResults(t *testing.T) {
 		t.Errorf("a resume of the appended results: exit %d, %d POSTs; want 1 and 6", code, posts(srv))
 	}
 }
+
+// TestBatchResumeFromStdin: --batch - with --resume reads stdin once into a copy (which no
+// kill can leave behind), verifies it against RESULTS, then sends from it.
+func TestBatchResumeFromStdin(t *testing.T) {
+	srv := fake(t, phrasetest.WithLostResponse(1))
+	lines := numbered(5)
+	c := newCLI(t, tokenEnv(srv))
+	c.stdin = strings.Join(lines, "\n") + "\n"
+	first := batch(c, srv, "-", "--concurrency", "1")
+	wantCode(t, first, exitAPI) // line 1: outcome unknown
+	prev := saveStdout(t, first)
+
+	c = newCLI(t, tokenEnv(srv))
+	c.stdin = strings.Join(lines, "\n") + "\n"
+	second := batch(c, srv, "-", "--resume", prev)
+	wantCode(t, second, exitAPI)
+	if res := results(t, second); len(res) != 5 || !res[1].Skipped || !res[5].OK || !res[5].Skipped {
+		t.Errorf("results of the resume: %+v", res)
+	}
+	c = newCLI(t, tokenEnv(srv))
+	c.stdin = strings.Join(append([]string{`{"downloadTaskId": "other"}`}, lines[1:]...), "\n") + "\n"
+	third := batch(c, srv, "-", "--resume", prev)
+	if third.code != exitUsage || third.stdout != "" {
+		t.Errorf("an edited line 1 on stdin: want exit 2, nothing written\n%s", third)
+	}
+	if posts(srv) != 5 {
+		t.Errorf("%d POSTs, want 5", posts(srv))
+	}
+	if left, _ := filepath.Glob(filepath.Join(os.TempDir(), "connectortask-batch-*.jsonl")); len(left) > 0 {
+		t.Errorf("copies of stdin left behind: %v", left)
+	}
+}

@@ -280,6 +280,9 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 			return usagef("--batch: %v", err)
 		}
 		appending = a.stdoutIs(b.resume)
+		if appending && f.dryRun {
+			return usagef("stdout is --resume %s itself: a --dry-run would add its previews to the results; write them to another file", b.resume)
+		}
 		if f, ok := a.rawStdout.(*os.File); ok && appending && !appends(f) {
 			return usagef("stdout is --resume %s itself, but not opened for appending: the new records would overwrite it; append with >> %s, or write to another file", b.resume, b.resume)
 		}

@@ -26,4 +26,16 @@ func TestBatchResumeOverwritingResultsIsRefused(t *testing.T) {
 	if after, _ := os.ReadFile(r); code != exitUsage || string(after) != first.stdout || !strings.Contains(stderr.String(), ">>") {
 		t.Errorf("exit %d, want 2, RESULTS unchanged\n%s", code, stderr.String())
 	}
+	// A dry run appending its previews to RESULTS would spoil them for the next resume.
+	app, err := os.OpenFile(r, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	var stderr2 syncBuffer
+	a = newApp(strings.NewReader(""), app, &stderr2, func(k string) string { return tokenEnv(srv)[k] })
+	code = a.execute(t.Context(), []string{"create", "--batch", file, "--project-uid", srv.ProjectUID, "--target-lang", "de", "--resume", r, "--dry-run"})
+	if after, _ := os.ReadFile(r); code != exitUsage || string(after) != first.stdout {
+		t.Errorf("dry run appending to RESULTS: exit %d, want 2, RESULTS unchanged\n%s", code, stderr2.String())
+	}
 }

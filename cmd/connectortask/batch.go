@@ -79,10 +79,12 @@ anything, the run writes the skipped lines again ("skipped": true, with their jo
 new results describe every line and can be resumed from in turn, even if this run is killed;
 or append to RESULTS itself (--resume RESULTS >> RESULTS), which then holds every run.
 
-A run killed hard (SIGKILL, a crash, the OOM killer) costs nothing: the send records on stdout
-show which lines were in flight, and a --resume skips them as of unknown outcome (at most
---concurrency lines, to check in Phrase). The results are not synced to disk: after a power cut
-or an OS crash their last records may be lost. For that, give --journal JOURNAL: each send is
+A run killed hard (SIGKILL, a crash, the OOM killer) is resumed from what it wrote without a
+duplicate: the send records on stdout show which lines were in flight, and a --resume skips
+them as of unknown outcome (at most --concurrency lines: check them in Phrase, then
+--retry-unknown those without jobs). An empty RESULTS is refused: its run sent nothing, but if
+it was a --resume, the earlier results are the ones to resume from. The results are not synced
+to disk: after a power cut or an OS crash their last records may be lost. For that, give --journal JOURNAL: each send is
 also recorded there and synced to disk before it is sent, and a --resume given the same
 --journal counts every recorded line without a result as of unknown outcome.
 

@@ -212,7 +212,7 @@ func (a *app) loadResume(name, input string) (*resumeState, error) {
 		return nil, usagef("--resume %s is the --batch input itself; give the results (stdout) of the earlier run", name)
 	}
 	if out, ok := a.rawStdout.(*os.File); ok {
-		if ofi, err := out.Stat(); err == nil && os.SameFile(ofi, fi) && fi.Size() == 0 {
+		if ofi, err := out.Stat(); err == nil && os.SameFile(ofi, fi) && fi.Size() == 0 && !appends(out) {
 			return nil, usagef("--resume %s is empty and is also this run's stdout: '> %s' emptied it before the run began; restore it, and write the new results to another file (or append with >>)", name, name)
 		}
 	}

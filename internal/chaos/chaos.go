@@ -71,7 +71,7 @@ type Config struct {
 	MinKills  int           // stop once this many kills happened (0: run all trials)
 	Budget    time.Duration // start no trial after this much time
 	Lines     int           // lines per trial (random between Lines/2 and Lines)
-	MaxRuns   int           // runs per trial at most (default 8)
+	MaxRuns   int           // runs per trial at most (default 12)
 	Scenarios []Scenario    // default DefaultScenarios; trials take them in turn
 	Log       func(format string, args ...any)
 }
@@ -82,6 +82,7 @@ type ScenarioReport struct {
 	ResumeKills                int // kills of a --resume run (the next run is a resume of a resume)
 	SilentKills                int // kills before the run wrote anything
 	CarryKills                 int // kills while a resume copied the carried-over results
+	Refusals                   int // resumes the CLI refused (from an empty or cut results file): the next one goes back a file
 	Created                    int // lines created exactly once at the end
 	Unresolved                 int // lines reported of unknown outcome at the end
 	UnresolvedCreated          int // ... of which the fake had created the jobs
@@ -112,6 +113,7 @@ func (r *Report) Total() ScenarioReport {
 		t.ResumeKills += s.ResumeKills
 		t.SilentKills += s.SilentKills
 		t.CarryKills += s.CarryKills
+		t.Refusals += s.Refusals
 		t.Lines += s.Lines
 		t.Created += s.Created
 		t.Unresolved += s.Unresolved
@@ -135,10 +137,10 @@ func (r *Report) OK() bool {
 // Table is the report as a Markdown table.
 func (r *Report) Table() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "| scenario | trials | runs | kills (of a resume, before any output, inside the carried results) | lines | created once | unknown at the end (of which created) | duplicates | false \"created\" | false \"failed\" | missing | unfinished |\n")
+	fmt.Fprintf(&b, "| scenario | trials | runs (refused resumes) | kills (of a resume, before any output, inside the carried results) | lines | created once | unknown at the end (of which created) | duplicates | false \"created\" | false \"failed\" | missing | unfinished |\n")
 	fmt.Fprintf(&b, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	row := func(name string, s ScenarioReport) {
-		fmt.Fprintf(&b, "| %s | %d | %d | %d (%d, %d, %d) | %d | %d | %d (%d) | %d | %d | %d | %d | %d |\n", name, s.Trials, s.Runs, s.Kills,
+		fmt.Fprintf(&b, "| %s | %d | %d (%d) | %d (%d, %d, %d) | %d | %d | %d (%d) | %d | %d | %d | %d | %d |\n", name, s.Trials, s.Runs, s.Refusals, s.Kills,
 			s.ResumeKills, s.SilentKills, s.CarryKills, s.Lines,
 			s.Created, s.Unresolved, s.UnresolvedCreated, s.Duplicates, s.FalseCreated, s.FalseFailed, s.Missing, s.Unfinished)
 	}
@@ -176,7 +178,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		cfg.Lines = 40
 	}
 	if cfg.MaxRuns <= 0 {
-		cfg.MaxRuns = 8
+		cfg.MaxRuns = 12
 	}
 	if len(cfg.Scenarios) == 0 {
 		cfg.Scenarios = DefaultScenarios()
@@ -280,7 +282,7 @@ func (t *trial) run(ctx context.Context) error {
 	killRuns := 1 + t.rng.IntN(4) // the first killRuns runs may be killed; the later ones are not
 	journal := filepath.Join(t.dir, "sends.journal")
 	appendFile := filepath.Join(t.dir, "results.jsonl")
-	resumeFrom := ""
+	var candidates []string // results files to resume from, the newest last
 	finalFile := ""
 	done := false
 	recordsBefore := 0 // records of the appended results before this run
@@ -300,6 +302,10 @@ func (t *trial) run(ctx context.Context) error {
 			"--rate", "60000/min", "--concurrency", fmt.Sprint(concurrency), "--timeout", "10s"}
 		if t.sc.Journal {
 			args = append(args, "--journal", journal)
+		}
+		resumeFrom := ""
+		if len(candidates) > 0 {
+			resumeFrom = candidates[len(candidates)-1]
 		}
 		if resumeFrom != "" {
 			args = append(args, "--resume", resumeFrom)
@@ -332,9 +338,26 @@ func (t *trial) run(ctx context.Context) error {
 			}
 		}
 		recordsBefore = rf.records
-		usable := rf.records > 0 && rf.carryComplete
-		if usable {
-			resumeFrom, finalFile = out, out
+		if rf.records > 0 && rf.carryComplete {
+			finalFile = out
+		}
+		// The next run resumes from the newest results, as a user would; the CLI refuses an
+		// empty one, or one cut inside its carried results, and then the user (and this
+		// harness) goes back to the results before it.
+		refused := !killed && code == 2 && resumeFrom != "" &&
+			(strings.Contains(stderr, "holds no result") || strings.Contains(stderr, "stops after"))
+		switch {
+		case refused:
+			t.rs.Refusals++
+			candidates = candidates[:len(candidates)-1]
+			if t.sc.Append {
+				candidates = nil // the one file; resumed from again once it holds a record
+			}
+			continue
+		case !t.sc.Append:
+			candidates = append(candidates, out)
+		case len(candidates) == 0:
+			candidates = []string{out}
 		}
 		if killed {
 			continue

@@ -271,7 +271,7 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 		in:           newLineReader(in, maxBatchLineBytes),
 		resumeFile:   b.resume,
 	}
-	r.out = &resultWriter{w: a.stdout, stderr: a.stderr, resume: resume}
+	r.out = &resultWriter{w: a.stdout, stderr: a.stderr}
 	appending := false
 	if resume != nil {
 		// Check RESULTS against the whole input before writing anything; then read it again.
@@ -523,7 +523,6 @@ func (r *batchRun) read(ctx context.Context, tasks chan<- wrapper.BatchTask) {
 			raw = bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF"))
 		}
 		if !tooLong && len(bytes.TrimSpace(raw)) == 0 {
-			r.resume.markBlank(line)
 			continue
 		}
 		r.lines.Add(1)

@@ -99,7 +99,6 @@ func (r *batchRun) carry(appending bool) error {
 			r.inferred.Add(1)
 		}
 		if appending {
-			r.resume.markEmitted(c.line)
 			continue
 		}
 		res := batchResult{Line: c.line}

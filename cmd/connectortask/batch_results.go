@@ -96,7 +96,6 @@ type resultWriter struct {
 	mu     sync.Mutex
 	w      io.Writer
 	stderr io.Writer
-	resume *resumeState
 	onFail func(error)
 	err    error // the first failed write; the results after it go to stderr
 	closed bool
@@ -128,7 +127,6 @@ func (w *resultWriter) writeLocked(line int, b []byte) {
 		// Nothing is lost: the result goes to stderr.
 		fmt.Fprintf(w.stderr, "connectortask: result of line %d not written to stdout: %s", line, b)
 	}
-	w.resume.markEmitted(line)
 }
 
 // record writes a bookkeeping record (a send record, a resume header): it must be on stdout

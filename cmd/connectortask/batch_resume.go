@@ -23,9 +23,7 @@ const (
 	stInferred      // no result, but a later line was sent: it was in flight when that run stopped
 	stCreated       // created: skip
 
-	stMask    byte = 0x0f
-	stEmitted byte = 0x80 // this run wrote a result for the line
-	stBlank   byte = 0x40 // the line is blank in this run's input
+	stMask byte = 0x0f
 )
 
 // resumeState is what --resume RESULTS (and --journal) say of each line, indexed by line
@@ -71,20 +69,6 @@ func (s *resumeState) lookup(line int) (byte, uint64) {
 	}
 	return s.stateLocked(line), s.hashes[line]
 }
-
-func (s *resumeState) mark(line int, bit byte) {
-	if s == nil {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if line < len(s.states) {
-		s.states[line] |= bit
-	}
-}
-
-func (s *resumeState) markEmitted(line int) { s.mark(line, stEmitted) }
-func (s *resumeState) markBlank(line int)   { s.mark(line, stBlank) }
 
 // skips says whether a line in state st is skipped (carried over) rather than sent.
 func skips(st byte, retryUnknown bool) bool {

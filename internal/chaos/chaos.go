@@ -40,6 +40,10 @@ import (
 	"github.com/seed-a960d6a4/connectortask/wrapper/phrasetest"
 )
 
+// exitUnknown is the exit code the CLI is to give a batch that left lines of unknown outcome
+// (the reconcile work of issue 10); a finished run may end with it.
+const exitUnknown = 4
+
 // Scenario is one way of running and resuming a batch.
 type Scenario struct {
 	Name       string
@@ -47,8 +51,9 @@ type Scenario struct {
 	Append     bool     // every run appends to one results file, resuming from it (--resume R >> R)
 	ResumeArgs []string // extra arguments of every resume run (e.g. a reconcile option)
 	Faults     *Faults  // nil: DefaultFaults
-	// FinalExitCodes are the exit codes a run that was not killed may end with, besides 0 and
-	// 1 (e.g. a code for "outcome unknown" that a resume option adds); 2 is always an anomaly.
+	// FinalExitCodes are the exit codes a run that was not killed may end with, besides 0, 1
+	// and 4 (lines of unknown outcome); 2 (a refusal, or a Go panic) is always an anomaly, but
+	// for the refusals of an empty or cut results file, which the harness follows.
 	FinalExitCodes []int
 }
 
@@ -366,7 +371,7 @@ func (t *trial) run(ctx context.Context) error {
 		case code == 2:
 			t.anomaly("run %d exited 2: %s", run, lastLines(stderr, 3))
 			done = true
-		case code == 0 || code == 1 || contains(t.sc.FinalExitCodes, code):
+		case code == 0 || code == 1 || code == exitUnknown || contains(t.sc.FinalExitCodes, code):
 			// Finished when no line is left failed or without a result.
 			done = true
 			for l := 1; l <= t.lines; l++ {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/seed-a960d6a4/connectortask/internal/redact"
@@ -20,11 +21,32 @@ import (
 // redactedStreams wraps stdout and stderr; flush writes what they hold back (a last line
 // without its end) and is called when the command is over.
 func redactedStreams(secrets *redact.Set, stdout, stderr io.Writer) (out, errOut io.Writer, flush func()) {
-	ow, ew := secrets.Writer(stdout), secrets.Writer(stderr)
+	ow, ew := secrets.Writer(schemeFilter{stdout}), secrets.Writer(schemeFilter{stderr})
 	return ow, ew, func() {
 		_ = ow.Flush()
 		_ = ew.Flush()
 	}
+}
+
+// credentialAfterScheme finds a credential after an authorization scheme, as an echoed
+// Authorization header shows it ("ApiToken 5f2c...", "Bearer eyJ..."), also URL-encoded.
+var credentialAfterScheme = regexp.MustCompile(`(?i)\b((?:ApiToken|Bearer)(?:\s+|%20|\+))[A-Za-z0-9._~+/=-]{8,}`)
+
+// schemeFilter replaces the credential after an authorization scheme, whatever it is: the
+// token that the wrapper's login obtains is not known to the CLI, and a server that echoes
+// the request's Authorization header back would otherwise show it. redact.Writer hands it
+// whole lines. No output of the CLI has a real credential after "ApiToken " (the dry run shows
+// "ApiToken [REDACTED]"; login prints its token as a JSON field).
+type schemeFilter struct{ w io.Writer }
+
+func (f schemeFilter) Write(p []byte) (int, error) {
+	if !bytes.Contains(bytes.ToLower(p), []byte("token")) && !bytes.Contains(bytes.ToLower(p), []byte("bearer")) {
+		return f.w.Write(p)
+	}
+	if _, err := f.w.Write(credentialAfterScheme.ReplaceAll(p, []byte("${1}"+redact.Marker))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // learnEnvSecrets adds the secrets of the environment to the set.

@@ -29,8 +29,10 @@ func redactedStreams(secrets *redact.Set, stdout, stderr io.Writer) (out, errOut
 }
 
 // credentialAfterScheme finds a credential after an authorization scheme, as an echoed
-// Authorization header shows it ("ApiToken 5f2c...", "Bearer eyJ..."), also URL-encoded.
-var credentialAfterScheme = regexp.MustCompile(`(?i)\b((?:ApiToken|Bearer)(?:\s+|%20|\+))[A-Za-z0-9._~+/=-]{8,}`)
+// Authorization header shows it ("ApiToken 5f2c...", "Bearer eyJ..."), also URL-encoded. Only
+// a credential of 8 or more token characters with a digit among them counts, so that prose
+// ("Bearer authentication") is left alone.
+var credentialAfterScheme = regexp.MustCompile(`\b(?:ApiToken|Bearer)(?:[ \t]+|%20|\+)([A-Za-z0-9._~+/=-]{8,})`)
 
 // schemeFilter replaces the credential after an authorization scheme, whatever it is: the
 // token that the wrapper's login obtains is not known to the CLI, and a server that echoes
@@ -43,7 +45,15 @@ func (f schemeFilter) Write(p []byte) (int, error) {
 	if !bytes.Contains(bytes.ToLower(p), []byte("token")) && !bytes.Contains(bytes.ToLower(p), []byte("bearer")) {
 		return f.w.Write(p)
 	}
-	if _, err := f.w.Write(credentialAfterScheme.ReplaceAll(p, []byte("${1}"+redact.Marker))); err != nil {
+	out := credentialAfterScheme.ReplaceAllFunc(p, func(m []byte) []byte {
+		sub := credentialAfterScheme.FindSubmatchIndex(m)
+		cred := m[sub[2]:sub[3]]
+		if !bytes.ContainsAny(cred, "0123456789") {
+			return m
+		}
+		return append(append([]byte{}, m[:sub[2]]...), redact.Marker...)
+	})
+	if _, err := f.w.Write(out); err != nil {
 		return 0, err
 	}
 	return len(p), nil

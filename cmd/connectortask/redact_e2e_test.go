@@ -149,3 +149,24 @@ func TestNoSecretLeavesTheBuiltBinary(t *testing.T) {
 	}
 	t.Logf("%d runs of the binary, no secret in any output", runs)
 }
+
+// TestSchemeFilter: the credential after ApiToken or Bearer is replaced; prose and the
+// placeholders of help and spec are not.
+func TestSchemeFilter(t *testing.T) {
+	for in, want := range map[string]string{
+		"Authorization: ApiToken sess5d1e8b3a7c2f\n":         "Authorization: ApiToken [REDACTED]\n",
+		`map[Authorization:[Bearer eyJhbGciOi.J9x]]` + "\n":  `map[Authorization:[Bearer [REDACTED]]]` + "\n",
+		"a=ApiToken%20abc123def456&b\n":                      "a=ApiToken%20[REDACTED]&b\n",
+		"sent as `Authorization: Bearer <token>`.\n":         "sent as `Authorization: Bearer <token>`.\n",
+		"scheme: bearer\n      description: An access\n":     "scheme: bearer\n      description: An access\n",
+		"Bearer authentication, ApiToken [REDACTED] stays\n": "Bearer authentication, ApiToken [REDACTED] stays\n",
+	} {
+		var b bytes.Buffer
+		if _, err := (schemeFilter{&b}).Write([]byte(in)); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != want {
+			t.Errorf("%q: got %q, want %q", in, b.String(), want)
+		}
+	}
+}

@@ -197,3 +197,13 @@ reconcile-chaos:
 	RECONCILE_CHAOS_TRIALS=$(RECONCILE_CHAOS_TRIALS) RECONCILE_CHAOS_LINES=$(RECONCILE_CHAOS_LINES) \
 	  RECONCILE_CHAOS_SEED=$(RECONCILE_CHAOS_SEED) \
 	  $(GO) test -count=1 -timeout 30m -v -run 'TestBatchReconcileChaos' ./cmd/connectortask/ | grep -E '^(reconcile chaos|--- |ok|FAIL|PASS)'
+
+## chaos: the crash harness of create --batch (issue 10): random faults, SIGKILL at random
+## moments, resumes; 0 duplicates and 0 false "created" or it fails. 200 kills, or 3 minutes of
+## trials, whichever comes first; figures in RELIABILITY.md. `make test` runs a short version (internal/chaos).
+.PHONY: chaos
+CHAOS_FLAGS ?= -kills 200 -budget 3m
+chaos:
+	@mkdir -p build
+	$(GO) build -o build/connectortask-chaos ./cmd/connectortask
+	$(GO) run ./internal/chaos/cmd/chaos -bin build/connectortask-chaos $(CHAOS_FLAGS) | tee build/chaos.txt

@@ -55,7 +55,12 @@ func TestBatchResultIsPhrasesAnswerAsSent(t *testing.T) {
 	file := tasksFile(t, numbered(2)...)
 	r := batch(newCLI(t, tokenEnv(srv)), srv, file)
 	wantCode(t, r, exitOK)
-	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		if !isBookkeeping(l) {
+			lines = append(lines, l)
+		}
+	}
 	if len(lines) != 2 {
 		t.Fatalf("want 2 result lines\n%s", r)
 	}

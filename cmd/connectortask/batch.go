@@ -23,8 +23,10 @@ import (
 
 // Batch mode: `create --batch FILE|-`. The wrapper decides the policy (validation, pacing,
 // concurrency, which failures may be resent: RunBatch and BatchResult.Outcome); this file and
-// batch_lines.go, batch_results.go, batch_resume.go, batch_reader.go and batch_progress.go read
-// the lines, resume, and write one result per line.
+// batch_lines.go, batch_results.go, batch_records.go (send records, resume header, line hash),
+// batch_resume.go, batch_carry.go (verify and carry over before sending), batch_journal.go,
+// batch_files.go, batch_reader.go and batch_progress.go read the lines, resume, and write one
+// result per line.
 
 const batchLong = `Batch mode: --batch FILE (- for stdin) reads JSON Lines, one task per line, and creates the
 jobs of every line, paced:
@@ -52,9 +54,13 @@ half of that. Throughput is at most concurrency / latency: raise --concurrency w
 answers slowly.
 
 Results go to stdout as JSON Lines, one per input line, in the order they finish:
-  {"line": 3, "ok": true, "projectUid": "...", "downloadTaskId": "...", "result": {JobListDto}}
-  {"line": 4, "ok": false, "projectUid": "...", "downloadTaskId": "...",
+  {"line": 3, "ok": true, "projectUid": "...", "downloadTaskId": "...", "lineHash": "...",
+   "result": {JobListDto}}
+  {"line": 4, "ok": false, "projectUid": "...", "downloadTaskId": "...", "lineHash": "...",
    "error": {"message": "...", "status": 400, "errorCode": "...", "outcome": "failed"}}
+Before a line's request is sent, its send record is written: {"line": 3, "sending": true, ...}.
+Records without "ok" (send records, and the {"resumed": ...} header of a --resume run) are
+bookkeeping for --resume, not results: skip them (jq 'select(.ok != null)').
 "outcome" is "failed" when no job was created, for certain (the line was invalid, and
 "problems" says what to fix; or Phrase refused it), and "unknown" when jobs may exist (the
 answer was lost): look at the project's jobs in Phrase before sending such a line again. One
@@ -63,17 +69,23 @@ rate, ETA).
 
 --resume RESULTS (the stdout of an earlier run over the same FILE with the same flags) skips
 the lines RESULTS shows as created and, unless --retry-unknown is given, the lines whose
-outcome is unknown: among them the lines without a result that the earlier run must have had
-in flight when it was killed (a later line had been sent). Every other line is sent. Skipped
-lines are written again with "skipped": true, so the new results describe every line and can
-be resumed from in turn (or append them: >> RESULTS).
+outcome is unknown: among them the lines with a send record but no result, which the earlier
+run had in flight when it was killed. Every other line is sent. RESULTS is first checked
+against the whole input (each record carries its line's hash): when a line it shows as created
+or unknown was edited, or RESULTS describes lines the input does not have, the run refuses
+(exit 2) and writes and sends nothing; a line that failed may be edited. Before sending
+anything, the run writes the skipped lines again ("skipped": true, with their job ids), so the
+new results describe every line and can be resumed from in turn, even if this run is killed;
+or append to RESULTS itself (--resume RESULTS >> RESULTS), which then holds every run.
 
-A run killed hard (SIGKILL, a crash, a power cut) can leave up to --concurrency lines in flight
-after the last line it reported, and the results alone cannot tell them from lines never sent.
-For unattended runs give --journal JOURNAL: each line is recorded there (synced to disk) just
-before it is sent, and a --resume given the same --journal counts every recorded line without a
-result as of unknown outcome, so nothing is sent twice. Without a journal, check those lines in
-Phrase before resuming.
+A run killed hard (SIGKILL, a crash, the OOM killer) is resumed from what it wrote without a
+duplicate: the send records on stdout show which lines were in flight, and a --resume skips
+them as of unknown outcome (at most --concurrency lines: check them in Phrase, then
+--retry-unknown those without jobs). An empty RESULTS is refused: its run sent nothing, but if
+it was a --resume, the earlier results are the ones to resume from. The results are not synced
+to disk: after a power cut or an OS crash their last records may be lost. For that, give --journal JOURNAL: each send is
+also recorded there and synced to disk before it is sent, and a --resume given the same
+--journal counts every recorded line without a result as of unknown outcome.
 
 Ctrl-C (SIGINT or SIGTERM) stops taking lines; the requests in flight finish (each bounded by
 --timeout and the retry policy) and their results are written, then the command exits 1:
@@ -146,7 +158,7 @@ func (a *app) addBatchFlags(cmd *cobra.Command, b *batchFlags) {
 	fl.StringVar(&b.rate, "rate", defaultBatchRate, "with --batch: at most N job-creating requests per minute, evenly spaced (N/min or N/s)")
 	fl.StringVar(&b.resume, "resume", "", "with --batch: skip the lines an earlier run's `RESULTS` shows as created, or as of unknown outcome")
 	fl.BoolVar(&b.retryUnknown, "retry-unknown", false, "with --resume: send the lines of unknown outcome again (check the project in Phrase first)")
-	fl.StringVar(&b.journal, "journal", "", "with --batch: record each line in `JOURNAL` (synced to disk) just before sending it; give the same JOURNAL with --resume so that lines in flight when a run was killed hard are not sent twice")
+	fl.StringVar(&b.journal, "journal", "", "with --batch: also record each send in `JOURNAL`, synced to disk before the request goes out (stdout's send records survive a kill, not a power cut); give the same JOURNAL with --resume")
 	_ = cmd.MarkFlagFilename("batch", "jsonl", "json", "ndjson")
 	_ = cmd.MarkFlagFilename("resume", "jsonl", "json", "ndjson")
 }
@@ -226,6 +238,9 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := a.checkBatchFiles(b); err != nil {
+		return err
+	}
 	var resume *resumeState
 	if b.resume != "" {
 		if resume, err = a.loadResume(b.resume, b.file); err != nil {
@@ -236,8 +251,11 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 				return err
 			}
 		}
+		if err := a.checkEmptyResume(resume, b.journal); err != nil {
+			return err
+		}
 	}
-	in, closeIn, err := a.openBatchInput(b.file)
+	in, closeIn, err := a.openBatchInput(b.file, resume != nil)
 	if err != nil {
 		return err
 	}
@@ -252,7 +270,7 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 		return err
 	}
 	// A closed stdout (| head) must end the run cleanly, not kill it with requests in flight.
-	if _, ok := a.stdout.(*os.File); ok {
+	if _, ok := a.rawStdout.(*os.File); ok {
 		sigpipe := make(chan os.Signal, 1)
 		signal.Notify(sigpipe, syscall.SIGPIPE)
 		defer signal.Stop(sigpipe)
@@ -269,19 +287,56 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 		in:           newLineReader(in, maxBatchLineBytes),
 		resumeFile:   b.resume,
 	}
-	r.out = &resultWriter{w: a.stdout, stderr: a.stderr, resume: resume}
+	r.out = &resultWriter{w: a.stdout, stderr: a.stderr}
+	appending := false
+	if resume != nil {
+		// Check RESULTS against the whole input before writing anything; then read it again.
+		if err := r.verify(in); err != nil {
+			return err
+		}
+		if _, err := in.Seek(0, io.SeekStart); err != nil {
+			return usagef("--batch: %v", err)
+		}
+		appending = a.stdoutIs(b.resume)
+		if appending && f.dryRun {
+			return usagef("stdout is --resume %s itself: a --dry-run would add its previews to the results; write them to another file", b.resume)
+		}
+		if f, ok := a.rawStdout.(*os.File); ok && appending && !appends(f) {
+			return usagef("stdout is --resume %s itself, but not opened for appending: the new records would overwrite it; append with >> %s, or write to another file", b.resume, b.resume)
+		}
+	}
+	var j *journal
 	if b.journal != "" {
-		j, err := openJournal(b.journal, resume != nil)
-		if err != nil {
+		if j, err = openJournal(b.journal, resume != nil, a.secrets); err != nil {
 			return err
 		}
 		defer j.close()
-		r.opts.BeforeSend = func(task wrapper.BatchTask) error {
-			if err := j.record(task); err != nil {
-				r.stop(err)
-				return err
+	}
+	// The write-ahead records: a line's send record is on stdout (and in the journal, synced)
+	// before its request leaves, so that a run killed hard can be resumed without a duplicate.
+	r.opts.BeforeSend = func(task wrapper.BatchTask) error {
+		rec := sendRecord{Line: task.ID, Sending: true, ProjectUID: task.ProjectUID, DownloadTaskID: task.DownloadTaskID}
+		if m, ok := r.meta.Load(task.ID); ok {
+			rec.LineHash = m.(*lineMeta).hash
+		}
+		err := r.out.sending(rec)
+		if err == nil && j != nil {
+			err = j.record(rec)
+		}
+		if err != nil {
+			r.stop(err)
+		}
+		return err
+	}
+	if resume != nil {
+		if appending && resume.noFinalNewline {
+			// RESULTS ends with a record cut short: end it, so the next record starts a line.
+			if _, err := a.stdout.Write([]byte("\n")); err != nil {
+				return fmt.Errorf("writing to stdout: %w", err)
 			}
-			return nil
+		}
+		if err := r.carry(appending); err != nil {
+			return err
 		}
 	}
 	if f.reconcile {
@@ -333,13 +388,38 @@ func (a *app) batchDefaults(cmd *cobra.Command, f *createFlags) (batchDefaults, 
 	return d, nil
 }
 
-// openBatchInput opens FILE, or stdin for "-".
-func (a *app) openBatchInput(name string) (io.Reader, func(), error) {
+// openBatchInput opens FILE, or stdin for "-". A --resume reads the input twice (verify, then
+// run): stdin is then first copied to a temporary file.
+func (a *app) openBatchInput(name string, twice bool) (io.ReadSeeker, func(), error) {
 	if name == "-" {
 		if a.stdin == nil {
 			return nil, nil, usagef("--batch -: no standard input")
 		}
-		return a.stdin, func() {}, nil
+		if !twice {
+			return readSeeker{a.stdin}, func() {}, nil
+		}
+		tmp, err := os.CreateTemp("", "connectortask-batch-*.jsonl")
+		if err != nil {
+			return nil, nil, fmt.Errorf("--batch - with --resume: copying standard input: %w", err)
+		}
+		// The copy holds the lines, connector tokens included: unlinked at once (where the
+		// system allows an open file to be), so that not even a kill -9 leaves it behind.
+		unlinked := os.Remove(tmp.Name()) == nil
+		cleanup := func() {
+			_ = tmp.Close()
+			if !unlinked {
+				_ = os.Remove(tmp.Name())
+			}
+		}
+		if _, err := io.Copy(tmp, a.stdin); err != nil {
+			cleanup()
+			return nil, nil, usagef("--batch -: reading standard input: %v", err)
+		}
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			cleanup()
+			return nil, nil, err
+		}
+		return tmp, cleanup, nil
 	}
 	fh, err := os.Open(name)
 	if err != nil {
@@ -368,20 +448,25 @@ type batchRun struct {
 	reconciler   *batchReconciler // --reconcile (batch_reconcile.go)
 
 	cancel context.CancelFunc
-	refs   sync.Map // line -> json.RawMessage: the ref of a line in flight
+	meta   sync.Map // line -> *lineMeta: what a line in flight echoes in its records
 
 	mu      sync.Mutex
 	stopErr error // why the run stopped early by itself (not an interrupt)
 
 	// Counts of lines, for the progress, the summary and the exit code.
-	lines, sent, done                   atomic.Int64
-	created, failed, unknown, invalid   atomic.Int64
-	skippedCreated, skippedUnknown      atomic.Int64
-	firstSend                           atomic.Int64 // unix nanos of the first send, 0 before
-	lastLine                            atomic.Int64 // number of the last line read
-	readStopped                         atomic.Bool  // the reader stopped before the end of FILE
-	carriedCreated, carriedUnknownLines atomic.Int64
-	inferred                            atomic.Int64 // lines without a result in RESULTS though a later line was sent
+	lines, sent, done                 atomic.Int64
+	created, failed, unknown, invalid atomic.Int64
+	skippedCreated, skippedUnknown    atomic.Int64 // carried over from RESULTS
+	firstSend                         atomic.Int64 // unix nanos of the first send, 0 before
+	lastLine                          atomic.Int64 // number of the last line read
+	readStopped                       atomic.Bool  // the reader stopped before the end of FILE
+	inferred                          atomic.Int64 // lines without a result in RESULTS though they were sent
+}
+
+// lineMeta is what a line in flight echoes in its send record and result.
+type lineMeta struct {
+	ref  json.RawMessage
+	hash string
 }
 
 // stop ends the run early for err: no more lines are taken, the requests in flight finish.
@@ -432,7 +517,7 @@ func (r *batchRun) run(parent context.Context) error {
 	}
 	// The reader may still be blocked reading stdin after an interrupt; it sends nothing more
 	// (ctx is done) and the writer drops what it would still write.
-	r.out.close(r.carryForward)
+	r.out.close()
 	if r.progress != nil {
 		r.progress.finish()
 	}
@@ -460,39 +545,27 @@ func (r *batchRun) read(ctx context.Context, tasks chan<- wrapper.BatchTask) {
 			raw = bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF"))
 		}
 		if !tooLong && len(bytes.TrimSpace(raw)) == 0 {
-			r.resume.markBlank(line)
 			continue
 		}
 		r.lines.Add(1)
-		t := r.parseLine(line, raw, tooLong)
-
-		if st, fp := r.resume.lookup(line); st != stNone && st != stFailed {
-			if st == stInferred {
-				r.inferred.Add(1)
-			}
-			if fp != 0 && t.projectUID != "" && fp != fingerprint(t.projectUID, t.downloadTaskID) {
-				r.stop(&resumeMismatchError{line: line, file: r.resumeFile})
+		hash := ""
+		if !tooLong {
+			hash = lineHash(raw)
+		}
+		if st, h := r.resume.lookup(line); skips(st, r.retryUnknown) {
+			// Carried over before the run began (carry). verify checked the line; should the
+			// file have changed since, stop rather than trust the results.
+			if h != 0 && parseLineHash(hash) != h {
+				r.stop(&resumeMismatchError{line: line, file: r.resumeFile, reason: "changed while this run read the input"})
 				return
 			}
-			if r.reconciledWritten(line) {
-				continue // --reconcile wrote its result (batch_reconcile.go)
-			}
-			if st == stCreated {
-				r.skippedCreated.Add(1)
-				r.out.write(&batchResult{Line: line, OK: true, Skipped: true, DryRun: r.dryRun, ProjectUID: t.projectUID, DownloadTaskID: t.downloadTaskID, Ref: t.ref})
-				continue
-			}
-			if !r.retryUnknown {
-				r.skippedUnknown.Add(1)
-				r.out.write(&batchResult{Line: line, Skipped: true, DryRun: r.dryRun, ProjectUID: t.projectUID, DownloadTaskID: t.downloadTaskID, Ref: t.ref,
-					Error: skippedUnknownError(st, r.resumeFile)})
-				continue
-			}
+			continue
 		}
+		t := r.parseLine(line, raw, tooLong)
 		if len(t.problems) > 0 {
 			r.invalid.Add(1)
 			r.out.write(&batchResult{Line: line, DryRun: r.dryRun, ProjectUID: t.projectUID, DownloadTaskID: t.downloadTaskID, Ref: t.ref,
-				Error: invalidError(t.problems)})
+				LineHash: hash, Error: invalidError(t.problems)})
 			continue
 		}
 		var opts []wrapper.CreateOption
@@ -503,15 +576,13 @@ func (r *batchRun) read(ctx context.Context, tasks chan<- wrapper.BatchTask) {
 			r.preview(ctx, t, opts)
 			continue
 		}
-		if t.ref != nil {
-			r.refs.Store(line, t.ref)
-		}
+		r.meta.Store(line, &lineMeta{ref: t.ref, hash: hash})
 		select {
 		case tasks <- wrapper.BatchTask{ID: line, ProjectUID: t.projectUID, DownloadTaskID: t.downloadTaskID, Body: t.body, Options: opts}:
 			r.sent.Add(1)
 			r.firstSend.CompareAndSwap(0, time.Now().UnixNano())
 		case <-ctx.Done():
-			r.refs.Delete(line)
+			r.meta.Delete(line)
 			r.readStopped.Store(true)
 			return
 		}
@@ -547,8 +618,8 @@ func (r *batchRun) preview(ctx context.Context, t lineTask, opts []wrapper.Creat
 func (r *batchRun) onResult(br wrapper.BatchResult) {
 	r.done.Add(1)
 	res := &batchResult{Line: br.Task.ID, ProjectUID: br.Task.ProjectUID, DownloadTaskID: br.Task.DownloadTaskID, Reconciled: r.reconciledRecord(br.Task.ID)}
-	if ref, ok := r.refs.LoadAndDelete(br.Task.ID); ok {
-		res.Ref = ref.(json.RawMessage)
+	if m, ok := r.meta.LoadAndDelete(br.Task.ID); ok {
+		res.Ref, res.LineHash = m.(*lineMeta).ref, m.(*lineMeta).hash
 	}
 	switch br.Outcome() {
 	case wrapper.OutcomeCreated:
@@ -567,30 +638,13 @@ func (r *batchRun) onResult(br wrapper.BatchResult) {
 	r.out.write(res)
 }
 
-// carryForward writes, once the run is over, the results of the lines RESULTS showed as
-// created or of unknown outcome that this run did not write (it stopped before reaching them,
-// or they were dropped unsent): so the new results describe them too, and a resume from the
-// new results alone does not send them.
-func (r *batchRun) carryForward(write func(*batchResult)) {
-	r.resume.each(func(line int, st byte) {
-		switch st {
-		case stCreated:
-			r.carriedCreated.Add(1)
-			write(&batchResult{Line: line, OK: true, Skipped: true, DryRun: r.dryRun})
-		case stUnknown, stInferred:
-			r.carriedUnknownLines.Add(1)
-			write(&batchResult{Line: line, Skipped: true, DryRun: r.dryRun, Error: skippedUnknownError(st, r.resumeFile)})
-		}
-	})
-}
-
 // verdict turns the counts into the exit code: nil (0), a usage error (2) or an error (1).
 func (r *batchRun) verdict(parent context.Context) error {
 	failed, unknown, invalid := r.failed.Load(), r.unknown.Load(), r.invalid.Load()
 	skippedUnknown := r.skippedUnknown.Load()
 	summary := r.summary()
 	if n := r.inferred.Load(); n > 0 {
-		fmt.Fprintf(r.a.stderr, "connectortask: warning: %s has no result for %d line%s though later lines were sent: the run that wrote it was killed with them in flight, so they count as of unknown outcome\n",
+		fmt.Fprintf(r.a.stderr, "connectortask: warning: %s has no result for %d line%s that were sent (their send records, the --journal, or later lines show it): the run that wrote it was killed with them in flight, so they count as of unknown outcome and are skipped\n",
 			r.resumeFile, n, plural(int(n)))
 	}
 	if err := r.stopped(); err != nil {
@@ -649,8 +703,8 @@ func (r *batchRun) summary() string {
 	add(r.failed.Load(), "failed")
 	add(r.unknown.Load(), "outcome unknown")
 	add(r.invalid.Load(), "invalid")
-	add(r.skippedCreated.Load()+r.carriedCreated.Load(), "skipped as created before")
-	add(r.skippedUnknown.Load()+r.carriedUnknownLines.Load(), "skipped as of unknown outcome")
+	add(r.skippedCreated.Load(), "skipped as created before")
+	add(r.skippedUnknown.Load(), "skipped as of unknown outcome")
 	if notSent := r.sent.Load() - r.done.Load(); notSent > 0 && !r.dryRun {
 		add(notSent, "taken but not sent")
 	}

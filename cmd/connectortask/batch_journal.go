@@ -8,7 +8,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/seed-a960d6a4/connectortask/wrapper"
+	"github.com/seed-a960d6a4/connectortask/internal/redact"
 )
 
 // The write-ahead journal of batch mode (--journal FILE). Results reach stdout when a request
@@ -24,16 +24,18 @@ type journalRecord struct {
 	Line           int    `json:"line"`
 	ProjectUID     string `json:"projectUid"`
 	DownloadTaskID string `json:"downloadTaskId,omitempty"`
+	LineHash       string `json:"lineHash,omitempty"`
 }
 
 // journal appends records to the journal file.
 type journal struct {
-	f *os.File
+	f       *os.File
+	secrets *redact.Set // every byte written is redacted
 }
 
 // openJournal opens name for appending. Without --resume the journal must be new or empty:
 // records of an earlier run belong to the resume of that run.
-func openJournal(name string, resuming bool) (*journal, error) {
+func openJournal(name string, resuming bool, secrets *redact.Set) (*journal, error) {
 	if !resuming {
 		if fi, err := os.Stat(name); err == nil && fi.Size() > 0 {
 			return nil, usagef("--journal %s already holds the sends of an earlier run: resume that run with --resume RESULTS --journal %s, or start afresh with a new journal file", name, name)
@@ -53,22 +55,22 @@ func openJournal(name string, resuming bool) (*journal, error) {
 			}
 		}
 	}
-	return &journal{f: f}, nil
+	return &journal{f: f, secrets: secrets}, nil
 }
 
 // record writes the task's line and syncs it to disk before the request goes out; an error
 // stops the batch with the task unsent (see wrapper.BatchOptions.BeforeSend).
-func (j *journal) record(task wrapper.BatchTask) error {
-	rec := journalRecord{Line: task.ID, ProjectUID: task.ProjectUID, DownloadTaskID: task.DownloadTaskID}
+func (j *journal) record(send sendRecord) error {
+	rec := journalRecord{Line: send.Line, ProjectUID: send.ProjectUID, DownloadTaskID: send.DownloadTaskID, LineHash: send.LineHash}
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	if _, err := j.f.Write(append(b, '\n')); err != nil {
-		return fmt.Errorf("--journal: %w; stopped before sending line %d", err, task.ID)
+	if _, err := j.f.Write(j.secrets.Bytes(append(b, '\n'))); err != nil {
+		return fmt.Errorf("--journal: %w; stopped before sending line %d", err, send.Line)
 	}
 	if err := j.f.Sync(); err != nil {
-		return fmt.Errorf("--journal: %w; stopped before sending line %d", err, task.ID)
+		return fmt.Errorf("--journal: %w; stopped before sending line %d", err, send.Line)
 	}
 	return nil
 }
@@ -110,8 +112,8 @@ func (a *app) loadJournal(s *resumeState, name string) error {
 		}
 		s.grow(rec.Line)
 		if s.states[rec.Line]&stMask == stNone {
-			s.states[rec.Line] = stInferred
-			s.prints[rec.Line] = fingerprint(rec.ProjectUID, rec.DownloadTaskID)
+			s.set(rec.Line, stInferred, rec.ProjectUID, rec.DownloadTaskID, rec.LineHash, -1)
+			s.journaled++
 		}
 	}
 	return nil

@@ -49,6 +49,7 @@ func (r *batchRun) parseLine(line int, raw []byte, tooLong bool) lineTask {
 		problem("", fmt.Sprintf("the line is longer than %d bytes", maxBatchLineBytes), "split the task, or send it with create --data")
 		return t
 	}
+	r.a.learnJSONSecrets(raw) // a connector token in the line is redacted from every output
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
 		msg := "not a JSON object"

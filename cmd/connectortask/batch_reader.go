@@ -14,7 +14,9 @@ type lineReader struct {
 	r   *bufio.Reader
 	max int
 	buf []byte
-	n   int // number of the last line returned
+	n   int   // number of the last line returned
+	pos int64 // bytes consumed so far
+	off int64 // offset of the last line returned
 }
 
 func newLineReader(r io.Reader, max int) *lineReader {
@@ -27,8 +29,10 @@ func newLineReader(r io.Reader, max int) *lineReader {
 func (lr *lineReader) next() (line []byte, tooLong, complete bool, err error) {
 	lr.buf = lr.buf[:0]
 	read := false
+	lr.off = lr.pos
 	for {
 		chunk, err := lr.r.ReadSlice('\n')
+		lr.pos += int64(len(chunk))
 		read = read || len(chunk) > 0
 		if !tooLong {
 			if len(lr.buf)+len(chunk) > lr.max+2 {

@@ -20,7 +20,8 @@ type batchResult struct {
 	ProjectUID     string          `json:"projectUid,omitempty"`
 	DownloadTaskID string          `json:"downloadTaskId,omitempty"`
 	Ref            json.RawMessage `json:"ref,omitempty"`
-	Result         json.RawMessage `json:"result,omitempty"` // the 201 body as Phrase sent it
+	LineHash       string          `json:"lineHash,omitempty"` // what the line said, to verify it on --resume
+	Result         json.RawMessage `json:"result,omitempty"`   // the 201 body as Phrase sent it
 	Request        *batchRequest   `json:"request,omitempty"`
 	Error          *batchError     `json:"error,omitempty"`
 	Reconciled     *reconciledLine `json:"reconciled,omitempty"` // how --reconcile resolved it (batch_reconcile.go)
@@ -98,7 +99,6 @@ type resultWriter struct {
 	mu     sync.Mutex
 	w      io.Writer
 	stderr io.Writer
-	resume *resumeState
 	onFail func(error)
 	err    error // the first failed write; the results after it go to stderr
 	closed bool
@@ -130,22 +130,45 @@ func (w *resultWriter) writeLocked(line int, b []byte) {
 		// Nothing is lost: the result goes to stderr.
 		fmt.Fprintf(w.stderr, "connectortask: result of line %d not written to stdout: %s", line, b)
 	}
-	w.resume.markEmitted(line)
 }
 
-// close writes the last results (carried forward) and refuses any later write.
-func (w *resultWriter) close(last func(write func(*batchResult))) {
+// record writes a bookkeeping record (a send record, a resume header): it must be on stdout
+// before the run goes on, so an error (now or earlier) is returned and nothing more is sent.
+func (w *resultWriter) record(v any) error {
+	b, err := marshal(v)
+	if err != nil {
+		return err
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.closed {
-		return
+	switch {
+	case w.closed:
+		return errors.New("the results are closed")
+	case w.err != nil:
+		return fmt.Errorf("stdout failed earlier (%w)", w.err)
 	}
-	last(func(res *batchResult) {
-		b, err := marshal(res)
-		if err == nil {
-			w.writeLocked(res.Line, append(b, '\n'))
+	if _, err := w.w.Write(append(b, '\n')); err != nil {
+		w.err = err
+		if w.onFail != nil {
+			w.onFail(err)
 		}
-	})
+		return fmt.Errorf("writing to stdout: %w", err)
+	}
+	return nil
+}
+
+// sending writes the send record of a line; its request may leave only if this returns nil.
+func (w *resultWriter) sending(rec sendRecord) error {
+	if err := w.record(rec); err != nil {
+		return fmt.Errorf("%w; stopped before sending line %d", err, rec.Line)
+	}
+	return nil
+}
+
+// close refuses any later write.
+func (w *resultWriter) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.closed = true
 }
 

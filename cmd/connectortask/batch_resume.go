@@ -23,18 +23,25 @@ const (
 	stInferred      // no result, but a later line was sent: it was in flight when that run stopped
 	stCreated       // created: skip
 
-	stMask    byte = 0x0f
-	stEmitted byte = 0x80 // this run wrote a result for the line
-	stBlank   byte = 0x40 // the line is blank in this run's input
+	stMask byte = 0x0f
 )
 
-// resumeState is what --resume RESULTS says of each line: a byte of state and a fingerprint of
-// projectUid and downloadTaskId, indexed by line number (9 bytes a line; no result is kept).
+// resumeState is what --resume RESULTS (and --journal) say of each line, indexed by line
+// number: a byte of state, a fingerprint of projectUid and downloadTaskId, the line's hash, and
+// where in RESULTS the record that decided the state starts (25 bytes a line; no result is
+// kept in memory: a carried result is read again from RESULTS).
 type resumeState struct {
 	mu      sync.Mutex
 	states  []byte
 	prints  []uint64
-	maxSent int // the last line the earlier run certainly sent; lines before it without a result were in flight
+	hashes  []uint64
+	offs    []int64 // offset+1 in RESULTS of the deciding record; 0: none
+	maxSent int     // results without send records: the last line certainly sent; lines before it without a result were in flight
+
+	file           string // RESULTS
+	records        int    // records read from RESULTS
+	journaled      int    // lines the --journal records
+	noFinalNewline bool   // RESULTS does not end with a line end (a record was cut short)
 }
 
 // stateLocked is the state of line, stInferred for a line without a result before maxSent.
@@ -49,7 +56,7 @@ func (s *resumeState) stateLocked(line int) byte {
 	return st
 }
 
-// lookup returns the state of line and its fingerprint (0 when unknown). A nil state knows
+// lookup returns the state of line and its line hash (0 when unknown). A nil state knows
 // nothing.
 func (s *resumeState) lookup(line int) (byte, uint64) {
 	if s == nil {
@@ -60,41 +67,46 @@ func (s *resumeState) lookup(line int) (byte, uint64) {
 	if line >= len(s.states) {
 		return stNone, 0
 	}
-	return s.stateLocked(line), s.prints[line]
+	return s.stateLocked(line), s.hashes[line]
 }
 
-func (s *resumeState) mark(line int, bit byte) {
+// skips says whether a line in state st is skipped (carried over) rather than sent.
+func skips(st byte, retryUnknown bool) bool {
+	return st == stCreated || ((st == stUnknown || st == stInferred) && !retryUnknown)
+}
+
+// carriedLine is a line carried over from RESULTS.
+type carriedLine struct {
+	line int
+	st   byte
+	off  int64  // offset+1 of its record in RESULTS, 0: none
+	hash uint64 // its line hash, 0: unknown
+}
+
+// carried returns, in line order, the lines this run skips and carries over.
+func (s *resumeState) carried(retryUnknown bool) []carriedLine {
 	if s == nil {
-		return
+		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if line < len(s.states) {
-		s.states[line] |= bit
-	}
-}
-
-func (s *resumeState) markEmitted(line int) { s.mark(line, stEmitted) }
-func (s *resumeState) markBlank(line int)   { s.mark(line, stBlank) }
-
-// each calls fn for every line with a state that this run wrote no result for.
-func (s *resumeState) each(fn func(line int, st byte)) {
-	if s == nil {
-		return
-	}
-	s.mu.Lock()
-	var lines []int
-	var sts []byte
+	var out []carriedLine
 	for l := 1; l < len(s.states); l++ {
-		st := s.stateLocked(l)
-		if s.states[l]&(stEmitted|stBlank) == 0 && st != stNone && st != stFailed {
-			lines, sts = append(lines, l), append(sts, st)
+		if st := s.stateLocked(l); skips(st, retryUnknown) {
+			out = append(out, carriedLine{line: l, st: st, off: s.offs[l], hash: s.hashes[l]})
 		}
 	}
-	s.mu.Unlock()
-	for i, l := range lines {
-		fn(l, sts[i])
+	return out
+}
+
+// lastLine is the last line RESULTS (or the journal) says anything of.
+func (s *resumeState) lastLine() int {
+	for l := len(s.states) - 1; l > 0; l-- {
+		if s.states[l]&stMask != stNone {
+			return l
+		}
 	}
+	return 0
 }
 
 func (s *resumeState) grow(line int) {
@@ -104,6 +116,21 @@ func (s *resumeState) grow(line int) {
 	n := max(line+1, 2*len(s.states), 1024)
 	s.states = append(s.states, make([]byte, n-len(s.states))...)
 	s.prints = append(s.prints, make([]uint64, n-len(s.prints))...)
+	s.hashes = append(s.hashes, make([]uint64, n-len(s.hashes))...)
+	s.offs = append(s.offs, make([]int64, n-len(s.offs))...)
+}
+
+// set records line's state and what identifies it; off is the offset of its record in
+// RESULTS, -1 for none.
+func (s *resumeState) set(line int, st byte, projectUID, downloadTaskID, hash string, off int64) {
+	s.grow(line)
+	s.states[line] = st
+	s.prints[line] = 0
+	if projectUID != "" {
+		s.prints[line] = fingerprint(projectUID, downloadTaskID)
+	}
+	s.hashes[line] = parseLineHash(hash)
+	s.offs[line] = off + 1
 }
 
 func fingerprint(projectUID, downloadTaskID string) uint64 {
@@ -114,18 +141,45 @@ func fingerprint(projectUID, downloadTaskID string) uint64 {
 	return h.Sum64() | 1 // never 0, which means "no fingerprint"
 }
 
-// resumeMismatchError: RESULTS describes a line of another input.
+// resumeMismatchError: RESULTS describes a line of another input, or of this input before an
+// edit.
 type resumeMismatchError struct {
-	line int
-	file string
+	line   int
+	file   string
+	reason string
 }
 
 func (e *resumeMismatchError) Error() string {
-	return fmt.Sprintf("--resume %s does not match the input: its line %d was for another projectUid or downloadTaskId; resume with the same input file and flags as the run that wrote it", e.file, e.line)
+	return fmt.Sprintf("--resume %s does not match the input: line %d %s; resume with the same input file and flags as the run that wrote it (a line that failed may be edited, a created one may not)", e.file, e.line, e.reason)
 }
 
-// truncatedResult finds the line number at the start of a result line cut short by a crash.
-var truncatedResult = regexp.MustCompile(`^\s*\{\s*"line"\s*:\s*(\d+)`)
+// truncatedResult finds the line number at the start of a record cut short by a crash; the
+// number must be followed by what ends it, or it may be the start of a longer one.
+var truncatedResult = regexp.MustCompile(`^\s*\{\s*"line"\s*:\s*(\d+)\s*[,}]`)
+
+// cutRecord matches the start of a record of batch mode.
+var cutRecord = regexp.MustCompile(`^\s*\{\s*"(line|resumed)"\s*:`)
+
+// resumeRecord is what --resume reads of each record of RESULTS: a result, a send record or a
+// resume header (batch_records.go).
+type resumeRecord struct {
+	Line           *int   `json:"line"`
+	OK             *bool  `json:"ok"`
+	Sending        bool   `json:"sending"`
+	Skipped        bool   `json:"skipped"`
+	DryRun         bool   `json:"dryRun"`
+	ProjectUID     string `json:"projectUid"`
+	DownloadTaskID string `json:"downloadTaskId"`
+	LineHash       string `json:"lineHash"`
+	Error          *struct {
+		Outcome string `json:"outcome"`
+		Status  int    `json:"status"`
+	} `json:"error"`
+	Resumed *struct {
+		From    string `json:"from"`
+		Carried int    `json:"carried"`
+	} `json:"resumed"`
+}
 
 // loadResume reads the results of an earlier run.
 func (a *app) loadResume(name, input string) (*resumeState, error) {
@@ -141,14 +195,19 @@ func (a *app) loadResume(name, input string) (*resumeState, error) {
 	if in, err := os.Stat(input); err == nil && os.SameFile(in, fi) {
 		return nil, usagef("--resume %s is the --batch input itself; give the results (stdout) of the earlier run", name)
 	}
-	if out, ok := a.stdout.(*os.File); ok {
-		if ofi, err := out.Stat(); err == nil && os.SameFile(ofi, fi) && fi.Size() == 0 {
+	if out, ok := a.rawStdout.(*os.File); ok {
+		if ofi, err := out.Stat(); err == nil && os.SameFile(ofi, fi) && fi.Size() == 0 && !appends(out) {
 			return nil, usagef("--resume %s is empty and is also this run's stdout: '> %s' emptied it before the run began; restore it, and write the new results to another file (or append with >>)", name, name)
 		}
 	}
-	s := &resumeState{}
+	s := &resumeState{file: name}
 	lr := newLineReader(fh, maxResultLineBytes)
-	maxSent, results := 0, 0
+	maxSent, sawSending := 0, false
+	var cuts []int       // the line numbers of records cut short (the readable ones)
+	cutRecords := 0      // records cut short
+	carryLeft := 0       // results still to come of the carry section begun by a resume header
+	var carryFrom string // the RESULTS that header names
+	var carryWant int    // how many it announced
 	for {
 		raw, tooLong, complete, err := lr.next()
 		if errors.Is(err, io.EOF) {
@@ -157,85 +216,127 @@ func (a *app) loadResume(name, input string) (*resumeState, error) {
 		if err != nil {
 			return nil, usagef("--resume %s: %v", name, err)
 		}
+		s.noFinalNewline = !complete
 		if tooLong {
 			return nil, usagef("--resume %s:%d: a line longer than %d MiB is not a result of create --batch", name, lr.n, maxResultLineBytes>>20)
 		}
 		if len(bytes.TrimSpace(raw)) == 0 {
 			continue
 		}
-		var res struct {
-			Line           *int   `json:"line"`
-			OK             *bool  `json:"ok"`
-			Skipped        bool   `json:"skipped"`
-			DryRun         bool   `json:"dryRun"`
-			ProjectUID     string `json:"projectUid"`
-			DownloadTaskID string `json:"downloadTaskId"`
-			Error          *struct {
-				Outcome string `json:"outcome"`
-				Status  int    `json:"status"`
-			} `json:"error"`
-		}
-		if err := json.Unmarshal(raw, &res); err != nil {
-			m := truncatedResult.FindSubmatch(raw)
-			if complete || m == nil {
+		var rec resumeRecord
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			// A record cut short while it was written: the run died right then. It is the last
+			// line, or one a later run appending to the file ended with a line end.
+			if complete && !cutRecord.Match(raw) {
 				return nil, usagef("--resume %s:%d: not a result of create --batch: %v", name, lr.n, err)
 			}
-			// The last line was cut short while it was written: the run died right then. Its
-			// outcome is lost, so it counts as unknown.
-			n, _ := strconv.Atoi(string(m[1]))
-			if n < 1 || n > maxResumeLine {
-				return nil, usagef("--resume %s:%d: line number %d out of range", name, lr.n, n)
-			}
-			fmt.Fprintf(a.stderr, "connectortask: warning: --resume %s ends with the result of line %d cut short; that line counts as of unknown outcome\n", name, n)
-			s.grow(n)
-			if s.states[n] != stCreated {
-				s.states[n], s.prints[n] = stUnknown, 0
+			cutRecords++
+			if m := truncatedResult.FindSubmatch(raw); m != nil {
+				cut, _ := strconv.Atoi(string(m[1]))
+				if cut < 1 || cut > maxResumeLine {
+					return nil, usagef("--resume %s:%d: line number %d out of range", name, lr.n, cut)
+				}
+				cuts = append(cuts, cut)
 			}
 			continue
 		}
+		s.records++
+		if rec.Resumed != nil {
+			if carryLeft > 0 {
+				return nil, carryCutError(name, carryFrom, carryWant, carryLeft)
+			}
+			carryLeft, carryFrom, carryWant = rec.Resumed.Carried, rec.Resumed.From, rec.Resumed.Carried
+			continue
+		}
 		switch {
-		case res.Line == nil || res.OK == nil:
+		case rec.Line == nil || (rec.OK == nil && !rec.Sending):
 			return nil, usagef("--resume %s:%d: not a result of create --batch (no \"line\" or \"ok\")", name, lr.n)
-		case *res.Line < 1 || *res.Line > maxResumeLine:
-			return nil, usagef("--resume %s:%d: line number %d out of range", name, lr.n, *res.Line)
-		case res.DryRun:
+		case *rec.Line < 1 || *rec.Line > maxResumeLine:
+			return nil, usagef("--resume %s:%d: line number %d out of range", name, lr.n, *rec.Line)
+		case rec.DryRun:
 			return nil, usagef("--resume %s is the output of a --dry-run, which created nothing; resume from the results of a run that sent requests", name)
 		}
-		results++
-		n := *res.Line
+		n := *rec.Line
 		s.grow(n)
+		if carryLeft > 0 {
+			if rec.Sending || !rec.Skipped {
+				return nil, carryCutError(name, carryFrom, carryWant, carryLeft)
+			}
+			carryLeft--
+		}
+		if rec.Sending {
+			// Sent, and no result yet: of unknown outcome unless a result follows.
+			sawSending = true
+			if s.states[n] != stCreated {
+				s.set(n, stInferred, rec.ProjectUID, rec.DownloadTaskID, rec.LineHash, lr.off)
+			}
+			continue
+		}
 		st := stCreated
-		if !*res.OK {
-			if res.Error == nil {
+		if !*rec.OK {
+			if rec.Error == nil {
 				return nil, usagef("--resume %s:%d: a failed result without \"error\"", name, lr.n)
 			}
-			switch wrapper.Outcome(res.Error.Outcome) {
+			switch wrapper.Outcome(rec.Error.Outcome) {
 			case wrapper.OutcomeFailed:
 				st = stFailed
 			case wrapper.OutcomeUnknown:
 				st = stUnknown
 			default:
-				return nil, usagef("--resume %s:%d: error.outcome %q: want failed or unknown", name, lr.n, res.Error.Outcome)
+				return nil, usagef("--resume %s:%d: error.outcome %q: want failed or unknown", name, lr.n, rec.Error.Outcome)
 			}
 		}
-		// Created stays created; otherwise a later result of the same line (files appended
-		// to each other) wins.
+		// Created stays created; otherwise a later record of the same line (a send record and
+		// its result, or files appended to each other) wins.
 		if s.states[n] != stCreated {
-			s.states[n] = st
-			s.prints[n] = 0
-			if res.ProjectUID != "" {
-				s.prints[n] = fingerprint(res.ProjectUID, res.DownloadTaskID)
-			}
+			s.set(n, st, rec.ProjectUID, rec.DownloadTaskID, rec.LineHash, lr.off)
 		}
-		// The lines that certainly went to Phrase in that run: the reader sends lines in
-		// order, so every valid line before them was sent too.
-		if !res.Skipped && (*res.OK || st == stUnknown || (res.Error != nil && res.Error.Status > 0)) {
+		// Results of an earlier version, without send records: the lines that certainly went
+		// to Phrase in that run. The reader sends lines in order, so every valid line before
+		// them was sent too.
+		if !rec.Skipped && (*rec.OK || st == stUnknown || (rec.Error.Status > 0)) {
 			maxSent = max(maxSent, n)
 		}
 	}
-	s.maxSent = maxSent
-	if results == 0 {
-		fmt.Fprintf(a.stderr, "connectortask: warning: --resume %s holds no result: every line will be sent\n", name)
+	if carryLeft > 0 {
+		return nil, carryCutError(name, carryFrom, carryWant, carryLeft)
+	}
+	switch {
+	case len(cuts) > 0 && !sawSending:
+		// Results without send records: the line of a cut result was sent; its outcome is lost.
+		for _, cut := range cuts {
+			fmt.Fprintf(a.stderr, "connectortask: warning: --resume %s holds the result of line %d cut short; that line counts as of unknown outcome\n", name, cut)
+			if s.grow(cut); s.states[cut] != stCreated {
+				s.set(cut, stUnknown, "", "", "", -1)
+			}
+		}
+	case cutRecords > 0:
+		// With send records, every line sent has its send record before its result: a cut
+		// record adds nothing (a cut send record is of a line not sent yet).
+		fmt.Fprintf(a.stderr, "connectortask: warning: --resume %s holds %d record%s cut short (a run was killed while writing it); the send records say which lines may have reached Phrase\n", name, cutRecords, plural(cutRecords))
+	}
+	if !sawSending {
+		s.maxSent = maxSent
 	}
 	return s, nil
+}
+
+// carryCutError: a resume's results stop inside the results it carried over.
+func carryCutError(name, from string, want, left int) error {
+	return usagef("--resume %s stops after %d of the %d results it carried over from %s: the run that wrote it was killed while copying them, before it sent anything; resume from %s instead", name, want-left, want, from, from)
+}
+
+// checkEmptyResume refuses a RESULTS without any record, unless a journal says what was sent:
+// every send is recorded on stdout before it leaves, so the run that wrote an empty RESULTS
+// sent nothing, but if it was a --resume itself, what the earlier runs created is not in it.
+func (a *app) checkEmptyResume(s *resumeState, journal string) error {
+	if s == nil || s.records > 0 {
+		return nil
+	}
+	if s.journaled == 0 {
+		return usagef("--resume %s holds no result: the run that wrote it sent nothing (each line is recorded on stdout before it is sent). If that run was itself a --resume, resume from the results it was given; if not, run again without --resume", s.file)
+	}
+	fmt.Fprintf(a.stderr, "connectortask: warning: --resume %s holds no result: the %d line%s --journal %s records as sent count as of unknown outcome and are skipped; every other line will be sent\n",
+		s.file, s.journaled, plural(s.journaled), journal)
+	return nil
 }

@@ -361,6 +361,7 @@ func (a *app) bodyAndProblems(cmd *cobra.Command, f *createFlags) (body api.JobC
 // wrapper's offline validation, which names every problem with its JSON path (usable is then
 // false); a key repeated in an object is a problem too, since decoding would keep one silently.
 func (a *app) decodeBody(raw []byte, name string) (body api.JobCreateRequestDto, ps []wrapper.Problem, usable bool, err error) {
+	a.learnJSONSecrets(raw) // a connector token is redacted from every output
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	derr := dec.Decode(&body)
 	if derr == nil && dec.More() {

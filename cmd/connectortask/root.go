@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/seed-a960d6a4/connectortask/internal/redact"
 	"github.com/seed-a960d6a4/connectortask/internal/userinput"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 	"github.com/seed-a960d6a4/connectortask/wrapper/phrasetest"
@@ -41,9 +42,12 @@ const (
 // app is one invocation of the CLI: its streams, environment, global flags and the test knobs.
 type app struct {
 	stdin     io.Reader
-	stdout    io.Writer
-	stderr    io.Writer // safe for concurrent writes (slog records, progress, the mock)
+	stdout    io.Writer // redacted (output_redact.go)
+	stderr    io.Writer // redacted; safe for concurrent writes (slog records, progress, the mock)
+	rawStdout io.Writer // what stdout wraps, to tell which file it is
 	rawStderr io.Writer // what stderr wraps, to tell whether it is a terminal
+	secrets   *redact.Set
+	flush     func() // writes what the redacting writers hold back
 	getenv    func(string) string
 	now       func() time.Time
 
@@ -90,11 +94,16 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
+	secrets := &redact.Set{}
+	out, errOut, flush := redactedStreams(secrets, stdout, stderr)
 	return &app{
 		stdin:     stdin,
-		stdout:    stdout,
-		stderr:    &lockedWriter{w: stderr},
+		stdout:    out,
+		stderr:    &lockedWriter{w: errOut},
+		rawStdout: stdout,
 		rawStderr: stderr,
+		secrets:   secrets,
+		flush:     flush,
 		getenv:    getenv,
 		now:       time.Now,
 		demoPoll:  200 * time.Millisecond,
@@ -112,6 +121,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 func (a *app) execute(ctx context.Context, args []string) int {
+	defer a.flush()
+	a.learnEnvSecrets()
 	root := a.newRootCmd()
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
@@ -441,10 +452,13 @@ func (a *app) credentialOptions(cmd *cobra.Command, mode authMode) ([]wrapper.Op
 		if user == "" || pass == "" {
 			return nil, usagef("login needs %s and %s in the environment (credentials are never flags)", envUsername, envPassword)
 		}
+		if err := checkCredentials(envPassword, pass); err != nil {
+			return nil, err
+		}
 		return []wrapper.Option{wrapper.WithCredentials(user, pass)}, nil
 	}
 	if cmd.Flags().Changed("token-file") {
-		tok, err := readTokenFile(a.tokenFile)
+		tok, err := a.readTokenFile(a.tokenFile)
 		if err != nil {
 			return nil, err
 		}
@@ -452,10 +466,16 @@ func (a *app) credentialOptions(cmd *cobra.Command, mode authMode) ([]wrapper.Op
 		return []wrapper.Option{wrapper.WithAPIToken(tok)}, nil
 	}
 	if tok := strings.TrimSpace(a.getenv(envToken)); tok != "" {
+		if err := checkCredentials(envToken, tok); err != nil {
+			return nil, err
+		}
 		return []wrapper.Option{wrapper.WithAPIToken(tok)}, nil
 	}
 	switch {
 	case user != "" && pass != "":
+		if err := checkCredentials(envPassword, pass); err != nil {
+			return nil, err
+		}
 		return []wrapper.Option{wrapper.WithCredentials(user, pass)}, nil
 	case user != "" || pass != "":
 		return nil, usagef("%s and %s go together: set both (or %s, or --token-file)", envUsername, envPassword, envToken)
@@ -464,22 +484,6 @@ func (a *app) credentialOptions(cmd *cobra.Command, mode authMode) ([]wrapper.Op
 	default:
 		return nil, usagef("no credentials: set %s, or %s and %s, or give --token-file FILE", envToken, envUsername, envPassword)
 	}
-}
-
-// readTokenFile reads a token from path, trimming surrounding whitespace; an empty file is refused.
-func readTokenFile(path string) (string, error) {
-	if path == "" {
-		return "", usagef("--token-file needs a file name")
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", usagef("--token-file: %v", err)
-	}
-	tok := strings.TrimSpace(string(b))
-	if tok == "" {
-		return "", usagef("--token-file %s is empty: put the API token from auth/login in it", path)
-	}
-	return tok, nil
 }
 
 // logger is the -v logger: the wrapper's per-exchange Debug records, as text on stderr.

@@ -408,13 +408,17 @@ func readResults(name string, lines int) (results, created int, err error) {
 	dec := json.NewDecoder(f)
 	for {
 		var r struct {
-			Line int  `json:"line"`
-			OK   bool `json:"ok"`
+			Line    int  `json:"line"`
+			OK      bool `json:"ok"`
+			Sending bool `json:"sending"` // a send record, not a result
 		}
 		if err := dec.Decode(&r); errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
 			return results, created, fmt.Errorf("results: %v", err)
+		}
+		if r.Sending {
+			continue
 		}
 		if r.Line < 1 || r.Line > lines || seen[r.Line] {
 			return results, created, fmt.Errorf("results: line %d out of range or reported twice", r.Line)

@@ -178,7 +178,7 @@ func TestE2EMessagesSpeakCLI(t *testing.T) {
 
 	r = runBin(t, map[string]string{envURL: srv.URL, envToken: "Zq7\nWv3"}, "", "async", "get", "1")
 	wantCode(t, r, exitUsage)
-	wantAll(t, "stderr", r.stderr, envToken+": the token contains a control character")
+	wantAll(t, "stderr", r.stderr, envToken+" holds a control character")
 	wantNone(t, "stderr", r.stderr, "wrapper:", "WithAPIToken", "Zq7", "Wv3")
 
 	r = runBin(t, map[string]string{envURL: "ftp://phrase.example.com/web", envToken: "t"}, "", "async", "get", "1")

@@ -12,7 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	connectortask "github.com/seed-a960d6a4/connectortask"
-	"github.com/seed-a960d6a4/connectortask/api"
+	"github.com/seed-a960d6a4/connectortask/internal/specdoc"
 )
 
 // loadSpec parses openapi.yaml exactly as committed and validates it, examples included.
@@ -37,7 +37,7 @@ func TestSpecLoadsAndValidates(t *testing.T) {
 }
 
 func TestEmbeddedSpecValidates(t *testing.T) {
-	doc, err := api.GetSwagger()
+	doc, err := specdoc.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,9 +31,11 @@ check-generated:
 	done; \
 	echo "check-generated: api/, internal/specdoc and wrapper/reqschema_gen.go match openapi.yaml"
 
-## build: the CLI into bin/
+## build: the CLI into bin/. Static (no cgo): no dynamic loader or libc start-up at every run,
+## which is a third of `connectortask version`'s wall time on a busy machine (BENCHMARKS.md).
+BUILD_ENV := CGO_ENABLED=0
 build:
-	$(GO) build -o $(BIN) ./cmd/connectortask
+	$(BUILD_ENV) $(GO) build -o $(BIN) ./cmd/connectortask
 
 vet:
 	$(GO) vet ./...
@@ -135,3 +137,18 @@ bench-batch:
 	@mkdir -p build
 	$(GO) build -o build/connectortask-bench ./cmd/connectortask
 	$(GO) run ./internal/batchbench -bin build/connectortask-bench $(BATCHBENCH_FLAGS) | tee build/bench-batch.txt
+
+## bench-cli: start-up cost of the CLI (issue 13): `connectortask create -o json` against curl
+## sending the same POST to the same local fake, and `connectortask version` against a
+## hello-world Go program importing net/http (built by plain `go build`; and, for information,
+## built like the CLI); alternating runs, medians and ratios; figures in BENCHMARKS.md. The CLI
+## is built as `make build` builds it; BENCHCLI_N pairs per comparison.
+.PHONY: bench-cli
+BENCHCLI_N ?= 20
+bench-cli:
+	@mkdir -p build
+	$(BUILD_ENV) $(GO) build -o build/connectortask-bench ./cmd/connectortask
+	$(GO) build -o build/hello ./internal/benchcli/hello
+	$(BUILD_ENV) $(GO) build -o build/hello-like-cli ./internal/benchcli/hello
+	$(GO) run ./internal/benchcli -bin build/connectortask-bench -hello build/hello \
+	  -hello-like build/hello-like-cli -n $(BENCHCLI_N) | tee build/bench-cli.txt

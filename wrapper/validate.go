@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -128,7 +129,9 @@ func problemsErr(ps []Problem) error {
 	return &ValidationError{Problems: ps}
 }
 
-// comparePaths orders JSON paths segment by segment, numbers numerically.
+// comparePaths orders JSON paths segment by segment, numbers numerically. It is a total order
+// (keys such as "0" and "00" compare as strings when their numbers tie), so the order of the
+// problems does not depend on the order they were found in.
 func comparePaths(a, b string) int {
 	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
 	for i := 0; i < len(as) && i < len(bs); i++ {
@@ -137,8 +140,8 @@ func comparePaths(a, b string) int {
 		}
 		ai, aerr := strconv.Atoi(as[i])
 		bi, berr := strconv.Atoi(bs[i])
-		if aerr == nil && berr == nil {
-			return ai - bi
+		if aerr == nil && berr == nil && ai != bi {
+			return cmp.Compare(ai, bi)
 		}
 		return strings.Compare(as[i], bs[i])
 	}

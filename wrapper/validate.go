@@ -129,9 +129,9 @@ func problemsErr(ps []Problem) error {
 	return &ValidationError{Problems: ps}
 }
 
-// comparePaths orders JSON paths segment by segment, numbers numerically. It is a total order
-// (keys such as "0" and "00" compare as strings when their numbers tie), so the order of the
-// problems does not depend on the order they were found in.
+// comparePaths orders JSON paths segment by segment: numbers numerically and before other
+// segments, which compare as strings (as do numbers that tie, such as "0" and "00"). It is a
+// total order, so the order of the problems does not depend on the order they were found in.
 func comparePaths(a, b string) int {
 	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
 	for i := 0; i < len(as) && i < len(bs); i++ {
@@ -140,8 +140,13 @@ func comparePaths(a, b string) int {
 		}
 		ai, aerr := strconv.Atoi(as[i])
 		bi, berr := strconv.Atoi(bs[i])
-		if aerr == nil && berr == nil && ai != bi {
+		switch {
+		case aerr == nil && berr == nil && ai != bi:
 			return cmp.Compare(ai, bi)
+		case aerr == nil && berr != nil:
+			return -1 // numbers before other keys, or "8" < "22" < "2A" < "8" would go round
+		case aerr != nil && berr == nil:
+			return 1
 		}
 		return strings.Compare(as[i], bs[i])
 	}

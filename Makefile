@@ -13,8 +13,9 @@ all: build
 generate:
 	$(GO) generate ./...
 
-## check-generated: fail when a generated package (api/, internal/apiserver/, internal/apispec/) is
-## not what openapi.yaml generates (regenerates into a temp dir; touches nothing)
+## check-generated: fail when a generated file (api/, internal/apiserver/, internal/apispec/,
+## wrapper/reqschema_gen.go) is not what openapi.yaml generates (regenerates into a temp dir;
+## touches nothing)
 GEN_CONFIGS := api/oapi-codegen.yaml internal/apiserver/oapi-codegen.yaml internal/apispec/oapi-codegen.yaml
 check-generated:
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; status=0; \
@@ -28,12 +29,20 @@ check-generated:
 	    status=1; \
 	  fi; \
 	done; \
-	[ $$status -eq 0 ] && echo "check-generated: api/, internal/apiserver/, internal/apispec/ match openapi.yaml"; \
+	$(GO) run ./internal/reqschema/gen -o "$$tmp/reqschema_gen.go"; \
+	if ! diff -u wrapper/reqschema_gen.go "$$tmp/reqschema_gen.go" > "$$tmp/diff"; then \
+	  head -n 40 "$$tmp/diff"; \
+	  echo "check-generated: wrapper/reqschema_gen.go drifted from openapi.yaml; run 'make generate' and commit it alone." >&2; \
+	  status=1; \
+	fi; \
+	[ $$status -eq 0 ] && echo "check-generated: api/, internal/apiserver/, internal/apispec/, wrapper/reqschema_gen.go match openapi.yaml"; \
 	exit $$status
 
-## build: the CLI into bin/
+## build: the CLI into bin/. Static (no cgo): no dynamic loader or libc start-up at every run,
+## which is a third of `connectortask version`'s wall time on a busy machine (BENCHMARKS.md).
+BUILD_ENV := CGO_ENABLED=0
 build:
-	$(GO) build -o $(BIN) ./cmd/connectortask
+	$(BUILD_ENV) $(GO) build -o $(BIN) ./cmd/connectortask
 
 vet:
 	$(GO) vet ./...
@@ -85,9 +94,14 @@ bench-smoke:
 ## bench: side-by-side overhead benchmarks with ratios (issue 7); figures in BENCHMARKS.md
 .PHONY: bench
 BENCH_COUNT ?= 5
+# Rounds: every benchmark once per round, BENCH_COUNT rounds, so that a busy minute on a shared
+# machine hits all variants alike instead of all runs of one (the table takes medians).
 bench:
 	@mkdir -p build
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./internal/bench/ | tee build/bench.txt | $(GO) run ./internal/bench/benchtable
+	$(GO) test -c -o build/bench.test ./internal/bench/
+	@for i in $$(seq $(BENCH_COUNT)); do \
+	  build/bench.test -test.run '^$$' -test.bench . -test.benchmem -test.count 1; \
+	done | tee build/bench.txt | $(GO) run ./internal/bench/benchtable
 
 # ---- The spec as a product for other language teams (issue 6) ----------------------------------
 # npm tools are pinned exactly in package.json and package-lock.json and installed with `npm ci`
@@ -207,3 +221,18 @@ chaos:
 	@mkdir -p build
 	$(GO) build -o build/connectortask-chaos ./cmd/connectortask
 	$(GO) run ./internal/chaos/cmd/chaos -bin build/connectortask-chaos $(CHAOS_FLAGS) | tee build/chaos.txt
+
+## bench-cli: start-up cost of the CLI (issue 13): `connectortask create -o json` against curl
+## sending the same POST to the same local fake, and `connectortask version` against a
+## hello-world Go program importing net/http (built by plain `go build`; and, for information,
+## built like the CLI); alternating runs, medians and ratios; figures in BENCHMARKS.md. The CLI
+## is built as `make build` builds it; BENCHCLI_N pairs per comparison.
+.PHONY: bench-cli
+BENCHCLI_N ?= 20
+bench-cli:
+	@mkdir -p build
+	$(BUILD_ENV) $(GO) build -o build/connectortask-bench ./cmd/connectortask
+	$(GO) build -o build/hello ./internal/benchcli/hello
+	$(BUILD_ENV) $(GO) build -o build/hello-like-cli ./internal/benchcli/hello
+	$(GO) run ./internal/benchcli -bin build/connectortask-bench -hello build/hello \
+	  -hello-like build/hello-like-cli -n $(BENCHCLI_N) | tee build/bench-cli.txt

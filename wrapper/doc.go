@@ -55,8 +55,9 @@
 //
 // # Validation
 //
-// CreateJobs validates the request before sending anything (see
-// ValidateRequest): against the embedded OpenAPI spec, loaded once per process, and against
+// CreateJobs validates the request before sending anything (see ValidateRequest): against the
+// request schema of openapi.yaml, compiled into the package at generation time (nothing is parsed
+// at start-up), and against
 // rules the spec cannot express (neither due nor top-level assignments together with
 // workflowSettings; importSettings and useProjectFileImportSettings not both; no duplicate
 // target languages; assignments only for listed languages; an absolute http(s) callbackUrl; no

@@ -261,7 +261,7 @@ func WithRetryPolicy(p RetryPolicy) Option {
 }
 
 // WithoutValidation skips the validation of job-creating requests before they are sent (the
-// embedded spec and the rules of ValidateRequest). Phrase then judges the request itself.
+// request schema of openapi.yaml and the rules of ValidateRequest). Phrase then judges the request itself.
 func WithoutValidation() Option {
 	return func(s *settings) error {
 		s.noValidation = true

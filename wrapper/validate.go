@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,14 +10,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"github.com/seed-a960d6a4/connectortask/api"
-	"github.com/seed-a960d6a4/connectortask/internal/apispec"
 )
 
 // Problem is one thing wrong with a request: where, what, and how to fix it.
@@ -57,9 +54,10 @@ func (e *ValidationError) Error() string {
 // with. CreateJobs calls it (after applying WithDefaultDueOffset) unless the
 // client was built WithoutValidation.
 //
-// The request, as it would be sent, is checked against the JobCreateRequestDto schema of the
-// embedded OpenAPI spec (required fields, types, lengths, ranges, the provider types USER and
-// VENDOR), and against the rules the schema cannot express:
+// The request, as it would be sent, is checked against the JobCreateRequestDto schema of
+// openapi.yaml, compiled into wrapper at generation time (reqschema_gen.go: required fields,
+// types, lengths, ranges, the provider types USER and VENDOR), and against the rules the
+// schema cannot express:
 //
 //   - due and workflowSettings are not both set (a due date is per step in projects with
 //     workflows), nor assignments and workflowSettings (likewise);
@@ -86,16 +84,11 @@ func encodeProblem(err error) error {
 	return &ValidationError{Problems: []Problem{{Path: "", Message: "the request cannot be encoded as JSON: " + err.Error(), Fix: "check the date-times and values of the request"}}}
 }
 
-// validateEncoded is ValidateRequest for a body already encoded as data (json.Marshal(body)):
-// the client encodes a request once, validates those bytes and sends the same bytes.
+// validateEncoded is ValidateRequest for a body already encoded as data (json.Marshal(body),
+// hence valid JSON, which the schema walker relies on): the client encodes a request once,
+// validates those bytes and sends the same bytes.
 func validateEncoded(body *api.JobCreateRequestDto, data []byte, now time.Time) error {
-	var doc any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return &ValidationError{Problems: []Problem{{Path: "", Message: "the request cannot be encoded as JSON: " + err.Error()}}}
-	}
-	var ps []Problem
-	ps = append(ps, schemaProblems(doc)...)
-	ps = append(ps, dateProblems(doc)...)
+	ps := schemaProblemsJSON(data, false)
 	ps = append(ps, ruleProblems(body, now)...)
 	return problemsErr(ps)
 }
@@ -118,11 +111,7 @@ func ValidateRequestJSON(data []byte, now time.Time) error {
 		return &ValidationError{Problems: []Problem{{Path: "", Message: "the request is not a JSON object", Fix: `give an object such as {"targetLangs": ["de"]}`}}}
 	}
 	ps := duplicateKeyProblems(data)
-	ps = append(ps, schemaProblems(doc)...)
-	if s, err := bodySchema(); err == nil {
-		ps = append(ps, unknownFieldProblems(s, doc, "")...)
-	}
-	ps = append(ps, dateProblems(doc)...)
+	ps = append(ps, schemaProblemsJSON(data, true)...)
 	var body api.JobCreateRequestDto
 	if err := json.Unmarshal(data, &body); err != nil {
 		if len(ps) == 0 {
@@ -144,7 +133,9 @@ func problemsErr(ps []Problem) error {
 	return &ValidationError{Problems: ps}
 }
 
-// comparePaths orders JSON paths segment by segment, numbers numerically.
+// comparePaths orders JSON paths segment by segment: numbers numerically and before other
+// segments, which compare as strings (as do numbers that tie, such as "0" and "00"). It is a
+// total order, so the order of the problems does not depend on the order they were found in.
 func comparePaths(a, b string) int {
 	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
 	for i := 0; i < len(as) && i < len(bs); i++ {
@@ -153,224 +144,22 @@ func comparePaths(a, b string) int {
 		}
 		ai, aerr := strconv.Atoi(as[i])
 		bi, berr := strconv.Atoi(bs[i])
-		if aerr == nil && berr == nil {
-			return ai - bi
+		switch {
+		case aerr == nil && berr == nil && ai != bi:
+			return cmp.Compare(ai, bi)
+		case aerr == nil && berr != nil:
+			return -1 // numbers before other keys, or "8" < "22" < "2A" < "8" would go round
+		case aerr != nil && berr == nil:
+			return 1
 		}
 		return strings.Compare(as[i], bs[i])
 	}
 	return len(as) - len(bs)
 }
 
-// specLoads counts how often the spec was loaded; tests assert it is once per process.
+// specLoads counts how often the request schema was prepared (schemaReady); tests assert it is
+// once per process.
 var specLoads atomic.Int32
-
-// bodySchema returns the request body schema of the job-creating call from the embedded spec,
-// loaded and resolved once per process.
-var bodySchema = sync.OnceValues(func() (*openapi3.Schema, error) {
-	specLoads.Add(1)
-	doc, err := apispec.GetSpec()
-	if err != nil {
-		return nil, fmt.Errorf("loading the embedded spec: %w", err)
-	}
-	item := doc.Paths.Find("/api2/v1/projects/{projectUid}/jobs/connectorTask")
-	if item == nil || item.Post == nil || item.Post.RequestBody == nil || item.Post.RequestBody.Value == nil {
-		return nil, errors.New("the embedded spec has no request body for POST .../jobs/connectorTask")
-	}
-	mt := item.Post.RequestBody.Value.Content.Get("application/json")
-	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-		return nil, errors.New("the embedded spec has no JSON schema for the connectorTask body")
-	}
-	return mt.Schema.Value, nil
-})
-
-// schemaProblems validates doc (decoded JSON) against the body schema, all errors at once.
-func schemaProblems(doc any) []Problem {
-	s, err := bodySchema()
-	if err != nil {
-		return []Problem{{Path: "", Message: "cannot validate: " + err.Error(), Fix: "report this as a bug, or build the client WithoutValidation"}}
-	}
-	err = s.VisitJSON(doc, openapi3.MultiErrors(), openapi3.VisitAsRequest())
-	if err == nil {
-		return nil
-	}
-	var ps []Problem
-	collectSchemaErrors(err, &ps)
-	return ps
-}
-
-// collectSchemaErrors flattens kin-openapi's (multi) errors into Problems.
-func collectSchemaErrors(err error, ps *[]Problem) {
-	var me openapi3.MultiError
-	if errors.As(err, &me) {
-		for _, e := range me {
-			collectSchemaErrors(e, ps)
-		}
-		return
-	}
-	var se *openapi3.SchemaError
-	if !errors.As(err, &se) {
-		*ps = append(*ps, Problem{Path: "", Message: err.Error()})
-		return
-	}
-	if se.SchemaField == "format" && se.Schema != nil && se.Schema.Format == "date-time" {
-		return // dateProblems checks date-times with the client's own parser (+0000 included)
-	}
-	if se.Origin != nil {
-		var inner openapi3.MultiError
-		if errors.As(se.Origin, &inner) {
-			collectSchemaErrors(inner, ps)
-			return
-		}
-	}
-	*ps = append(*ps, schemaProblem(se))
-}
-
-// schemaProblem turns one schema error into a Problem. It uses the error's reason and the
-// schema, never the offending value, which may be a secret (a connectorToken).
-func schemaProblem(se *openapi3.SchemaError) Problem {
-	path := pointer(se.JSONPointer())
-	reason := se.Reason
-	s := se.Schema
-	p := Problem{Path: path, Message: reason}
-	switch se.SchemaField {
-	case "required":
-		name := between(reason, `"`, `"`)
-		if name != "" && !strings.HasSuffix(path, "/"+escapePointer(name)) {
-			p.Path = path + "/" + escapePointer(name)
-			p.Message = "required field is missing"
-		}
-		p.Message = "required field is missing"
-		p.Fix = "add it"
-	case "type":
-		if s != nil && s.Type != nil && len(s.Type.Slice()) > 0 {
-			p.Message = "wrong type: want " + article(s.Type.Slice()[0])
-			p.Fix = "give " + article(s.Type.Slice()[0]) + " here"
-		}
-	case "nullable":
-		if rp, ok := requiredNullProblem(path); ok {
-			return rp
-		}
-		p.Message = "null is not allowed here"
-		p.Fix = "give a value or leave the field out"
-	case "enum":
-		if s != nil {
-			vals := make([]string, 0, len(s.Enum))
-			for _, v := range s.Enum {
-				vals = append(vals, fmt.Sprint(v))
-			}
-			p.Message = "not an allowed value"
-			p.Fix = "use one of " + strings.Join(vals, ", ")
-		}
-	case "maxLength":
-		if s != nil && s.MaxLength != nil {
-			p.Message = fmt.Sprintf("longer than %d characters", *s.MaxLength)
-			p.Fix = fmt.Sprintf("shorten it to at most %d characters", *s.MaxLength)
-		}
-	case "minLength":
-		if s != nil {
-			p.Fix = fmt.Sprintf("give at least %d characters", s.MinLength)
-		}
-	case "minItems":
-		if s != nil {
-			p.Message = fmt.Sprintf("fewer than %d item(s)", s.MinItems)
-			p.Fix = fmt.Sprintf("give at least %d", s.MinItems)
-		}
-	case "minimum", "maximum":
-		if s != nil && s.Min != nil && s.Max != nil {
-			p.Message = fmt.Sprintf("out of range %v..%v", *s.Min, *s.Max)
-			p.Fix = fmt.Sprintf("give a number from %v to %v", *s.Min, *s.Max)
-		}
-	case "format":
-		p.Fix = "see the field's format in the spec"
-	}
-	if p.Message == "" {
-		p.Message = "does not match the spec (" + se.SchemaField + ")"
-	}
-	if p.Fix == "" {
-		p.Fix = "see JobCreateRequestDto in openapi.yaml"
-	}
-	return p
-}
-
-// unknownFieldProblems reports the object keys doc has and schema s does not declare.
-func unknownFieldProblems(s *openapi3.Schema, doc any, path string) []Problem {
-	if s == nil {
-		return nil
-	}
-	var ps []Problem
-	switch v := doc.(type) {
-	case map[string]any:
-		if len(s.Properties) == 0 {
-			return nil // a free-form object
-		}
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			ref, ok := s.Properties[k]
-			if !ok {
-				p := Problem{Path: path + "/" + escapePointer(k), Message: "unknown field", Fix: "remove it or correct its name"}
-				if near := nearest(k, s.Properties); near != "" {
-					p.Fix = "did you mean " + strconv.Quote(near) + "?"
-				}
-				ps = append(ps, p)
-				continue
-			}
-			if ref != nil {
-				ps = append(ps, unknownFieldProblems(ref.Value, v[k], path+"/"+escapePointer(k))...)
-			}
-		}
-	case []any:
-		if s.Items == nil {
-			return nil
-		}
-		for i, item := range v {
-			ps = append(ps, unknownFieldProblems(s.Items.Value, item, path+"/"+strconv.Itoa(i))...)
-		}
-	}
-	return ps
-}
-
-// nearest returns the declared property that differs from k only in case, or "".
-func nearest(k string, props openapi3.Schemas) string {
-	for name := range props {
-		if strings.EqualFold(name, k) || strings.EqualFold(name, k+"s") || strings.EqualFold(name+"s", k) {
-			return name
-		}
-	}
-	return ""
-}
-
-// dateProblems checks the date-times of a decoded request with the parser the client uses, so
-// that Phrase's +0000 form is accepted and anything else is reported with its path.
-func dateProblems(doc any) []Problem {
-	var ps []Problem
-	check := func(v any, path string) {
-		s, ok := v.(string)
-		if !ok {
-			return // the schema reports wrong types
-		}
-		if _, err := api.ParseDateTime(s); err != nil {
-			ps = append(ps, Problem{Path: path, Message: "not a date-time", Fix: "use RFC 3339 in UTC, e.g. 2026-12-01T17:00:00Z"})
-		}
-	}
-	m, _ := doc.(map[string]any)
-	if v, ok := m["due"]; ok {
-		check(v, "/due")
-	}
-	if steps, ok := m["workflowSettings"].([]any); ok {
-		for i, st := range steps {
-			if sm, ok := st.(map[string]any); ok {
-				if v, ok := sm["due"]; ok {
-					check(v, "/workflowSettings/"+strconv.Itoa(i)+"/due")
-				}
-			}
-		}
-	}
-	return ps
-}
 
 // ruleProblems checks the rules the schema cannot express.
 func ruleProblems(b *api.JobCreateRequestDto, now time.Time) []Problem {
@@ -506,33 +295,9 @@ func lineCol(data []byte, offset int64) (line, col int) {
 	return line, col
 }
 
-// pointer builds a JSON pointer from its segments.
-func pointer(segs []string) string {
-	var b strings.Builder
-	for _, s := range segs {
-		b.WriteByte('/')
-		b.WriteString(escapePointer(s))
-	}
-	return b.String()
-}
-
 // escapePointer escapes one JSON pointer segment (RFC 6901).
 func escapePointer(s string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
-}
-
-// between returns the text between the first open and the next close, or "".
-func between(s, open, close string) string {
-	i := strings.Index(s, open)
-	if i < 0 {
-		return ""
-	}
-	rest := s[i+len(open):]
-	j := strings.Index(rest, close)
-	if j < 0 {
-		return ""
-	}
-	return rest[:j]
 }
 
 // article returns a JSON type name with its indefinite article ("an array", "a string").

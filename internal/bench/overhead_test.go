@@ -178,8 +178,9 @@ func BenchmarkCall(b *testing.B) {
 	}
 }
 
-// BenchmarkValidateRequest is request validation alone: the embedded spec's schema plus the
-// semantic rules. Target: ≤ 15 µs and ≤ 80 allocations per call.
+// BenchmarkValidateRequest is request validation alone (json.Marshal of the body, the schema
+// of openapi.yaml as generated into wrapper, the semantic rules). Target: ≤ 8 µs and ≤ 40
+// allocations per call.
 func BenchmarkValidateRequest(b *testing.B) {
 	body := requestBody()
 	now := time.Date(2026, 11, 28, 17, 0, 0, 0, time.UTC)

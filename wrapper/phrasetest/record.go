@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Request is the record of one request the Server saw. Credentials are redacted: the
@@ -119,22 +120,28 @@ func redactHeader(h http.Header) http.Header {
 	return out
 }
 
+// The patterns are compiled on first use, not at init: every program importing the fake (the
+// CLI does, for demo and mock) would pay for them at start-up.
 var (
 	// jsonSecret matches "password": "...", "connectorToken": ..., "token": ... and "code": ...
 	// in a JSON body, including an unterminated string at the end of a malformed body.
-	jsonSecret = regexp.MustCompile(`(?i)("(?:password|connectorToken|token|code)"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|$)|[^,}\]\s]+)`)
+	jsonSecret = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)("(?:password|connectorToken|token|code)"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|$)|[^,}\]\s]+)`)
+	})
 	// formSecret matches password=..., connectorToken=..., token=... in a form-like body or query.
-	formSecret = regexp.MustCompile(`(?i)\b((?:password|connectorToken|token|code)=)[^&\s"]*`)
+	formSecret = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b((?:password|connectorToken|token|code)=)[^&\s"]*`)
+	})
 )
 
 func redactBody(b []byte) []byte {
 	if b == nil {
 		return nil
 	}
-	b = jsonSecret.ReplaceAll(b, []byte(`${1}"`+Redacted+`"`))
-	return formSecret.ReplaceAll(b, []byte("${1}"+Redacted))
+	b = jsonSecret().ReplaceAll(b, []byte(`${1}"`+Redacted+`"`))
+	return formSecret().ReplaceAll(b, []byte("${1}"+Redacted))
 }
 
 func redactQuery(q string) string {
-	return formSecret.ReplaceAllString(q, "${1}"+Redacted)
+	return formSecret().ReplaceAllString(q, "${1}"+Redacted)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sync"
 )
 
 // The HTTP/2 protocol proves that a server did not process a request in two cases (RFC 9113
@@ -31,8 +32,12 @@ var (
 	// code; the transport does not retry it, but the server did not process it either.
 	goAwayFirst = `http2: Transport received GOAWAY from server ErrCode:[A-Z_0-9]+`
 
-	unprocessedRE = regexp.MustCompile(`^(?:` + refusedStream + `|` + goAwayAbove + `|` + goAwayFirst +
-		`|http2: Transport: cannot retry err \[(?:` + refusedStream + `|` + goAwayAbove + `)\] after Request\.Body was written; define Request\.GetBody to avoid this error)$`)
+	// Compiled on first use: a package initialiser would cost every program that imports
+	// wrapper, whether or not it ever meets a refused stream (internal/initcost).
+	unprocessedRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:` + refusedStream + `|` + goAwayAbove + `|` + goAwayFirst +
+			`|http2: Transport: cannot retry err \[(?:` + refusedStream + `|` + goAwayAbove + `)\] after Request\.Body was written; define Request\.GetBody to avoid this error)$`)
+	})
 )
 
 // h2StreamError mirrors net/http's unexported http2StreamError, which converts itself to any
@@ -68,7 +73,7 @@ func provablyUnprocessed(err error) bool {
 		}
 		leaf = next
 	}
-	return unprocessedRE.MatchString(leaf.Error())
+	return unprocessedRE().MatchString(leaf.Error())
 }
 
 // errWrittenTwice ends an attempt whose request a RoundTripper below the wrapper wrote twice.
@@ -94,7 +99,9 @@ func (e *resentBelowError) Unwrap() error { return e.Err }
 
 // invalidHeaderRE matches net/http's refusal of a header it will not send (Transport.roundTrip
 // checks every header before it takes a connection): nothing was written.
-var invalidHeaderRE = regexp.MustCompile(`^net/http: invalid (?:header|trailer) field (?:name|value for) "[^"]*"$`)
+var invalidHeaderRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^net/http: invalid (?:header|trailer) field (?:name|value for) "[^"]*"$`)
+})
 
 // invalidHeader reports whether err is net/http's refusal of a header value, for instance a
 // login token with a control character: nothing was sent, and a resend would fail alike.
@@ -107,5 +114,5 @@ func invalidHeader(err error) bool {
 		}
 		leaf = next
 	}
-	return invalidHeaderRE.MatchString(leaf.Error())
+	return invalidHeaderRE().MatchString(leaf.Error())
 }

@@ -315,7 +315,12 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 	// The write-ahead records: a line's send record is on stdout (and in the journal, synced)
 	// before its request leaves, so that a run killed hard can be resumed without a duplicate.
 	r.opts.BeforeSend = func(task wrapper.BatchTask) error {
-		rec := sendRecord{Line: task.ID, Sending: true, ProjectUID: task.ProjectUID, DownloadTaskID: task.DownloadTaskID}
+		now := time.Now().UTC().Truncate(time.Second) // before the send: the window only widens
+		rec := sendRecord{Line: task.ID, Sending: true, ProjectUID: task.ProjectUID, DownloadTaskID: task.DownloadTaskID,
+			SentAt: &now, TargetLangs: task.Body.TargetLangs}
+		if rf := task.Body.RemoteFile; rf != nil {
+			rec.RemoteFileName, rec.RemoteFileNameRegex = rf.RemoteFileName, rf.RemoteFileNameRegex != nil && *rf.RemoteFileNameRegex
+		}
 		if m, ok := r.meta.Load(task.ID); ok {
 			rec.LineHash = m.(*lineMeta).hash
 		}
@@ -328,6 +333,12 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 		}
 		return err
 	}
+	if f.reconcile {
+		// Before anything is written: the carried section then holds every line's final state.
+		if err := r.reconcileResume(cmd.Context(), f.reconcileGrace, b.file); err != nil {
+			return err
+		}
+	}
 	if resume != nil {
 		if appending && resume.noFinalNewline {
 			// RESULTS ends with a record cut short: end it, so the next record starts a line.
@@ -336,11 +347,6 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 			}
 		}
 		if err := r.carry(appending); err != nil {
-			return err
-		}
-	}
-	if f.reconcile {
-		if err := r.reconcileResume(cmd.Context(), f.reconcileGrace, b.file); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/seed-a960d6a4/connectortask/wrapper/phrasetest"
 )
@@ -539,5 +541,35 @@ func TestBatchResumeReconcileFromAnyPrefix(t *testing.T) {
 				t.Fatalf("cut at %d/%d: line %d may exist, but the resume would send it\nprefix:\n%s", cut, len(out), line, prefix)
 			}
 		}
+	}
+}
+
+// A run interrupted (or killed) while reconciling has written nothing: its stdout is empty, and
+// a resume from it is refused, pointing back at RESULTS, from which reconciling starts again.
+func TestBatchResumeReconcileInterruptedWritesNothing(t *testing.T) {
+	srv := fake(t, phrasetest.WithLostRequest(1))
+	file := tasksFile(t, remoteLine(1, "de", "fr"), remoteLine(2, "de", "fr"))
+	first := batch(newCLI(t, tokenEnv(srv)), srv, file, "--concurrency", "1")
+	wantCode(t, first, exitUnknown)
+	r1 := saveStdout(t, first)
+	c := newCLI(t, tokenEnv(srv))
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	c.ctx = ctx
+	go func() {
+		// Line 1 has no jobs: reconciling waits out the grace period (an hour), and is
+		// interrupted then.
+		for srv.CountRequests("GET", "/jobs") == 0 && ctx.Err() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	second := batch(c, srv, file, "--resume", r1, "--reconcile", "--reconcile-grace", "1h")
+	if second.code == exitOK || second.stdout != "" || posts(srv) != 2 {
+		t.Fatalf("exit %d, %d POSTs; want a failure, nothing written, nothing sent\n%s", second.code, posts(srv), second)
+	}
+	third := batch(newCLI(t, tokenEnv(srv)), srv, file, "--resume", saveStdout(t, second))
+	if third.code != exitUsage || !strings.Contains(third.stderr, "holds no result") || posts(srv) != 2 {
+		t.Errorf("a resume from the interrupted run's empty stdout: exit %d, want 2\n%s", third.code, third)
 	}
 }

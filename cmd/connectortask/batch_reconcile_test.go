@@ -573,3 +573,30 @@ func TestBatchResumeReconcileInterruptedWritesNothing(t *testing.T) {
 		t.Errorf("a resume from the interrupted run's empty stdout: exit %d, want 2\n%s", third.code, third)
 	}
 }
+
+// A line only the --journal knows was sent (stdout lost its records: a power cut) is settled
+// from the journal's record, which says when it was sent and what it asked for.
+func TestBatchResumeReconcileFromTheJournal(t *testing.T) {
+	srv := fake(t)
+	file := tasksFile(t, remoteLine(1, "de", "fr"), remoteLine(2, "de", "fr"))
+	jn := filepath.Join(t.TempDir(), "sends.journal")
+	first := batch(newCLI(t, tokenEnv(srv)), srv, file, "--concurrency", "1", "--journal", jn)
+	wantCode(t, first, exitOK)
+	var kept []string
+	for _, l := range strings.Split(strings.TrimSpace(first.stdout), "\n") {
+		if !strings.HasPrefix(l, `{"line":2,`) {
+			kept = append(kept, l)
+		}
+	}
+	prev := writeFile(t, "lost.jsonl", strings.Join(kept, "\n")+"\n")
+	second := batch(newCLI(t, tokenEnv(srv)), srv, file, "--resume", prev, "--journal", jn, "--reconcile", "--reconcile-grace", "1ms")
+	wantCode(t, second, exitOK)
+	if posts(srv) != 2 {
+		t.Errorf("%d POSTs, want 2: line 2 is settled, not sent", posts(srv))
+	}
+	for _, l := range reconcileResults(t, second.stdout) {
+		if l.Line == 2 && (!l.OK || l.Reconciled == nil || l.Reconciled.Result != "created") {
+			t.Errorf("line 2: %+v %+v", l, l.Reconciled)
+		}
+	}
+}

@@ -202,7 +202,7 @@ print-go-oldest:
 
 ## reconcile-chaos: issue 15's proof at length (not part of `make test`, which runs one trial):
 ## batches against the fake with 20% lost requests and answers, finished by two
-## --resume --reconcile runs; figures in BENCHMARKS.md ("Reconciling unknown outcomes")
+## --resume --reconcile runs; figures in RELIABILITY.md ("Reconciling unknown outcomes")
 .PHONY: reconcile-chaos
 RECONCILE_CHAOS_TRIALS ?= 50
 RECONCILE_CHAOS_LINES ?= 100

@@ -92,15 +92,16 @@ Ctrl-C (SIGINT or SIGTERM) stops taking lines; the requests in flight finish (ea
 finish with --resume. --dry-run validates every line and prints per line the request that
 would be sent; nothing is sent. --wait and -o table do not apply to --batch.
 
---resume RESULTS --reconcile first resolves the lines RESULTS gives an unknown outcome, before
-sending anything: it lists the projects' jobs and finds each line's jobs (see create
---reconcile above). A line whose jobs are found is written as created, with the jobs, and not
-sent; a line that provably created nothing is sent again; a line it cannot tell stays unknown,
-with the candidate jobs. Each of these results carries "reconciled": how, and with how many
-list calls. It needs the "error.unknown" record the run that sent the line wrote, so resume
-from that run's results (or from all runs' results appended: >> RESULTS). Lines without a
-remote file name and with the same target languages whose outcomes are unknown at the same
-time cannot be told apart and stay unknown.
+--resume RESULTS --reconcile first resolves, before writing or sending anything, every line
+RESULTS leaves of unknown outcome (a result that says so, or a send record without a result: a
+line in flight when a run was killed): it lists the projects' jobs and finds each line's jobs
+(see create --reconcile above). The carried-over results then give each such line once, in its
+final state: created, with the jobs found, and not sent; or still unknown, with the candidate
+jobs (a later --reconcile may settle it). A line that provably created nothing is sent by this
+run. Each of these results carries "reconciled": how, and with how many list calls; the
+summary and exit code count the final states. Lines without a remote file name and with the
+same target languages whose outcomes are unknown at the same time cannot be told apart and stay
+unknown. A run killed while reconciling has written nothing: resume from RESULTS again.
 
 Exit codes with --batch: 0 every line was created (or skipped as created before); 1 a line
 failed (invalid or refused) and none is of unknown outcome, or the run was interrupted, or a
@@ -315,7 +316,12 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 	// The write-ahead records: a line's send record is on stdout (and in the journal, synced)
 	// before its request leaves, so that a run killed hard can be resumed without a duplicate.
 	r.opts.BeforeSend = func(task wrapper.BatchTask) error {
-		rec := sendRecord{Line: task.ID, Sending: true, ProjectUID: task.ProjectUID, DownloadTaskID: task.DownloadTaskID}
+		now := time.Now().UTC().Truncate(time.Second) // before the send: the window only widens
+		rec := sendRecord{Line: task.ID, Sending: true, ProjectUID: task.ProjectUID, DownloadTaskID: task.DownloadTaskID,
+			SentAt: &now, TargetLangs: task.Body.TargetLangs}
+		if rf := task.Body.RemoteFile; rf != nil {
+			rec.RemoteFileName, rec.RemoteFileNameRegex = rf.RemoteFileName, rf.RemoteFileNameRegex != nil && *rf.RemoteFileNameRegex
+		}
 		if m, ok := r.meta.Load(task.ID); ok {
 			rec.LineHash = m.(*lineMeta).hash
 		}
@@ -328,6 +334,12 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 		}
 		return err
 	}
+	if f.reconcile {
+		// Before anything is written: the carried section then holds every line's final state.
+		if err := r.reconcileResume(cmd.Context(), f.reconcileGrace, b.file); err != nil {
+			return err
+		}
+	}
 	if resume != nil {
 		if appending && resume.noFinalNewline {
 			// RESULTS ends with a record cut short: end it, so the next record starts a line.
@@ -336,11 +348,6 @@ func (a *app) createBatch(cmd *cobra.Command, f *createFlags) error {
 			}
 		}
 		if err := r.carry(appending); err != nil {
-			return err
-		}
-	}
-	if f.reconcile {
-		if err := r.reconcileResume(cmd.Context(), f.reconcileGrace, b.file); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 // Before a --resume run sends anything it checks RESULTS against the whole input (verify), and
@@ -69,12 +70,15 @@ func (r *batchRun) verify(in io.Reader) error {
 
 // carry writes, before anything is sent, a resume header and the results of every line RESULTS
 // shows as created or of unknown outcome (with their job ids, ref and line hash as RESULTS has
-// them), and counts them as skipped. When stdout is RESULTS itself (appended to with >>) they
-// are there already: nothing is written.
+// them; an unknown one with what reconciling it needs), and counts them as skipped. A line that
+// --reconcile settled is written with its final state (created, or still unknown with the
+// candidates); one it found not created is not carried: the run sends it. When stdout is
+// RESULTS itself (appended to with >>) the carried results are there already: only what
+// reconciling found is written.
 func (r *batchRun) carry(appending bool) error {
 	lines := r.resume.carried(r.retryUnknown)
 	var results *os.File
-	if !appending && len(lines) > 0 {
+	if len(lines) > 0 {
 		f, err := os.Open(r.resumeFile)
 		if err != nil {
 			return fmt.Errorf("--resume: reading the results to carry over: %w", err)
@@ -89,6 +93,7 @@ func (r *batchRun) carry(appending bool) error {
 			return err
 		}
 	}
+	now := time.Now()
 	for _, c := range lines {
 		if c.st == stCreated {
 			r.skippedCreated.Add(1)
@@ -98,10 +103,12 @@ func (r *batchRun) carry(appending bool) error {
 		if c.st == stInferred {
 			r.inferred.Add(1)
 		}
-		if appending {
+		decided := r.reconciledCarry(c.line)
+		if appending && decided == nil {
 			continue
 		}
 		res := batchResult{Line: c.line}
+		var unknown *unknownSend
 		if c.off > 0 {
 			b, err := readRecordAt(results, c.off-1)
 			if err == nil {
@@ -110,16 +117,24 @@ func (r *batchRun) carry(appending bool) error {
 			if err != nil {
 				return fmt.Errorf("--resume %s: reading the result of line %d again: %w", r.resumeFile, c.line, err)
 			}
+			unknown = pastUnknown(b, now)
+		} else if _, js := r.resume.deciding(c.line); js != nil {
+			res.ProjectUID, res.DownloadTaskID, res.LineHash = js.ProjectUID, js.DownloadTaskID, js.LineHash
+			unknown = js.unknownSend(now)
 		}
 		carried := &batchResult{Line: c.line, Skipped: true, DryRun: r.dryRun, ProjectUID: res.ProjectUID,
 			DownloadTaskID: res.DownloadTaskID, Ref: res.Ref, LineHash: res.LineHash}
 		if carried.LineHash == "" && c.hash != 0 {
 			carried.LineHash = fmt.Sprintf("%016x", c.hash)
 		}
-		if c.st == stCreated {
+		switch {
+		case decided != nil:
+			carried.OK, carried.Result, carried.Error, carried.Reconciled = decided.OK, decided.Result, decided.Error, decided.Reconciled
+		case c.st == stCreated:
 			carried.OK, carried.Result = true, res.Result
-		} else {
+		default:
 			carried.Error = skippedUnknownError(c.st, r.resumeFile)
+			carried.Error.Unknown = unknown // so that a resume of this run can still reconcile it
 		}
 		r.out.write(carried)
 	}
@@ -127,6 +142,31 @@ func (r *batchRun) carry(appending bool) error {
 		return fmt.Errorf("writing the carried-over results to stdout failed (%w); nothing was sent", err)
 	}
 	return nil
+}
+
+// pastUnknown is what a record of RESULTS says for reconciling its line: the "error.unknown"
+// of a result (or of a carried one), or what a send record says (a line killed in flight,
+// which gave up by gaveUpAt at the latest); nil when it says nothing (an older version).
+func pastUnknown(b []byte, gaveUpAt time.Time) *unknownSend {
+	var rec struct {
+		sendRecord
+		Error *struct {
+			Unknown *unknownSend `json:"unknown"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(b, &rec) != nil {
+		return nil
+	}
+	if rec.Error != nil {
+		if u := rec.Error.Unknown; u != nil && !u.SentAt.IsZero() {
+			return u
+		}
+		return nil
+	}
+	if !rec.Sending {
+		return nil
+	}
+	return rec.unknownSend(gaveUpAt)
 }
 
 // readRecordAt reads the record that starts at off in f, without its line end.

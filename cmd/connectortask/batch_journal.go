@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/seed-a960d6a4/connectortask/internal/redact"
 )
@@ -25,6 +26,11 @@ type journalRecord struct {
 	ProjectUID     string `json:"projectUid"`
 	DownloadTaskID string `json:"downloadTaskId,omitempty"`
 	LineHash       string `json:"lineHash,omitempty"`
+	// What --reconcile needs of a line without a result (see sendRecord).
+	SentAt              *time.Time `json:"sentAt,omitempty"`
+	TargetLangs         []string   `json:"targetLangs,omitempty"`
+	RemoteFileName      string     `json:"remoteFileName,omitempty"`
+	RemoteFileNameRegex bool       `json:"remoteFileNameRegex,omitempty"`
 }
 
 // journal appends records to the journal file.
@@ -61,7 +67,8 @@ func openJournal(name string, resuming bool, secrets *redact.Set) (*journal, err
 // record writes the task's line and syncs it to disk before the request goes out; an error
 // stops the batch with the task unsent (see wrapper.BatchOptions.BeforeSend).
 func (j *journal) record(send sendRecord) error {
-	rec := journalRecord{Line: send.Line, ProjectUID: send.ProjectUID, DownloadTaskID: send.DownloadTaskID, LineHash: send.LineHash}
+	rec := journalRecord{Line: send.Line, ProjectUID: send.ProjectUID, DownloadTaskID: send.DownloadTaskID, LineHash: send.LineHash,
+		SentAt: send.SentAt, TargetLangs: send.TargetLangs, RemoteFileName: send.RemoteFileName, RemoteFileNameRegex: send.RemoteFileNameRegex}
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return err
@@ -114,6 +121,11 @@ func (a *app) loadJournal(s *resumeState, name string) error {
 		if s.states[rec.Line]&stMask == stNone {
 			s.set(rec.Line, stInferred, rec.ProjectUID, rec.DownloadTaskID, rec.LineHash, -1)
 			s.journaled++
+			if s.journalSends == nil {
+				s.journalSends = map[int]*sendRecord{}
+			}
+			s.journalSends[rec.Line] = &sendRecord{Line: rec.Line, Sending: true, ProjectUID: rec.ProjectUID, DownloadTaskID: rec.DownloadTaskID,
+				LineHash: rec.LineHash, SentAt: rec.SentAt, TargetLangs: rec.TargetLangs, RemoteFileName: rec.RemoteFileName, RemoteFileNameRegex: rec.RemoteFileNameRegex}
 		}
 	}
 	return nil

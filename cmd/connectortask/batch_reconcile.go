@@ -16,16 +16,25 @@ import (
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 )
 
-// create --batch FILE --resume RESULTS --reconcile: before anything is sent, every line that
-// RESULTS gives an unknown outcome is reconciled (wrapper.Client.Reconcile) against the
-// project's jobs. Created: its result line is written now, with the jobs found, and the line is
-// not sent. NotCreated: the line is sent like a failed one, and its result says it was
-// reconciled first. Ambiguous: its result line is written now, still unknown, with the
-// candidates; it is not sent. Every such result carries "reconciled" saying how.
+// create --batch FILE --resume RESULTS --reconcile: after RESULTS was verified against the
+// input and before anything is written or sent, every line of unknown outcome — a result that
+// says so, or a send record without a result (a line in flight when a run was killed) — is
+// reconciled (wrapper.Client.Reconcile) against the project's jobs. Then the carried section
+// (batch_carry.go) writes one record per skipped line, in its final state:
 //
-// Reconciling needs what the run that sent the line recorded in its result ("error.unknown":
-// when it was sent, the target languages, the remote file name). Lines without it (a line in
-// flight when a run was killed; a result carried forward by an older version) stay unknown.
+//   - Created: "ok": true, "skipped": true, with the jobs as Phrase lists them; not sent.
+//   - Ambiguous: still of unknown outcome, with the candidates and what reconciling needs, so a
+//     later resume can try again; not sent.
+//   - NotCreated: not carried; the run sends the line, and its result says it was reconciled.
+//
+// Each carries "reconciled" saying how. Nothing is written while reconciling: a run killed then
+// leaves its stdout empty (a resume from it is refused; resume from RESULTS again), or RESULTS
+// unchanged when it appends to it.
+//
+// Reconciling a line needs when it was sent, its target languages and remote file name: the
+// "error.unknown" of its result, or its send record (or --journal record). Lines without them
+// (written by an older version) stay unknown; what the input says of them keeps reconciling
+// from giving their possible jobs to another line.
 
 // unknownSend is what a result of unknown outcome records for reconciling later.
 type unknownSend struct {
@@ -54,21 +63,21 @@ type reconciledLine struct {
 	Candidates []string                `json:"candidates,omitempty"` // uids of the candidate jobs (ambiguous)
 }
 
-// batchReconciler is the state of --reconcile in a batch run.
+// batchReconciler is what --reconcile decided, before the run writes or sends anything.
 type batchReconciler struct {
 	mu      sync.Mutex
-	written map[int]bool            // lines whose result reconciling wrote (created, ambiguous)
-	sendAs  map[int]*reconciledLine // lines reconciled as not created, to be sent
+	carried map[int]*batchResult    // created or still unknown: the state carry writes
+	sendAs  map[int]*reconciledLine // reconciled as not created: sent by this run
 }
 
-// reconciledWritten reports whether reconciling wrote line's result: the reader skips it.
-func (r *batchRun) reconciledWritten(line int) bool {
+// reconciledCarry is what reconciling decided for a carried line, or nil.
+func (r *batchRun) reconciledCarry(line int) *batchResult {
 	if r.reconciler == nil {
-		return false
+		return nil
 	}
 	r.reconciler.mu.Lock()
 	defer r.reconciler.mu.Unlock()
-	return r.reconciler.written[line]
+	return r.reconciler.carried[line]
 }
 
 // reconciledRecord is how reconciling resolved a line that is now being sent, or nil.
@@ -81,21 +90,15 @@ func (r *batchRun) reconciledRecord(line int) *reconciledLine {
 	return r.reconciler.sendAs[line]
 }
 
-// pastLine is what RESULTS says of one line, for reconciling.
-type pastLine struct {
-	projectUID, downloadTaskID string
-	unknown                    *unknownSend
-}
-
-// readPast reads RESULTS again: the latest unknown-outcome record of every line, and the uids
-// of the jobs of every line shown created (the jobs reconciling must not give another line).
-func readPast(name string) (map[int]*pastLine, map[string]bool, error) {
+// readClaimed reads the uids of the jobs of every line RESULTS shows created: jobs reconciling
+// must not give another line.
+func readClaimed(name string) (map[string]bool, error) {
 	fh, err := os.Open(name)
 	if err != nil {
-		return nil, nil, usagef("--resume: %v", err)
+		return nil, usagef("--resume: %v", err)
 	}
 	defer fh.Close()
-	past, claimed := map[int]*pastLine{}, map[string]bool{}
+	claimed := map[string]bool{}
 	lr := newLineReader(fh, maxResultLineBytes)
 	for {
 		raw, tooLong, _, err := lr.next()
@@ -103,69 +106,104 @@ func readPast(name string) (map[int]*pastLine, map[string]bool, error) {
 			break
 		}
 		if err != nil {
-			return nil, nil, usagef("--resume %s: %v", name, err)
+			return nil, usagef("--resume %s: %v", name, err)
 		}
 		if tooLong || len(bytes.TrimSpace(raw)) == 0 {
 			continue
 		}
 		var res struct {
-			Line           int             `json:"line"`
-			OK             bool            `json:"ok"`
-			ProjectUID     string          `json:"projectUid"`
-			DownloadTaskID string          `json:"downloadTaskId"`
-			Result         json.RawMessage `json:"result"`
-			Error          *struct {
-				Unknown *unknownSend `json:"unknown"`
-			} `json:"error"`
-		}
-		if json.Unmarshal(raw, &res) != nil {
-			continue // loadResume has judged the file already; a cut-off last line is unknown
-		}
-		if res.OK {
-			var created struct {
+			OK     bool `json:"ok"`
+			Result *struct {
 				Jobs []struct {
 					UID string `json:"uid"`
 				} `json:"jobs"`
-			}
-			_ = json.Unmarshal(res.Result, &created)
-			for _, j := range created.Jobs {
-				claimed[j.UID] = true
-			}
-			continue
+			} `json:"result"`
 		}
-		if res.Error != nil && res.Error.Unknown != nil {
-			past[res.Line] = &pastLine{projectUID: res.ProjectUID, downloadTaskID: res.DownloadTaskID, unknown: res.Error.Unknown}
+		if json.Unmarshal(raw, &res) != nil || !res.OK || res.Result == nil {
+			continue // loadResume has judged the file already; a cut-off record is no result
+		}
+		for _, j := range res.Result.Jobs {
+			claimed[j.UID] = true
 		}
 	}
-	return past, claimed, nil
+	return claimed, nil
 }
 
-// reconcileResume resolves the lines RESULTS gives an unknown outcome, before anything is sent.
+// pastCall is the call of unknown outcome RESULTS (or the journal) records of line, nil when it
+// records nothing to reconcile with. now bounds when a killed run gave up.
+func (r *batchRun) pastCall(results *os.File, line int, now time.Time) (*wrapper.UnknownOutcomeError, error) {
+	off, js := r.resume.deciding(line)
+	var project, download string
+	var u *unknownSend
+	switch {
+	case off > 0:
+		b, err := readRecordAt(results, off-1)
+		if err != nil {
+			return nil, fmt.Errorf("--resume %s: reading the record of line %d again: %w", r.resumeFile, line, err)
+		}
+		var ids struct {
+			ProjectUID     string `json:"projectUid"`
+			DownloadTaskID string `json:"downloadTaskId"`
+		}
+		_ = json.Unmarshal(b, &ids)
+		project, download, u = ids.ProjectUID, ids.DownloadTaskID, pastUnknown(b, now)
+	case js != nil:
+		project, download, u = js.ProjectUID, js.DownloadTaskID, js.unknownSend(now)
+	}
+	if u == nil || project == "" {
+		return nil, nil
+	}
+	return &wrapper.UnknownOutcomeError{ProjectUID: project, SentAt: u.SentAt, GaveUpAt: u.GaveUpAt,
+		TargetLangs: u.TargetLangs, DownloadTaskID: download,
+		RemoteFileName: u.RemoteFileName, RemoteFileNameRegex: u.RemoteFileNameRegex}, nil
+}
+
+// reconcileResume decides the lines of unknown outcome before anything is written or sent:
+// created ones become created (carried with their jobs), not created ones are sent, the others
+// stay unknown (carried with the candidates).
 //
-// input is the --batch file ("-" for stdin): lines RESULTS gives an unknown outcome without a
-// record of the send (in flight when a run was killed) are read from it, as calls that may own
-// jobs; from stdin nothing is known of them, and they may own any.
+// input is the --batch file ("-" for stdin): lines of unknown outcome without a record of the
+// send are read from it, as calls that may own jobs; from stdin nothing is known of them, and
+// they may own any.
 func (r *batchRun) reconcileResume(ctx context.Context, grace time.Duration, input string) error {
-	r.reconciler = &batchReconciler{written: map[int]bool{}, sendAs: map[int]*reconciledLine{}}
-	past, claimed, err := readPast(r.resumeFile)
+	r.reconciler = &batchReconciler{carried: map[int]*batchResult{}, sendAs: map[int]*reconciledLine{}}
+	unknownLines := r.resume.unknownLines()
+	if len(unknownLines) == 0 {
+		return nil
+	}
+	claimed, err := readClaimed(r.resumeFile)
 	if err != nil {
 		return err
 	}
+	results, err := os.Open(r.resumeFile)
+	if err != nil {
+		return usagef("--resume: %v", err)
+	}
+	defer results.Close()
+	now := time.Now()
 	var lines []int
 	calls := map[int]*wrapper.UnknownOutcomeError{}
-	for line, p := range past {
-		if st, _ := r.resume.lookup(line); st != stUnknown {
-			continue // created or failed since, by a later result
+	unrecordedLines := map[int]bool{}
+	for _, line := range unknownLines {
+		u, err := r.pastCall(results, line, now)
+		if err != nil {
+			return err
 		}
-		calls[line] = &wrapper.UnknownOutcomeError{ProjectUID: p.projectUID, SentAt: p.unknown.SentAt, GaveUpAt: p.unknown.GaveUpAt,
-			TargetLangs: p.unknown.TargetLangs, DownloadTaskID: p.downloadTaskID,
-			RemoteFileName: p.unknown.RemoteFileName, RemoteFileNameRegex: p.unknown.RemoteFileNameRegex}
+		if u == nil {
+			unrecordedLines[line] = true
+			continue
+		}
+		calls[line] = u
 		lines = append(lines, line)
+	}
+	if len(unrecordedLines) > 0 {
+		fmt.Fprintf(r.a.stderr, "connectortask: warning: --reconcile: %d line%s of unknown outcome in %s: no record of when sent (written by an older version); left unknown\n",
+			len(unrecordedLines), plural(len(unrecordedLines)), r.resumeFile)
 	}
 	if len(lines) == 0 {
 		return nil
 	}
-	unrecorded := r.unrecordedCalls(input, calls)
+	unrecorded := r.unrecordedCalls(input, unrecordedLines)
 	// Lines with a remote file name first: they settle with one list call each, and the jobs
 	// they claim then narrow the candidates of the others.
 	sort.Slice(lines, func(i, j int) bool {
@@ -184,7 +222,7 @@ func (r *batchRun) reconcileResume(ctx context.Context, grace time.Duration, inp
 	lctx := listed.capture(ctx)
 	pending := lines
 	last := map[int]*wrapper.Reconciliation{}
-	calls0 := map[int]int{} // list calls per line, over all rounds
+	callsOf := map[int]int{} // list calls per line, over all rounds
 	var created, notCreated, listCalls int
 	for round := 0; len(pending) > 0 && round <= len(lines); round++ {
 		others := slices.Clone(unrecorded)
@@ -197,17 +235,17 @@ func (r *batchRun) reconcileResume(ctx context.Context, grace time.Duration, inp
 			found, err := r.client.Reconcile(lctx, u, wrapper.ReconcileOptions{Grace: grace, Claimed: claimed, Others: others})
 			if err != nil {
 				if ctx.Err() != nil {
-					return fmt.Errorf("reconciling line %d: %w; nothing was sent", line, err)
+					return fmt.Errorf("reconciling line %d: %w; nothing was written or sent", line, err)
 				}
-				calls := 0
+				n := 0
 				if found != nil {
-					calls = found.ListCalls
+					n = found.ListCalls
 				}
-				found = &wrapper.Reconciliation{Result: wrapper.ReconcileAmbiguous, Reason: "listing the jobs failed: " + err.Error(), ListCalls: calls}
+				found = &wrapper.Reconciliation{Result: wrapper.ReconcileAmbiguous, Reason: "listing the jobs failed: " + err.Error(), ListCalls: n}
 			}
 			listCalls += found.ListCalls
-			calls0[line] += found.ListCalls
-			rec := &reconciledLine{Result: found.Result, Reason: found.Reason, ListCalls: calls0[line]}
+			callsOf[line] += found.ListCalls
+			rec := &reconciledLine{Result: found.Result, Reason: found.Reason, ListCalls: callsOf[line]}
 			switch found.Result {
 			case wrapper.ReconcileCreated:
 				created++
@@ -221,15 +259,11 @@ func (r *batchRun) reconcileResume(ctx context.Context, grace time.Duration, inp
 					return fmt.Errorf("reconciling line %d: %w", line, err)
 				}
 				r.resume.setState(line, stCreated)
-				r.skippedCreated.Add(1)
-				r.writeReconciled(&batchResult{Line: line, OK: true, Skipped: true, ProjectUID: u.ProjectUID, DownloadTaskID: u.DownloadTaskID,
-					Result: body, Reconciled: rec})
+				r.reconciler.carried[line] = &batchResult{OK: true, Result: body, Reconciled: rec}
 			case wrapper.ReconcileNotCreated:
 				notCreated++
-				r.resume.setState(line, stFailed)
-				r.reconciler.mu.Lock()
-				r.reconciler.sendAs[line] = rec // sent by the run, which writes its result
-				r.reconciler.mu.Unlock()
+				r.resume.setState(line, stFailed) // sent by the run, which writes its result
+				r.reconciler.sendAs[line] = rec
 			default:
 				last[line] = found
 				still = append(still, line)
@@ -242,41 +276,28 @@ func (r *batchRun) reconcileResume(ctx context.Context, grace time.Duration, inp
 	}
 	for _, line := range pending {
 		u, found := calls[line], last[line]
-		rec := &reconciledLine{Result: found.Result, Reason: found.Reason, ListCalls: calls0[line]}
+		rec := &reconciledLine{Result: found.Result, Reason: found.Reason, ListCalls: callsOf[line]}
 		for _, j := range found.Candidates {
 			if j.Uid != nil {
 				rec.Candidates = append(rec.Candidates, *j.Uid)
 			}
 		}
-		r.skippedUnknown.Add(1)
-		r.writeReconciled(&batchResult{Line: line, Skipped: true, ProjectUID: u.ProjectUID, DownloadTaskID: u.DownloadTaskID, Reconciled: rec,
-			Error: &batchError{Outcome: wrapper.OutcomeUnknown, Unknown: past[line].unknown,
-				Message: "not sent: the outcome is still unknown after reconciling (" + found.Reason + "); look at the candidate jobs in Phrase"}})
+		r.reconciler.carried[line] = &batchResult{Reconciled: rec, Error: &batchError{Outcome: wrapper.OutcomeUnknown,
+			Unknown: &unknownSend{SentAt: u.SentAt, GaveUpAt: u.GaveUpAt, TargetLangs: u.TargetLangs, RemoteFileName: u.RemoteFileName, RemoteFileNameRegex: u.RemoteFileNameRegex},
+			Message: "not sent: the outcome is still unknown after reconciling (" + found.Reason + "); look at the candidate jobs in Phrase"}}
 	}
 	fmt.Fprintf(r.a.stderr, "connectortask: reconciled %d line%s with %d list call%s (%.1f a line): %d created, %d not created (to be sent again), %d still unknown\n",
 		len(lines), plural(len(lines)), listCalls, plural(listCalls), float64(listCalls)/float64(len(lines)), created, notCreated, len(pending))
 	return nil
 }
 
-// writeReconciled writes the result of a line reconciling settled (or gave up on).
-func (r *batchRun) writeReconciled(res *batchResult) {
-	r.reconciler.mu.Lock()
-	r.reconciler.written[res.Line] = true
-	r.reconciler.mu.Unlock()
-	r.out.write(res)
-}
-
-// unrecordedCalls describes the lines RESULTS gives an unknown outcome that have no record of
-// their send (not in recorded): what the input says of them, or nothing (a call that may own
-// any job) when the input cannot be read again.
-func (r *batchRun) unrecordedCalls(input string, recorded map[int]*wrapper.UnknownOutcomeError) []*wrapper.UnknownOutcomeError {
-	want := map[int]bool{}
+// unrecordedCalls describes the lines of unknown outcome that have no record of their send
+// (want): what the input says of them, or nothing (a call that may own any job) when the input
+// cannot be read again.
+func (r *batchRun) unrecordedCalls(input string, want map[int]bool) []*wrapper.UnknownOutcomeError {
 	maxLine := 0
-	for _, line := range r.resume.unknownLines() {
-		if recorded[line] == nil {
-			want[line] = true
-			maxLine = max(maxLine, line)
-		}
+	for line := range want {
+		maxLine = max(maxLine, line)
 	}
 	if len(want) == 0 {
 		return nil

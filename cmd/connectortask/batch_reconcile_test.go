@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/seed-a960d6a4/connectortask/wrapper/phrasetest"
 )
@@ -32,6 +34,7 @@ type reconcileLine struct {
 	Reconciled *reconciledLine `json:"reconciled"`
 }
 
+// reconcileResults reads the results of stdout, skipping the bookkeeping records (no "ok").
 func reconcileResults(t *testing.T, stdout string) []reconcileLine {
 	t.Helper()
 	var out []reconcileLine
@@ -42,6 +45,13 @@ func reconcileResults(t *testing.T, stdout string) []reconcileLine {
 		var l reconcileLine
 		if err := json.Unmarshal([]byte(s), &l); err != nil {
 			t.Fatalf("result %q: %v", s, err)
+		}
+		var ok struct {
+			OK *bool `json:"ok"`
+		}
+		_ = json.Unmarshal([]byte(s), &ok)
+		if ok.OK == nil {
+			continue
 		}
 		out = append(out, l)
 	}
@@ -362,30 +372,93 @@ func TestBatchResumeReconcileLeavesWhatItCannotTellUnknown(t *testing.T) {
 	}
 }
 
-// A line in flight when a run was killed has no record of its send, but it may have created
-// jobs: they must not be taken for another line's. Here line 1 was lost before Phrase acted,
-// line 2 created its jobs but its result was lost with the run; reconciling line 1 must not
-// claim line 2's jobs.
+// killResult drops the result of line from a run's stdout, keeping its send record: what a
+// kill -9 while line's request was in flight leaves. strip removes the send record's "sentAt"
+// too (a record of an older version).
+func killResult(t *testing.T, stdout string, line int, strip bool) string {
+	t.Helper()
+	var kept []string
+	prefix := fmt.Sprintf(`{"line":%d,`, line)
+	dropped := false
+	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		if strings.HasPrefix(l, prefix) && !strings.Contains(l, `"sending":true`) {
+			dropped = true
+			continue
+		}
+		if strings.HasPrefix(l, prefix) && strip {
+			var rec sendRecord
+			if err := json.Unmarshal([]byte(l), &rec); err != nil {
+				t.Fatal(err)
+			}
+			rec.SentAt, rec.TargetLangs, rec.RemoteFileName = nil, nil, ""
+			b, _ := json.Marshal(rec)
+			l = string(b)
+		}
+		kept = append(kept, l)
+	}
+	if !dropped {
+		t.Fatalf("no result of line %d in\n%s", line, stdout)
+	}
+	p := filepath.Join(t.TempDir(), "killed.jsonl")
+	if err := os.WriteFile(p, []byte(strings.Join(kept, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A line in flight when a run was killed (a send record, no result) may have created jobs:
+// --reconcile settles it from its send record like any line of unknown outcome. Line 1 was
+// lost before Phrase acted (sent again), line 2 created its jobs but the run was killed before
+// their answer (carried as created, with the jobs the fake created for it).
+func TestBatchResumeReconcileSettlesLinesInFlight(t *testing.T) {
+	srv := fake(t, phrasetest.WithLostRequest(1))
+	file := tasksFile(t, remoteLine(1, "de", "fr"), remoteLine(2, "de", "fr"), remoteLine(3, "de", "fr"))
+	c := newCLI(t, tokenEnv(srv))
+	first := batch(c, srv, file, "--concurrency", "1")
+	wantCode(t, first, exitUnknown)
+	second := batch(c, srv, file, "--resume", killResult(t, first.stdout, 2, false), "--reconcile", "--reconcile-grace", "1ms")
+	wantCode(t, second, exitOK)
+	if posts(srv) != 4 || wantNoDuplicates(t, srv) != 6 {
+		t.Fatalf("%d POSTs, want 4: only line 1 is sent again\n%s", posts(srv), second)
+	}
+	byLine := map[int]reconcileLine{}
+	for _, l := range reconcileResults(t, second.stdout) {
+		if _, dup := byLine[l.Line]; dup {
+			t.Fatalf("two results for line %d\n%s", l.Line, second)
+		}
+		byLine[l.Line] = l
+	}
+	if l := byLine[1]; !l.OK || l.Skipped || l.Reconciled == nil || l.Reconciled.Result != "not-created" {
+		t.Errorf("line 1: %+v", l)
+	}
+	if l := byLine[2]; !l.OK || !l.Skipped || l.Reconciled == nil || l.Reconciled.Result != "created" || l.Result == nil || len(l.Result.Jobs) != 2 {
+		t.Errorf("line 2: %+v", l)
+	} else {
+		for _, j := range srv.Jobs() {
+			if *j.Filename == "f2.docx" && j.Uid != nil && *j.Uid != l.Result.Jobs[0].UID && *j.Uid != l.Result.Jobs[1].UID {
+				t.Errorf("line 2 claims %+v; the fake created %s for it", l.Result.Jobs, *j.Uid)
+			}
+		}
+	}
+	if !strings.Contains(second.stderr, "0 still unknown") || strings.Contains(second.stderr, "skipped as of unknown") {
+		t.Errorf("the summary must count the final states\n%s", second)
+	}
+	// The carried section comes first, and its header counts what it carries: lines 2 and 3.
+	if !strings.HasPrefix(second.stdout, `{"resumed":{"from":`) || !strings.Contains(second.stdout, `"carried":2}`) {
+		t.Errorf("stdout:\n%s", second.stdout)
+	}
+}
+
+// A line in flight whose send record says nothing of when it was sent (an older version) cannot
+// be reconciled, and its jobs must not be taken for another line's: here line 1 was lost before
+// Phrase acted, line 2 created its jobs, both for the same languages and without a file name.
 func TestBatchResumeReconcileCountsLinesInFlight(t *testing.T) {
 	srv := fake(t, phrasetest.WithLostRequest(1))
 	file := tasksFile(t, numbered(3)...)
 	c := newCLI(t, tokenEnv(srv))
 	first := batch(c, srv, file, "--concurrency", "1")
 	wantCode(t, first, exitUnknown)
-	var kept []string
-	for _, l := range strings.Split(strings.TrimSpace(first.stdout), "\n") {
-		if !strings.HasPrefix(l, `{"line":2,`) {
-			kept = append(kept, l)
-		}
-	}
-	if len(kept) != 2 {
-		t.Fatalf("results:\n%s", first.stdout)
-	}
-	prev := filepath.Join(t.TempDir(), "killed.jsonl")
-	if err := os.WriteFile(prev, []byte(strings.Join(kept, "\n")+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	second := batch(c, srv, file, "--resume", prev, "--reconcile", "--reconcile-grace", "1ms")
+	second := batch(c, srv, file, "--resume", killResult(t, first.stdout, 2, true), "--reconcile", "--reconcile-grace", "1ms")
 	wantCode(t, second, exitUnknown)
 	if posts(srv) != 3 {
 		t.Errorf("%d POSTs, want 3: nothing resent", posts(srv))
@@ -393,6 +466,137 @@ func TestBatchResumeReconcileCountsLinesInFlight(t *testing.T) {
 	for _, l := range reconcileResults(t, second.stdout) {
 		if l.Line == 1 && (l.OK || l.Reconciled == nil || l.Reconciled.Result != "ambiguous") {
 			t.Errorf("line 1 took the jobs of line 2, in flight when the run was killed: %+v %+v", l, l.Reconciled)
+		}
+		if l.Line == 2 && (l.OK || l.Error == nil || l.Error.Outcome != "unknown") {
+			t.Errorf("line 2: %+v", l)
+		}
+	}
+}
+
+// A kill while reconciling leaves nothing written (a resume from that is refused), and a cut
+// anywhere in what a --resume --reconcile run wrote resumes without sending a line that may
+// have jobs: the carried section, complete, describes every line reconciling settled.
+func TestBatchResumeReconcileFromAnyPrefix(t *testing.T) {
+	srv := fake(t, phrasetest.WithLostRequest(2), phrasetest.WithLostResponse(1))
+	const n = 8
+	var lines []string
+	for i := 1; i <= n; i++ {
+		lines = append(lines, remoteLine(i, "de", "fr"))
+	}
+	file := tasksFile(t, lines...)
+	first := batch(newCLI(t, tokenEnv(srv)), srv, file, "--concurrency", "1")
+	wantCode(t, first, exitUnknown)
+	r1 := saveStdout(t, first)
+	mayExist1 := map[int]bool{} // created or unknown after run 1
+	for _, l := range reconcileResults(t, first.stdout) {
+		if l.OK || (l.Error != nil && l.Error.Outcome == "unknown") {
+			mayExist1[l.Line] = true
+		}
+	}
+	second := batch(newCLI(t, tokenEnv(srv)), srv, file, "--resume", r1, "--reconcile", "--reconcile-grace", "1ms")
+	wantCode(t, second, exitOK)
+	notCreated := map[int]bool{}
+	for _, l := range reconcileResults(t, second.stdout) {
+		if l.Reconciled != nil && l.Reconciled.Result == "not-created" {
+			notCreated[l.Line] = true
+		}
+	}
+	if len(notCreated) != 2 || wantNoDuplicates(t, srv) != 2*n {
+		t.Fatalf("not created: %v\n%s", notCreated, second)
+	}
+	out := second.stdout
+	cuts := []int{0}
+	for i := 0; i < len(out); i++ {
+		if out[i] == '\n' {
+			cuts = append(cuts, i+1)
+		}
+		if out[i] == '{' {
+			cuts = append(cuts, i+1, i+(strings.IndexByte(out[i:], '\n')+1)/2)
+		}
+	}
+	for _, cut := range cuts {
+		prefix := out[:min(cut, len(out))]
+		mayExist := map[int]bool{}
+		for k := range mayExist1 {
+			if !notCreated[k] { // proven not created by run 2, sent only after its send record
+				mayExist[k] = true
+			}
+		}
+		for _, rec := range strings.Split(prefix, "\n") {
+			var s sendRecord
+			if json.Unmarshal([]byte(rec), &s) == nil && s.Sending {
+				mayExist[s.Line] = true
+			}
+		}
+		p := writeFile(t, "prefix.jsonl", prefix)
+		r := newCLI(t, tokenEnv(srv)).run("create", "--batch", file, "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--resume", p, "--dry-run")
+		if r.code == exitUsage {
+			if strings.Contains(prefix, `"sending"`) || (!strings.Contains(r.stderr, r1) && !strings.Contains(r.stderr, "holds no result")) {
+				t.Fatalf("cut at %d/%d refused:\n%s\nprefix:\n%s", cut, len(out), r, prefix)
+			}
+			continue
+		}
+		for line, l := range results(t, r) {
+			if l.Request != nil && mayExist[line] {
+				t.Fatalf("cut at %d/%d: line %d may exist, but the resume would send it\nprefix:\n%s", cut, len(out), line, prefix)
+			}
+		}
+	}
+}
+
+// A run interrupted (or killed) while reconciling has written nothing: its stdout is empty, and
+// a resume from it is refused, pointing back at RESULTS, from which reconciling starts again.
+func TestBatchResumeReconcileInterruptedWritesNothing(t *testing.T) {
+	srv := fake(t, phrasetest.WithLostRequest(1))
+	file := tasksFile(t, remoteLine(1, "de", "fr"), remoteLine(2, "de", "fr"))
+	first := batch(newCLI(t, tokenEnv(srv)), srv, file, "--concurrency", "1")
+	wantCode(t, first, exitUnknown)
+	r1 := saveStdout(t, first)
+	c := newCLI(t, tokenEnv(srv))
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	c.ctx = ctx
+	go func() {
+		// Line 1 has no jobs: reconciling waits out the grace period (an hour), and is
+		// interrupted then.
+		for srv.CountRequests("GET", "/jobs") == 0 && ctx.Err() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	second := batch(c, srv, file, "--resume", r1, "--reconcile", "--reconcile-grace", "1h")
+	if second.code == exitOK || second.stdout != "" || posts(srv) != 2 {
+		t.Fatalf("exit %d, %d POSTs; want a failure, nothing written, nothing sent\n%s", second.code, posts(srv), second)
+	}
+	third := batch(newCLI(t, tokenEnv(srv)), srv, file, "--resume", saveStdout(t, second))
+	if third.code != exitUsage || !strings.Contains(third.stderr, "holds no result") || posts(srv) != 2 {
+		t.Errorf("a resume from the interrupted run's empty stdout: exit %d, want 2\n%s", third.code, third)
+	}
+}
+
+// A line only the --journal knows was sent (stdout lost its records: a power cut) is settled
+// from the journal's record, which says when it was sent and what it asked for.
+func TestBatchResumeReconcileFromTheJournal(t *testing.T) {
+	srv := fake(t)
+	file := tasksFile(t, remoteLine(1, "de", "fr"), remoteLine(2, "de", "fr"))
+	jn := filepath.Join(t.TempDir(), "sends.journal")
+	first := batch(newCLI(t, tokenEnv(srv)), srv, file, "--concurrency", "1", "--journal", jn)
+	wantCode(t, first, exitOK)
+	var kept []string
+	for _, l := range strings.Split(strings.TrimSpace(first.stdout), "\n") {
+		if !strings.HasPrefix(l, `{"line":2,`) {
+			kept = append(kept, l)
+		}
+	}
+	prev := writeFile(t, "lost.jsonl", strings.Join(kept, "\n")+"\n")
+	second := batch(newCLI(t, tokenEnv(srv)), srv, file, "--resume", prev, "--journal", jn, "--reconcile", "--reconcile-grace", "1ms")
+	wantCode(t, second, exitOK)
+	if posts(srv) != 2 {
+		t.Errorf("%d POSTs, want 2: line 2 is settled, not sent", posts(srv))
+	}
+	for _, l := range reconcileResults(t, second.stdout) {
+		if l.Line == 2 && (!l.OK || l.Reconciled == nil || l.Reconciled.Result != "created") {
+			t.Errorf("line 2: %+v %+v", l, l.Reconciled)
 		}
 	}
 }

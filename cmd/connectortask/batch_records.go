@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"strconv"
+	"time"
 )
 
 // Batch mode's stdout holds, besides one result per input line, two kinds of bookkeeping
@@ -15,7 +16,9 @@ import (
 //     request leaves the process. The result of line N follows it once the request finished. A
 //     run killed hard leaves the send records of the lines it had in flight without a result,
 //     and a --resume counts exactly those as of unknown outcome: no journal needed, and no
-//     guessing from gaps.
+//     guessing from gaps. It also says when the request was sent and what reconciling needs
+//     to find the line's jobs (target languages, remote file name), so that --reconcile can
+//     settle a line killed in flight (batch_reconcile.go).
 //   - a resume header, {"resumed":{"from":RESULTS,"carried":N}}, the first record of a --resume
 //     run, followed at once by the N results it carries over from RESULTS (lines created, or of
 //     unknown outcome, in earlier runs), all written before anything is sent. A resume from a
@@ -32,6 +35,22 @@ type sendRecord struct {
 	ProjectUID     string `json:"projectUid,omitempty"`
 	DownloadTaskID string `json:"downloadTaskId,omitempty"`
 	LineHash       string `json:"lineHash,omitempty"`
+	// What --reconcile needs of a line killed in flight: written just before the request
+	// leaves, so SentAt is never later than the send.
+	SentAt              *time.Time `json:"sentAt,omitempty"`
+	TargetLangs         []string   `json:"targetLangs,omitempty"`
+	RemoteFileName      string     `json:"remoteFileName,omitempty"`
+	RemoteFileNameRegex bool       `json:"remoteFileNameRegex,omitempty"`
+}
+
+// unknownSend is what a send record says for reconciling, nil without a sentAt (a record of
+// an older version). gaveUpAt is when the sender was gone at the latest (the resume's start).
+func (rec *sendRecord) unknownSend(gaveUpAt time.Time) *unknownSend {
+	if rec.SentAt == nil || rec.SentAt.IsZero() {
+		return nil
+	}
+	return &unknownSend{SentAt: rec.SentAt.UTC(), GaveUpAt: gaveUpAt.UTC(), TargetLangs: rec.TargetLangs,
+		RemoteFileName: rec.RemoteFileName, RemoteFileNameRegex: rec.RemoteFileNameRegex}
 }
 
 // resumeHeader is the first record of a --resume run's stdout.

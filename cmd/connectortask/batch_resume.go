@@ -42,6 +42,19 @@ type resumeState struct {
 	records        int    // records read from RESULTS
 	journaled      int    // lines the --journal records
 	noFinalNewline bool   // RESULTS does not end with a line end (a record was cut short)
+
+	journalSends map[int]*sendRecord // the --journal's record of lines RESULTS has nothing of
+}
+
+// deciding returns where in RESULTS the record that decided line's state starts (offset+1, 0:
+// none) and the journal's record of it (nil: none).
+func (s *resumeState) deciding(line int) (int64, *sendRecord) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if line >= len(s.offs) {
+		return 0, nil
+	}
+	return s.offs[line], s.journalSends[line]
 }
 
 // stateLocked is the state of line, stInferred for a line without a result before maxSent.

@@ -115,7 +115,7 @@ func TestBatchResumeCutLineNumberIsNotBlamedOnAnotherLine(t *testing.T) {
 	content := send(1) + fmt.Sprintf(`{"line":1,"ok":true,"projectUid":%q,"downloadTaskId":"d1","lineHash":%q}`+"\n", srv.ProjectUID, lineHash([]byte(lines[0]))) +
 		send(123) + `{"line":12`
 	r := batch(newCLI(t, tokenEnv(srv)), srv, file, "--resume", writeFile(t, "killed.jsonl", content))
-	wantCode(t, r, exitAPI) // line 123 is of unknown outcome
+	wantCode(t, r, exitUnknown) // line 123 is of unknown outcome
 	posted := postedTasks(t, srv)
 	if slices.Contains(posted, "d1") || slices.Contains(posted, "d123") || !slices.Contains(posted, "d12") || len(posted) != 128 {
 		t.Errorf("POSTed %d tasks; want every line but 1 (created) and 123 (in flight), line 12 included", len(posted))
@@ -221,7 +221,7 @@ func TestBatchResumeEmptyResults(t *testing.T) {
 	}
 	jn := writeFile(t, "sends.journal", journal.String())
 	r = batch(newCLI(t, tokenEnv(srv)), srv, file, "--resume", empty, "--journal", jn)
-	wantCode(t, r, exitAPI) // 4 lines of unknown outcome
+	wantCode(t, r, exitUnknown) // 4 lines of unknown outcome
 	if strings.Contains(r.stderr, "every line will be sent") || !strings.Contains(r.stderr, "the 4 lines --journal") || !strings.Contains(r.stderr, "skipped") {
 		t.Errorf("the warning should say the journal's 4 lines are skipped\n%s", r)
 	}
@@ -285,7 +285,7 @@ func TestBatchResumeAppendingToResults(t *testing.T) {
 		return a.execute(t.Context(), []string{"create", "--batch", file, "--project-uid", srv.ProjectUID, "--target-lang", "de",
 			"--rate", "60000/min", "--resume", r})
 	}
-	if code := resumeAppending(); code != exitAPI { // line 3 is of unknown outcome
+	if code := resumeAppending(); code != exitUnknown { // line 3 is of unknown outcome
 		t.Fatalf("exit %d", code)
 	}
 	content, _ := os.ReadFile(r)
@@ -295,7 +295,7 @@ func TestBatchResumeAppendingToResults(t *testing.T) {
 	if got := postedTasks(t, srv); !slices.Equal(got, []string{"d2", "d4", "d5", "d6", "d7", "d8"}) {
 		t.Errorf("POSTed %v", got)
 	}
-	if code := resumeAppending(); code != exitAPI || posts(srv) != 6 {
+	if code := resumeAppending(); code != exitUnknown || posts(srv) != 6 {
 		t.Errorf("a resume of the appended results: exit %d, %d POSTs; want 1 and 6", code, posts(srv))
 	}
 }
@@ -308,13 +308,13 @@ func TestBatchResumeFromStdin(t *testing.T) {
 	c := newCLI(t, tokenEnv(srv))
 	c.stdin = strings.Join(lines, "\n") + "\n"
 	first := batch(c, srv, "-", "--concurrency", "1")
-	wantCode(t, first, exitAPI) // line 1: outcome unknown
+	wantCode(t, first, exitUnknown) // line 1: outcome unknown
 	prev := saveStdout(t, first)
 
 	c = newCLI(t, tokenEnv(srv))
 	c.stdin = strings.Join(lines, "\n") + "\n"
 	second := batch(c, srv, "-", "--resume", prev)
-	wantCode(t, second, exitAPI)
+	wantCode(t, second, exitUnknown)
 	if res := results(t, second); len(res) != 5 || !res[1].Skipped || !res[5].OK || !res[5].Skipped {
 		t.Errorf("results of the resume: %+v", res)
 	}

@@ -25,6 +25,7 @@ package chaos
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -55,6 +56,20 @@ type Scenario struct {
 	// and 4 (lines of unknown outcome); 2 (a refusal, or a Go panic) is always an anomaly, but
 	// for the refusals of an empty or cut results file, which the harness follows.
 	FinalExitCodes []int
+	// Reconcile: every resume gets --reconcile (with ReconcileGrace), and every line can be
+	// told apart from the project's jobs (its own remote file name, or its own set of target
+	// languages), so a trial goes on (faults and kills off) until no line is left of unknown
+	// outcome; one left is "unsettled", a failed invariant.
+	Reconcile      bool
+	ReconcileGrace time.Duration // default 1s: a killed run's last request may still be served
+}
+
+// ReconcileScenario runs every resume with --reconcile (issue 15) over lines it can settle.
+// Its faults: 20% of the job-creating POSTs end of unknown outcome (8% lost before Phrase
+// acts, 12% after it created the jobs), besides 4% of 429 and 503.
+func ReconcileScenario() Scenario {
+	return Scenario{Name: "--resume --reconcile", Reconcile: true,
+		Faults: &Faults{RateLimited: 0.02, Unavailable: 0.02, ResetBefore: 0.08, Lost: 0.08, ResetAfter: 0.04, MaxLatency: 25 * time.Millisecond}}
 }
 
 // DefaultScenarios are the scenarios of a run without any given.
@@ -96,6 +111,8 @@ type ScenarioReport struct {
 	FalseFailed                int // lines reported failed at the end though the fake created them
 	Missing                    int // lines without any result at the end
 	Unfinished                 int // trials that ended (MaxRuns) with lines failed or missing
+	Reconciled                 int // reconciling runs (Scenario.Reconcile)
+	Unsettled                  int // lines of a Reconcile trial still of unknown outcome at the end
 	Anomalies                  []string
 }
 
@@ -128,6 +145,8 @@ func (r *Report) Total() ScenarioReport {
 		t.FalseFailed += s.FalseFailed
 		t.Missing += s.Missing
 		t.Unfinished += s.Unfinished
+		t.Reconciled += s.Reconciled
+		t.Unsettled += s.Unsettled
 		t.Anomalies = append(t.Anomalies, s.Anomalies...)
 	}
 	return t
@@ -136,7 +155,7 @@ func (r *Report) Total() ScenarioReport {
 // OK says whether every invariant held.
 func (r *Report) OK() bool {
 	t := r.Total()
-	return t.Duplicates == 0 && t.FalseCreated == 0 && t.FalseFailed == 0 && t.Missing == 0 && t.Unfinished == 0 && len(t.Anomalies) == 0
+	return t.Duplicates == 0 && t.FalseCreated == 0 && t.FalseFailed == 0 && t.Missing == 0 && t.Unfinished == 0 && t.Unsettled == 0 && len(t.Anomalies) == 0
 }
 
 // Table is the report as a Markdown table.
@@ -155,6 +174,9 @@ func (r *Report) Table() string {
 		}
 	}
 	row("**all**", r.Total())
+	if t := r.Total(); t.Reconciled > 0 {
+		fmt.Fprintf(&b, "\nReconciling resumes (--resume --reconcile): %d; lines still of unknown outcome at the end of their trials (unsettled): %d.\n", t.Reconciled, t.Unsettled)
+	}
 	var kinds []string
 	for k := range r.Faults {
 		kinds = append(kinds, k)
@@ -223,25 +245,26 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 // trial is the state of one trial.
 type trial struct {
-	cfg     Config
-	n       int
-	sc      Scenario
-	rng     *rand.Rand
-	dir     string
-	input   string
-	lines   int
-	srv     *phrasetest.Server
-	faults  *faultHandler
-	url     string
-	everOK  map[int]bool // lines some result said created, over every file of the trial
-	rs      *ScenarioReport
-	anomaly func(format string, args ...any)
+	cfg      Config
+	n        int
+	sc       Scenario
+	rng      *rand.Rand
+	dir      string
+	input    string
+	lines    int
+	srv      *phrasetest.Server
+	faults   *faultHandler
+	url      string
+	everOK   map[int]bool     // lines some result said created, over every file of the trial
+	everJobs map[int][]string // the jobs those results gave them
+	rs       *ScenarioReport
+	anomaly  func(format string, args ...any)
 }
 
 func runTrial(ctx context.Context, cfg Config, n int, sc Scenario, rep *Report) error {
 	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(n)))
 	t := &trial{cfg: cfg, n: n, sc: sc, rng: rng, dir: filepath.Join(cfg.Dir, fmt.Sprintf("trial-%03d", n)),
-		everOK: map[int]bool{}, rs: rep.By[sc.Name]}
+		everOK: map[int]bool{}, everJobs: map[int][]string{}, rs: rep.By[sc.Name]}
 	t.anomaly = func(format string, args ...any) {
 		msg := fmt.Sprintf("trial %d (%s): ", n, sc.Name) + fmt.Sprintf(format, args...)
 		t.rs.Anomalies = append(t.rs.Anomalies, msg)
@@ -253,6 +276,10 @@ func runTrial(ctx context.Context, cfg Config, n int, sc Scenario, rep *Report) 
 	t.lines = cfg.Lines/2 + rng.IntN(cfg.Lines/2+1)
 	var in bytes.Buffer
 	for i := 1; i <= t.lines; i++ {
+		if sc.Reconcile {
+			in.WriteString(reconcileLine(n, i))
+			continue
+		}
 		fmt.Fprintf(&in, "{\"downloadTaskId\": \"t%d-d%d\", \"ref\": %d}\n", n, i, i)
 	}
 	t.input = filepath.Join(t.dir, "tasks.jsonl")
@@ -315,6 +342,14 @@ func (t *trial) run(ctx context.Context) error {
 		if resumeFrom != "" {
 			args = append(args, "--resume", resumeFrom)
 			args = append(args, t.sc.ResumeArgs...)
+			if t.sc.Reconcile {
+				grace := t.sc.ReconcileGrace
+				if grace <= 0 {
+					grace = time.Second
+				}
+				args = append(args, "--reconcile", "--reconcile-grace", grace.String())
+				t.rs.Reconciled++
+			}
 		}
 		code, killed, stderr, err := t.runOnce(ctx, args, out, !settling && t.rng.Float64() < 0.85)
 		if err != nil {
@@ -330,6 +365,9 @@ func (t *trial) run(ctx context.Context) error {
 		}
 		for l := range rf.reportedOK {
 			t.everOK[l] = true
+		}
+		for l, uids := range rf.reportedJobs {
+			t.everJobs[l] = append(t.everJobs[l], uids...)
 		}
 		if killed {
 			switch {
@@ -375,7 +413,7 @@ func (t *trial) run(ctx context.Context) error {
 			// Finished when no line is left failed or without a result.
 			done = true
 			for l := 1; l <= t.lines; l++ {
-				if st := rf.state[l]; st == stateMissing || st == stateFailed {
+				if st := rf.state[l]; st == stateMissing || st == stateFailed || (t.sc.Reconcile && st == stateUnknown) {
 					done = false
 				}
 			}
@@ -497,6 +535,7 @@ func (t *trial) check(finalFile string, finished bool) error {
 	// Let the fake finish the requests a kill left in flight before reading its record.
 	time.Sleep(50 * time.Millisecond)
 	made := creates(t.srv)
+	files := jobFiles(t.srv)
 	final := resultsFile{state: map[int]string{}}
 	if finalFile != "" {
 		var err error
@@ -518,6 +557,19 @@ func (t *trial) check(finalFile string, finished bool) error {
 		if t.everOK[l] && c == 0 {
 			t.rs.FalseCreated++
 			t.anomaly("line %d reported created, but the fake created nothing for it", l)
+		} else if t.sc.Reconcile {
+			// Reconciling gives a line jobs from the project's list: they must be its own.
+			want := fmt.Sprintf("download-t%d-d%d", t.n, l)
+			if strings.Contains(reconcileLine(t.n, l), "remoteFile") {
+				want = fmt.Sprintf("t%d-f%d.docx", t.n, l)
+			}
+			for _, uid := range t.everJobs[l] {
+				if files[uid] != want {
+					t.rs.FalseCreated++
+					t.anomaly("line %d reported created with job %s of file %q, not its own %q", l, uid, files[uid], want)
+					break
+				}
+			}
 		}
 		switch final.state[l] {
 		case stateCreated:
@@ -528,6 +580,10 @@ func (t *trial) check(finalFile string, finished bool) error {
 			t.rs.Unresolved++
 			if c > 0 {
 				t.rs.UnresolvedCreated++
+			}
+			if t.sc.Reconcile {
+				t.rs.Unsettled++
+				t.anomaly("line %d still of unknown outcome after reconciling resumes", l)
 			}
 		case stateFailed:
 			if c > 0 {
@@ -558,3 +614,31 @@ func contains(list []int, v int) bool {
 	}
 	return false
 }
+
+// reconcileLine is line i of trial n of a Reconcile scenario: three of four name a remote file
+// of their own (German); the others only a download task, with a set of target languages of
+// their own while there are sets left (without German, so never a remote-file line's), else
+// with a remote file too.
+func reconcileLine(n, i int) string {
+	if i%4 == 0 && i/4 <= len(ownLangSets) {
+		langs, _ := json.Marshal(ownLangSets[i/4-1])
+		return fmt.Sprintf("{\"downloadTaskId\": \"t%d-d%d\", \"ref\": %d, \"targetLangs\": %s}\n", n, i, i, langs)
+	}
+	return fmt.Sprintf("{\"downloadTaskId\": \"t%d-d%d\", \"ref\": %d, \"body\": {\"targetLangs\": [\"de\"], \"remoteFile\": {\"connectorToken\": \"ct-chaos\", \"remoteFileName\": \"t%d-f%d.docx\"}}}\n", n, i, i, n, i)
+}
+
+// ownLangSets are the non-empty subsets of the fake's languages but German.
+var ownLangSets = func() [][]string {
+	langs := []string{"fr", "es", "it", "ja"}
+	var out [][]string
+	for mask := 1; mask < 1<<len(langs); mask++ {
+		var set []string
+		for b, l := range langs {
+			if mask&(1<<b) != 0 {
+				set = append(set, l)
+			}
+		}
+		out = append(out, set)
+	}
+	return out
+}()

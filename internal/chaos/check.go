@@ -26,13 +26,14 @@ const (
 // resultsFile is what one results file says.
 type resultsFile struct {
 	records       int
-	state         map[int]string // line -> state
-	reportedOK    map[int]bool   // lines with a record "ok": true
-	carryComplete bool           // every resume header is followed by all the results it announced
+	state         map[int]string   // line -> state
+	reportedOK    map[int]bool     // lines with a record "ok": true
+	reportedJobs  map[int][]string // the uids of the jobs those records give
+	carryComplete bool             // every resume header is followed by all the results it announced
 }
 
 func readResults(path string) (resultsFile, error) {
-	rf := resultsFile{state: map[int]string{}, reportedOK: map[int]bool{}, carryComplete: true}
+	rf := resultsFile{state: map[int]string{}, reportedOK: map[int]bool{}, reportedJobs: map[int][]string{}, carryComplete: true}
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
 		return rf, nil
@@ -56,6 +57,11 @@ func readResults(path string) (resultsFile, error) {
 			Resumed *struct {
 				Carried int `json:"carried"`
 			} `json:"resumed"`
+			Result *struct {
+				Jobs []struct {
+					UID string `json:"uid"`
+				} `json:"jobs"`
+			} `json:"result"`
 		}
 		if strings.TrimSpace(sc.Text()) == "" || json.Unmarshal(sc.Bytes(), &rec) != nil {
 			continue // cut short by a kill
@@ -75,6 +81,11 @@ func readResults(path string) (resultsFile, error) {
 			carryLeft--
 		}
 		n := *rec.Line
+		if rec.OK != nil && *rec.OK && rec.Result != nil {
+			for _, j := range rec.Result.Jobs {
+				rf.reportedJobs[n] = append(rf.reportedJobs[n], j.UID)
+			}
+		}
 		if rf.state[n] == stateCreated {
 			continue
 		}
@@ -109,6 +120,17 @@ func creates(srv *phrasetest.Server) map[string]int {
 			continue
 		}
 		out[q.Get("downloadTaskId")]++
+	}
+	return out
+}
+
+// jobFiles maps the uid of every job the fake holds to its file name.
+func jobFiles(srv *phrasetest.Server) map[string]string {
+	out := map[string]string{}
+	for _, j := range srv.Jobs() {
+		if j.Uid != nil && j.Filename != nil {
+			out[*j.Uid] = *j.Filename
+		}
 	}
 	return out
 }

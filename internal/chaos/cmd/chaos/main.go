@@ -32,9 +32,21 @@ func main() {
 	resumeArgs := flag.String("resume-args", "", "extra arguments of every resume run, space-separated (e.g. a reconcile option)")
 	exitCodes := flag.String("exit-codes", "", "more exit codes a finished run may end with, comma-separated (besides 0 and 1)")
 	faults := flag.String("faults", "", "fault rates per job-creating POST, e.g. 429=0.02,503=0.02,reset-before=0.02,lost=0.03,reset-after=0.02,latency=25ms (those are the defaults; a kind not named keeps its default)")
+	which := flag.String("scenarios", "all", "which scenarios: all, default (issue 10's four), or reconcile (--resume --reconcile over lines it can settle)")
 	flag.Parse()
 
-	scenarios := chaos.DefaultScenarios()
+	var scenarios []chaos.Scenario
+	switch *which {
+	case "all":
+		scenarios = append(chaos.DefaultScenarios(), chaos.ReconcileScenario())
+	case "default":
+		scenarios = chaos.DefaultScenarios()
+	case "reconcile":
+		scenarios = []chaos.Scenario{chaos.ReconcileScenario()}
+	default:
+		fmt.Fprintln(os.Stderr, "chaos: -scenarios: want all, default or reconcile")
+		os.Exit(2)
+	}
 	f := chaos.DefaultFaults()
 	if *faults != "" {
 		var err error
@@ -57,7 +69,9 @@ func main() {
 	for i := range scenarios {
 		scenarios[i].ResumeArgs = strings.Fields(*resumeArgs)
 		scenarios[i].FinalExitCodes = codes
-		scenarios[i].Faults = &f
+		if *faults != "" || scenarios[i].Faults == nil {
+			scenarios[i].Faults = &f
+		}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

@@ -176,6 +176,9 @@ func (a *authenticator) run(ctx context.Context, call *loginCall) {
 	call.resp, call.err = resp, err
 	if err == nil {
 		a.c.secrets.Add(*resp.Token)
+		if a.c.secretHook != nil {
+			a.c.secretHook(*resp.Token)
+		}
 		a.token = *resp.Token
 		a.renewAt = time.Time{}
 		if resp.Expires != nil && !resp.Expires.IsZero() {

@@ -49,6 +49,7 @@ type Client struct {
 	api            *api.ClientWithResponses
 	secrets        *redact.Set                       // the token or password, and every login token obtained
 	retryHook      func(context.Context, RetryEvent) // WithRetryHook; nil when not set
+	secretHook     func(secret string)               // WithSecretHook; nil when not set
 
 	// sleep waits d or until ctx is done; tests replace it to observe waits without waiting.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -95,6 +96,7 @@ func New(opts ...Option) (*Client, error) {
 		sleep:          sleepCtx,
 		secrets:        &redact.Set{},
 		retryHook:      s.retryHook,
+		secretHook:     s.secretHook,
 	}
 	c.secrets.Add(s.apiToken, s.bearerToken, s.password)
 	if c.hc == nil {

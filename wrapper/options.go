@@ -36,6 +36,7 @@ type settings struct {
 	perMinute    int
 
 	retryHook      func(context.Context, RetryEvent)           // WithRetryHook
+	secretHook     func(secret string)                         // WithSecretHook
 	transportWraps []func(http.RoundTripper) http.RoundTripper // WithTransport, innermost first
 }
 
@@ -278,6 +279,22 @@ func WithRateLimit(perMinute int) Option {
 			return fmt.Errorf("wrapper: WithRateLimit(%d): must not be negative", perMinute)
 		}
 		s.perMinute = perMinute
+		return nil
+	}
+}
+
+// WithSecretHook calls fn with every secret the client obtains while it runs: each token a login
+// hands out (WithCredentials). The client keeps them out of its own errors and log records; a
+// program that prints what Phrase answered (an answer may echo a token) passes fn to its own
+// redaction, so that the token is kept out of its output too. The secrets given to the options
+// are not passed: the caller has them. fn is called before the token is first used, from the
+// goroutine that logged in; it must be safe for concurrent use.
+func WithSecretHook(fn func(secret string)) Option {
+	return func(s *settings) error {
+		if fn == nil {
+			return errors.New("wrapper: WithSecretHook(nil)")
+		}
+		s.secretHook = fn
 		return nil
 	}
 }

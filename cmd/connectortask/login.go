@@ -39,6 +39,8 @@ func (a *app) newLoginCmd() *cobra.Command {
 		Args:    cobra.NoArgs,
 	}
 	cmd.RunE = a.runE(func(cmd *cobra.Command, _ []string) error {
+		// --show-token asks for the one secret a login hands out: keep it printable.
+		a.showLoginToken = showToken
 		client, err := a.newClient(cmd, authPassword)
 		if err != nil {
 			return err

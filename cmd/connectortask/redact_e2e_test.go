@@ -49,6 +49,8 @@ func echoServer(t *testing.T, status int) string {
 		_ = json.NewEncoder(w).Encode(map[string]any{
 			"errorCode": "Echo", "errorDescription": echo, "headers": r.Header, "body": string(body),
 			"authorization": r.Header.Get("Authorization"),
+			// The credential alone, without the scheme in front of it.
+			"bareToken": strings.TrimPrefix(strings.TrimPrefix(r.Header.Get("Authorization"), "ApiToken "), "Bearer "),
 		})
 	}))
 	t.Cleanup(ts.Close)

@@ -47,9 +47,11 @@ type app struct {
 	rawStdout io.Writer // what stdout wraps, to tell which file it is
 	rawStderr io.Writer // what stderr wraps, to tell whether it is a terminal
 	secrets   *redact.Set
-	flush     func() // writes what the redacting writers hold back
-	getenv    func(string) string
-	now       func() time.Time
+	// showLoginToken: `login --show-token` prints the token a login hands out.
+	showLoginToken bool
+	flush          func() // writes what the redacting writers hold back
+	getenv         func(string) string
+	now            func() time.Time
 
 	// Global flags.
 	baseURL   string
@@ -403,6 +405,11 @@ func (a *app) newClient(cmd *cobra.Command, mode authMode) (*wrapper.Client, err
 	}
 	opts = append(opts, creds...)
 	opts = append(opts, wrapper.WithAttemptTimeout(a.timeout))
+	// A login's token joins the secrets kept out of every output (an answer may echo it), but
+	// for `login --show-token`, whose point is to print it.
+	if !a.showLoginToken {
+		opts = append(opts, wrapper.WithSecretHook(func(secret string) { a.secrets.Add(secret) }))
+	}
 	if l := a.logger(); l != nil {
 		opts = append(opts, wrapper.WithLogger(l))
 	}

@@ -195,7 +195,7 @@ func (c *Client) CreateJobs(ctx context.Context, projectUID, downloadTaskID stri
 		}
 		return nil, apiErr
 	}
-	out := &CreateJobsResult{Response: newResponse(resp, data)}
+	out := &CreateJobsResult{Response: redactor{set: c.secrets, extra: bodySecrets(&body)}.response(newResponse(resp, data))}
 	if err := json.Unmarshal(data, &out.JobListDto); err != nil {
 		err := &CreatedUnreadableError{ProjectUID: projectUID, Response: out.Response, Err: err}
 		c.noteCreateOutcome(ctx, projectUID, err)

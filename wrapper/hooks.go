@@ -91,7 +91,7 @@ func (c *Client) retrying(ctx context.Context, req *http.Request, attempt int, r
 	level := slog.LevelInfo
 	switch {
 	case resp != nil:
-		e.StatusCode, e.RequestID, e.Reason = resp.StatusCode, requestID(resp.Header), resp.Status
+		e.StatusCode, e.RequestID, e.Reason = resp.StatusCode, c.hookRedactor(req).str(requestID(resp.Header)), resp.Status
 		if resp.StatusCode == http.StatusUnauthorized {
 			e.Reason = resp.Status + ": logged in again"
 		} else if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
@@ -129,7 +129,7 @@ func (c *Client) givingUp(ctx context.Context, req *http.Request, attempt int, r
 		slog.Int("status", resp.StatusCode), slog.String("why", why),
 	}
 	if id := requestID(resp.Header); id != "" {
-		attrs = append(attrs, slog.String("request_id", id))
+		attrs = append(attrs, slog.String("request_id", c.hookRedactor(req).str(id)))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelWarn, "phrase: giving up retrying", attrs...)
 }

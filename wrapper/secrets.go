@@ -106,6 +106,8 @@ func (r redactor) apiError(e *APIError) {
 	e.ErrorCode = r.str(e.ErrorCode)
 	e.ErrorDescription = r.str(e.ErrorDescription)
 	e.Body = r.str(e.Body)
+	e.RequestID = r.str(e.RequestID)
+	e.Header = r.header(e.Header)
 	for i, d := range e.Details {
 		if d.Message != nil {
 			m := r.str(*d.Message)

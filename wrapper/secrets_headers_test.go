@@ -1,0 +1,67 @@
+package wrapper
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// A server that sets its request-id headers to the credential it was sent (the API token, a
+// login token, the connector token) must not get it into errors, results, hooks or logs.
+func TestRequestIDHeadersEchoingSecretsAreRedacted(t *testing.T) {
+	for _, status := range []int{201, 400, 429, 500} {
+		srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			if strings.HasSuffix(r.URL.Path, "/auth/login") {
+				writeJSON(w, 200, map[string]string{"token": secretLogin})
+				return
+			}
+			_, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+			w.Header().Set("X-Request-Id", cred)
+			w.Header().Set("X-Correlation-Id", secretConnector)
+			w.Header().Add("X-Echo", "token="+cred)
+			if status == 201 || (status == 429 && n > 1) {
+				writeCreated(w)
+				return
+			}
+			writeError(w, status, "ERR", "failed")
+		})
+		for _, auth := range []Option{WithAPIToken(secretToken), WithCredentials("user", secretPassword)} {
+			var logs bytes.Buffer
+			var hooked []string
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c, _ := newTestClient(t, srv.base(), auth, WithLogger(logger), WithRetryHook(func(_ context.Context, e RetryEvent) {
+				hooked = append(hooked, e.RequestID)
+			}))
+			out, err := c.CreateJobs(context.Background(), "P", "DL1", createBodyWithConnector())
+			what := fmt.Sprintf("status %d", status)
+			if out != nil {
+				assertNoSecret(t, what+": Response.RequestID", out.Response.RequestID)
+				assertNoSecret(t, what+": Response.Header", fmt.Sprint(out.Response.Header))
+			}
+			if err != nil {
+				assertNoSecret(t, what+": the error", err.Error())
+				var apiErr *APIError
+				if errors.As(err, &apiErr) {
+					assertNoSecret(t, what+": APIError", apiErr.Error()+apiErr.RequestID+fmt.Sprint(apiErr.Header))
+				}
+				var unknown *UnknownOutcomeError
+				if errors.As(err, &unknown) {
+					assertNoSecret(t, what+": UnknownOutcomeError.Err", fmt.Sprintf("%+v", unknown.Err))
+				}
+			}
+			if (status == 201 || status == 429) && err != nil {
+				t.Errorf("%s: %v", what, err)
+			}
+			assertNoSecret(t, what+": the retry hook", strings.Join(hooked, " "))
+			assertNoSecret(t, what+": the log", logs.String())
+			if !strings.Contains(logs.String(), "request_id=") {
+				t.Errorf("%s: no request_id in the log:\n%s", what, logs.String())
+			}
+		}
+	}
+}

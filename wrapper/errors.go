@@ -38,6 +38,10 @@ type APIError struct {
 	RequestID string
 	// Header holds every header of the answer.
 	Header http.Header
+
+	// red redacts what Error prints once more: oneLine joins a secret that an echo split with
+	// line breaks or tabs back into one, after the fields were redacted.
+	red redactor
 }
 
 // maxErrorBody bounds how much of an error answer is read; the rest is drained and dropped.
@@ -85,7 +89,7 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
 	}
-	return b.String()
+	return e.red.str(b.String())
 }
 
 // CheckResponse returns nil for a 2xx response and an *APIError otherwise. body is the
@@ -255,7 +259,11 @@ func (e *UnknownOutcomeError) Error() string {
 // AsyncRequestError is returned by WaitAsyncRequest when the asynchronous request finished with
 // an errorCode. Request is the finished request (also returned beside the error), with the code,
 // description and details in Request.AsyncResponse.
-type AsyncRequestError struct{ Request *api.AsyncRequestDto }
+type AsyncRequestError struct {
+	Request *api.AsyncRequestDto
+
+	red redactor // the Client's secrets, for what Error prints of Phrase's text
+}
 
 // Error names the request, its action and Phrase's errorCode and errorDesc.
 func (e *AsyncRequestError) Error() string {
@@ -286,7 +294,7 @@ func (e *AsyncRequestError) Error() string {
 			}
 		}
 	}
-	return b.String()
+	return e.red.str(b.String())
 }
 
 // WaitTimeoutError is returned by WaitAsyncRequest when the deadline of its context passed

@@ -108,6 +108,7 @@ func (r redactor) apiError(e *APIError) {
 	e.Body = r.str(e.Body)
 	e.RequestID = r.str(e.RequestID)
 	e.Header = r.header(e.Header)
+	e.red = r
 	for i, d := range e.Details {
 		if d.Message != nil {
 			m := r.str(*d.Message)

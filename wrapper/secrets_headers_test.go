@@ -65,3 +65,33 @@ func TestRequestIDHeadersEchoingSecretsAreRedacted(t *testing.T) {
 		}
 	}
 }
+
+// Error() collapses white space: a secret holding a space, echoed with the space turned into a
+// line break or a tab, must not come out whole once the error is printed on one line.
+func TestSecretSplitByWhiteSpaceIsRedactedInErrorText(t *testing.T) {
+	const pw = "pw-SECRET two"
+	split := strings.ReplaceAll(pw, " ", "\n\t")
+	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if strings.HasSuffix(r.URL.Path, "/auth/login") {
+			writeJSON(w, 401, map[string]any{"errorCode": "AuthInvalidCredentials", "errorDescription": "bad " + split,
+				"errorDetails": []map[string]string{{"message": "for " + split}}})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"id": "900", "action": "IMPORT_JOB", "asyncResponse": map[string]any{
+			"errorCode": "Failed", "errorDesc": "bad " + split, "errorDetails": []map[string]string{{"message": "for " + split}}}})
+	})
+	c, _ := newTestClient(t, srv.base(), WithCredentials("user", pw))
+	_, err := c.Login(context.Background())
+	if err == nil {
+		t.Fatal("login: no error")
+	}
+	assertNoSecret(t, "the login error", err.Error())
+
+	c, _ = newTestClient(t, srv.base(), WithAPIToken(pw))
+	_, err = c.WaitAsyncRequest(context.Background(), "900")
+	var ae *AsyncRequestError
+	if !errors.As(err, &ae) {
+		t.Fatalf("WaitAsyncRequest: %v, want an *AsyncRequestError", err)
+	}
+	assertNoSecret(t, "the async request error", err.Error())
+}

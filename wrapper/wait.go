@@ -98,7 +98,7 @@ func (c *Client) WaitAsyncRequest(ctx context.Context, id string, opts ...WaitOp
 		}
 		if dto.AsyncResponse != nil {
 			if dto.AsyncResponse.ErrorCode != nil && *dto.AsyncResponse.ErrorCode != "" {
-				return dto, &AsyncRequestError{Request: dto}
+				return dto, &AsyncRequestError{Request: dto, red: redactor{set: c.secrets}}
 			}
 			return dto, nil
 		}

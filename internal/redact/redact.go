@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Marker replaces every secret.
@@ -30,7 +32,8 @@ type Set struct {
 }
 
 // Add adds secrets to the set, with the forms they take once written: as given, JSON-escaped
-// (without quotes) and URL-escaped. Secrets shorter than MinLen are ignored.
+// (without quotes, the ways common encoders escape) and percent-encoded (see forms). Secrets
+// shorter than MinLen are ignored.
 func (s *Set) Add(secrets ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -59,20 +62,105 @@ func (s *Set) Add(secrets ...string) {
 	s.replacer = strings.NewReplacer(pairs...)
 }
 
-// forms returns the ways secret can appear in output.
+// forms returns the ways secret can appear in output: as given; JSON-escaped the way common
+// encoders write it (Go's, with <>& as \u003c; minimal; Gson's, with =' escaped too; with "/"
+// as "\/" as Java and PHP encoders write it; PHP's, with non-ASCII as \uXXXX; and with every
+// character but letters and digits as \uXXXX); percent-encoded for a query ("+" for a space),
+// for a path and in full ("%20" for a space), each with upper- and lower-case hex. A secret of
+// letters and digits has one form; any secret has at most a few more than a dozen.
 func forms(secret string) []string {
 	out := []string{secret}
-	if b, err := json.Marshal(secret); err == nil {
-		if j := string(b[1 : len(b)-1]); j != secret {
-			out = append(out, j)
+	add := func(f string) {
+		if f != "" && !slices.Contains(out, f) {
+			out = append(out, f)
 		}
 	}
-	for _, e := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
-		if e != secret && !slices.Contains(out, e) {
-			out = append(out, e)
-		}
+	goJSON := jsonString(secret, true)
+	minimal := jsonString(secret, false)
+	for _, j := range []string{goJSON, minimal} {
+		add(j)
+		add(strings.ReplaceAll(j, "/", `\/`))
+	}
+	add(strings.NewReplacer("=", `\u003d`, "'", `\u0027`).Replace(goJSON))
+	add(uEscape(strings.ReplaceAll(minimal, "/", `\/`), func(r rune) bool { return r >= utf8.RuneSelf }, false))
+	if strings.IndexFunc(secret, func(r rune) bool { return !isAlnum(r) }) >= 0 {
+		all := func(r rune) bool { return !isAlnum(r) }
+		add(uEscape(secret, all, false))
+		add(uEscape(secret, all, true))
+	}
+	query := url.QueryEscape(secret)
+	for _, e := range []string{query, url.PathEscape(secret), strings.ReplaceAll(query, "+", "%20")} {
+		add(e)
+		add(lowerHex(e))
 	}
 	return out
+}
+
+// jsonString returns s as a JSON string without its quotes, with <, > and & escaped as Go's
+// encoder does by default (html) or not.
+func jsonString(s string, html bool) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(html)
+	if enc.Encode(s) != nil {
+		return ""
+	}
+	j := strings.TrimSuffix(b.String(), "\n")
+	return j[1 : len(j)-1]
+}
+
+// uEscape writes every rune of s that esc selects as a JSON \uXXXX escape (a surrogate pair
+// beyond the BMP), in upper- or lower-case hex.
+func uEscape(s string, esc func(rune) bool, upper bool) string {
+	digits := "0123456789abcdef"
+	if upper {
+		digits = "0123456789ABCDEF"
+	}
+	var b strings.Builder
+	unit := func(u rune) {
+		b.WriteString(`\u`)
+		for shift := 12; shift >= 0; shift -= 4 {
+			b.WriteByte(digits[(u>>shift)&0xf])
+		}
+	}
+	for _, r := range s {
+		switch {
+		case !esc(r):
+			b.WriteRune(r)
+		case r > 0xffff:
+			r1, r2 := utf16.EncodeRune(r)
+			unit(r1)
+			unit(r2)
+		default:
+			unit(r)
+		}
+	}
+	return b.String()
+}
+
+// isAlnum reports whether r is an ASCII letter or digit.
+func isAlnum(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+}
+
+// lowerHex returns a percent-encoded string with the hex digits of its escapes in lower case
+// (url's escapers write upper case; other encoders write lower case).
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = lowerASCII(b[i+1]), lowerASCII(b[i+2])
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // Empty reports whether the set holds no secret.

@@ -2,9 +2,17 @@ package redact
 
 import (
 	"bytes"
+	"encoding/json"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
+
+var percentEscape = regexp.MustCompile(`%[0-9A-F]{2}`)
+
+// percentLower writes the hex of every percent escape of s in lower case.
+func percentLower(s string) string { return percentEscape.ReplaceAllStringFunc(s, strings.ToLower) }
 
 func TestStringReplacesEveryForm(t *testing.T) {
 	var s Set
@@ -22,6 +30,37 @@ func TestStringReplacesEveryForm(t *testing.T) {
 		if got := s.String(in); got != want {
 			t.Errorf("String(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The forms other encoders write (red-team finding 3): "/" as "\/" (Java, PHP), lower-case
+// percent escapes, "%20" for a space in a query, \uXXXX escapes.
+func TestStringReplacesOtherEncodersForms(t *testing.T) {
+	var s Set
+	s.Add("apiSECRET1/tok+9", "pass word=é<'")
+	for _, in := range []string{
+		`{"echo":"apiSECRET1\/tok+9"}`,           // Java, PHP
+		`apiSECRET1%2ftok%2b9`,                   // lower-case hex
+		`apiSECRET1%2Ftok%2B9`,                   // url.QueryEscape
+		`apiSECRET1\u002ftok\u002b9`,             // every non-alphanumeric escaped
+		`apiSECRET1\u002Ftok\u002B9`,             // the same, upper-case hex
+		`pass%20word%3d%c3%a9%3c%27`,             // query with %20, lower-case hex
+		`pass+word%3D%C3%A9%3C%27`,               // url.QueryEscape
+		`pass%20word=%C3%A9%3C%27`,               // url.PathEscape
+		`pass word=\u00e9<'`,                     // PHP's json_encode
+		`pass\u0020word\u003d\u00e9\u003c\u0027`, // all escaped
+		`pass word\u003dé\u003c\u0027`,           // Gson
+		`pass word=é\u003c'`,                     // Go
+	} {
+		if got := s.String("x " + in + " y"); strings.Contains(got, "SECRET") || strings.Contains(got, "word") {
+			t.Errorf("String(%q) = %q: a form survives", in, got)
+		}
+	}
+	if n := len(forms("pass word=é<'/")); n > 16 {
+		t.Errorf("%d forms of one secret; keep it bounded", n)
+	}
+	if n := len(forms("abcDEF123")); n != 1 {
+		t.Errorf("%d forms of a secret of letters and digits, want 1", n)
 	}
 }
 
@@ -88,6 +127,7 @@ func TestWriterLongLineKeepsTail(t *testing.T) {
 func FuzzStringNeverLeaks(f *testing.F) {
 	f.Add("secret-value", "prefix secret-value suffix")
 	f.Add("a\"b\\c", `{"x":"a\"b\\c"}`)
+	f.Add("tok/en+ 9<é", "echo ")
 	f.Fuzz(func(t *testing.T, secret, text string) {
 		if len(secret) < MinLen || strings.Contains(Marker, secret) {
 			return
@@ -96,6 +136,24 @@ func FuzzStringNeverLeaks(f *testing.F) {
 		s.Add(secret)
 		if got := s.String(text + secret + text); strings.Contains(got, secret) {
 			t.Fatalf("secret %q survives in %q", secret, got)
+		}
+		// The secret as other encoders write it, each computed here independently of forms.
+		goJSON, _ := json.Marshal(secret)
+		written := []string{
+			string(goJSON[1 : len(goJSON)-1]),
+			strings.ReplaceAll(string(goJSON[1:len(goJSON)-1]), "/", `\/`),
+			url.QueryEscape(secret),
+			url.PathEscape(secret),
+			percentLower(url.QueryEscape(secret)),
+			percentLower(strings.ReplaceAll(url.QueryEscape(secret), "+", "%20")),
+		}
+		for _, w := range written {
+			if strings.Contains(Marker, w) {
+				continue
+			}
+			if got := s.String(text + w + text); strings.Contains(got, w) && !strings.Contains(text+text, w) {
+				t.Fatalf("secret %q written as %q survives in %q", secret, w, got)
+			}
 		}
 	})
 }

@@ -355,7 +355,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, n int, authz st
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))
 	} else if id := requestID(resp.Header); id != "" {
-		attrs = append(attrs, slog.String("request_id", redactor{set: c.secrets, extra: requestSecrets(req, authz)}.str(id)))
+		attrs = append(attrs, slog.String("request_id", c.exchangeRedactor(req, authz, resp).str(id)))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "phrase http exchange", attrs...)
 	return resp, wrote.Load(), err

@@ -1,6 +1,10 @@
 package wrapper
 
-import "net/http"
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+)
 
 // A server (or a proxy) can set a request-id header, or any header, to what it was sent: the
 // Authorization credential, a login token. Request ids and headers are therefore redacted where
@@ -37,4 +41,23 @@ func (r redactor) response(resp Response) Response {
 // Authorization it carries), for what retry hooks and log records tell of an answer to req.
 func (c *Client) hookRedactor(req *http.Request) redactor {
 	return redactor{set: c.secrets, extra: requestSecrets(req, req.Header.Get("Authorization"))}
+}
+
+// exchangeRedactor returns the redactor of the Client and of req for the record of one exchange
+// and, for an answer to a login, the token it hands out: that record is written before the
+// login is done and its token known to the Client.
+func (c *Client) exchangeRedactor(req *http.Request, authz string, resp *http.Response) redactor {
+	r := redactor{set: c.secrets, extra: requestSecrets(req, authz)}
+	if resp == nil || !strings.HasSuffix(req.URL.Path, "/auth/login") {
+		return r
+	}
+	if mb, ok := resp.Body.(*memBody); ok {
+		var login struct {
+			Token string `json:"token"`
+		}
+		if json.Unmarshal(mb.data, &login) == nil && login.Token != "" {
+			r.extra = append(r.extra[:len(r.extra):len(r.extra)], login.Token)
+		}
+	}
+	return r
 }

@@ -95,3 +95,28 @@ func TestSecretSplitByWhiteSpaceIsRedactedInErrorText(t *testing.T) {
 	}
 	assertNoSecret(t, "the async request error", err.Error())
 }
+
+// The Debug record of the login exchange is written before the token it hands out is known: a
+// login answer whose request id is that token must not get it into the log.
+func TestLoginAnswerWithTheTokenAsRequestIDIsRedactedInTheLog(t *testing.T) {
+	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("X-Request-Id", secretLogin)
+		if strings.HasSuffix(r.URL.Path, "/auth/login") {
+			writeJSON(w, 200, map[string]string{"token": secretLogin})
+			return
+		}
+		writeCreated(w)
+	})
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, _ := newTestClient(t, srv.base(), WithCredentials("user", secretPassword), WithLogger(logger))
+	out, err := c.CreateJobs(context.Background(), "P", "DL1", createBodyWithConnector())
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoSecret(t, "Response.RequestID", out.Response.RequestID)
+	assertNoSecret(t, "the log", logs.String())
+	if n := strings.Count(logs.String(), "request_id="); n != 2 {
+		t.Errorf("%d request ids in the log, want 2 (login, create):\n%s", n, logs.String())
+	}
+}

@@ -157,3 +157,15 @@ func FuzzStringNeverLeaks(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkString redacts a 64 KiB result with the secrets of a CLI run (token, password,
+// login token, connector token), each with its written forms.
+func BenchmarkString(b *testing.B) {
+	var s Set
+	s.Add("apiSECRET1/tok+9", "pw SECRET2/x+y", "L0ginSECRET3/en+abc", "ctSECRET4/ab+cd")
+	text := strings.Repeat(`{"uid":"abc123","filename":"a.docx","targetLang":"de","status":"NEW"}`+"\n", 64<<10/70)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		_ = s.String(text)
+	}
+}

@@ -69,19 +69,19 @@ func (e *APIError) Error() string {
 	}
 	if e.ErrorDescription != "" {
 		b.WriteString(": ")
-		b.WriteString(oneLine(e.ErrorDescription, 300))
+		b.WriteString(e.red.line(e.ErrorDescription, 300))
 	}
 	said := []string{e.ErrorCode, e.ErrorDescription}
 	for _, d := range e.Details {
 		if d.Message != nil && addsDetail(*d.Message, said...) {
 			b.WriteString("; ")
-			b.WriteString(oneLine(*d.Message, 200))
+			b.WriteString(e.red.line(*d.Message, 200))
 			said = append(said, *d.Message)
 		}
 	}
 	if e.ErrorCode == "" && e.ErrorDescription == "" && e.Body != "" {
 		b.WriteString(": ")
-		b.WriteString(oneLine(e.Body, 200))
+		b.WriteString(e.red.line(e.Body, 200))
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
@@ -284,12 +284,12 @@ func (e *AsyncRequestError) Error() string {
 			b.WriteString(": " + *r.ErrorCode)
 		}
 		if r.ErrorDesc != nil && *r.ErrorDesc != "" {
-			b.WriteString(": " + oneLine(*r.ErrorDesc, 300))
+			b.WriteString(": " + e.red.line(*r.ErrorDesc, 300))
 		}
 		said := []string{deref(r.ErrorCode), deref(r.ErrorDesc)}
 		for _, d := range r.ErrorDetails {
 			if d.Message != nil && addsDetail(*d.Message, said...) {
-				b.WriteString("; " + oneLine(*d.Message, 200))
+				b.WriteString("; " + e.red.line(*d.Message, 200))
 				said = append(said, *d.Message)
 			}
 		}

@@ -61,3 +61,9 @@ func (c *Client) exchangeRedactor(req *http.Request, authz string, resp *http.Re
 	}
 	return r
 }
+
+// line is oneLine with the secrets redacted after the white space is collapsed (which can join
+// a secret an echo split) and before the cut (which would leave the start of one).
+func (r redactor) line(s string, n int) string {
+	return oneLine(r.str(strings.Join(strings.Fields(s), " ")), n)
+}

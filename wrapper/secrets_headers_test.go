@@ -120,3 +120,18 @@ func TestLoginAnswerWithTheTokenAsRequestIDIsRedactedInTheLog(t *testing.T) {
 		t.Errorf("%d request ids in the log, want 2 (login, create):\n%s", n, logs.String())
 	}
 }
+
+// A secret split by white space across the 300-byte cut of Error() must not leave its start.
+func TestSecretAcrossTheCutOfErrorTextIsRedacted(t *testing.T) {
+	const pw = "pw-SECRET two"
+	desc := "bad " + strings.Repeat("x", 285) + strings.ReplaceAll(pw, " ", "\n") // the cut falls after "pw-SECRET t"
+	srv := newWire(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, 401, map[string]any{"errorCode": "AuthInvalidCredentials", "errorDescription": desc})
+	})
+	c, _ := newTestClient(t, srv.base(), WithCredentials("user", pw))
+	_, err := c.Login(context.Background())
+	if err == nil {
+		t.Fatal("login: no error")
+	}
+	assertNoSecret(t, "the login error", err.Error())
+}

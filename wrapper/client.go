@@ -182,6 +182,10 @@ func (c *Client) CreateJobs(ctx context.Context, projectUID, downloadTaskID stri
 	sent := c.now()
 	resp, err := c.api.CreateJobFromAsyncDownloadTaskWithBody(ctx, projectUID, params, "application/json", bytes.NewReader(encoded))
 	if err != nil {
+		if created := createdUnreadable(projectUID, err); created != nil {
+			c.noteCreateOutcome(ctx, projectUID, created)
+			return nil, created
+		}
 		err = c.describeUnknown(err, projectUID, params, &body, sent)
 		c.noteCreateOutcome(ctx, projectUID, err)
 		return nil, err
@@ -194,6 +198,13 @@ func (c *Client) CreateJobs(ctx context.Context, projectUID, downloadTaskID stri
 			return nil, err
 		}
 		return nil, apiErr
+	}
+	if resp.StatusCode != http.StatusCreated {
+		// Only 201 is Phrase's answer to a create that succeeded; another 2xx (from a proxy,
+		// say) proves neither that the jobs exist nor that they do not.
+		err := c.describeUnknown(&UnknownOutcomeError{Err: &unexpectedStatusError{Response: newResponse(resp, data)}}, projectUID, params, &body, sent)
+		c.noteCreateOutcome(ctx, projectUID, err)
+		return nil, err
 	}
 	out := &CreateJobsResult{Response: newResponse(resp, data)}
 	if err := json.Unmarshal(data, &out.JobListDto); err != nil {

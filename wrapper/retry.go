@@ -147,6 +147,13 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 			if invalidHeader(err) {
 				return nil, err // refused by net/http before anything was written
 			}
+			if !kind.safe && errors.As(err, new(*answerReadError)) {
+				// The answer's headers arrived, so the server processed the request: whatever
+				// broke the body afterwards (even a REFUSED_STREAM reset or a GOAWAY below the
+				// stream) proves nothing about the request. Never resent; CreateJobs turns a
+				// 201 into a *CreatedUnreadableError.
+				return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
+			}
 			unprocessed := provablyUnprocessed(err)
 			if !kind.safe && !unprocessed && !provablyUnsent(err, written) {
 				return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
@@ -391,7 +398,8 @@ func bufferBody(resp *http.Response) error {
 	}
 	_ = resp.Body.Close()
 	if err != nil {
-		return fmt.Errorf("reading the answer of %s %s (%s): %w", resp.Request.Method, resp.Request.URL.Path, resp.Status, err)
+		return &answerReadError{StatusCode: resp.StatusCode, Header: resp.Header, Partial: data,
+			Err: fmt.Errorf("reading the answer of %s %s (%s): %w", resp.Request.Method, resp.Request.URL.Path, resp.Status, err)}
 	}
 	resp.Body = bytesBody(data)
 	resp.ContentLength = int64(len(data))
@@ -425,7 +433,13 @@ func readBounded(r io.Reader, size, limit int64, keepOver bool) (data []byte, ov
 			break
 		}
 		if rerr != nil {
-			return nil, false, rerr
+			// What was read so far is returned with the error: for a 201 it is all of the
+			// answer the caller will ever see.
+			var partial []byte
+			for _, c := range chunks {
+				partial = append(partial, c...)
+			}
+			return partial, false, rerr
 		}
 		if total > limit {
 			over = true

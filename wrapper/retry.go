@@ -38,8 +38,9 @@ import (
 //
 // Waits grow exponentially with full jitter (a random wait between 0 and
 // min(MaxDelay, BaseDelay·2ⁿ)); a Retry-After header (seconds or an HTTP date) sets the wait
-// instead, but never below BaseDelay (a Retry-After of 0 or a date in the past waits
-// BaseDelay, 1s by default). A Retry-After longer than MaxDelay, a wait that would end after
+// instead. A wait after an answer (429, 503, a 5xx to a read) is never below BaseDelay (1s by
+// default), whether Retry-After is missing, unreadable, 0 or a date in the past. A Retry-After
+// longer than MaxDelay (one too large to count included), a wait that would end after
 // MaxElapsed, or one that would end after the context's deadline, ends retrying and returns the
 // last answer as an *APIError (or the last network error). The call's context cuts any wait
 // short.
@@ -196,9 +197,11 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		}
 		if !ok {
 			wait = backoff(p, tries)
-		} else if wait < p.BaseDelay {
-			// Retry-After: 0, or a date already past: keep a floor, so that a server (or a
-			// clock skew) cannot make the client resend in a tight loop.
+		}
+		if wait < p.BaseDelay {
+			// Retry-After: 0, a date already past, or none at all (full jitter can draw a
+			// wait near 0): keep a floor, so that a server (or a clock skew) cannot make the
+			// client resend in a tight loop.
 			wait = p.BaseDelay
 		}
 		if time.Since(start)+wait > p.MaxElapsed || pastDeadline(ctx, wait) {

@@ -170,11 +170,8 @@ func faults() []fault {
 						name = p + http.StatusText(code) + " from https to http"
 					}
 				}
-				f := fault{name: name, h2: h2, action: redirectTo(code, where), create: outcomeFailed, posts: 1, redirect: true}
-				if code == 302 || code == 303 {
-					f.create = outcomeUnknown // the post/redirect/get answers: may follow an action
-				}
-				add(f)
+				// Any redirect to the POST may follow an action: outcome unknown.
+				add(fault{name: name, h2: h2, action: redirectTo(code, where), create: outcomeUnknown, posts: 1, redirect: true})
 			}
 		}
 	}

@@ -140,7 +140,9 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			var redirect *RedirectError
 			if errors.As(err, &redirect) {
-				if !kind.safe && redirect.mayHaveActed() {
+				if !kind.safe {
+					// Nothing proves the server did not act before it redirected (a front end
+					// may forward the POST and answer 301/307/308 afterwards).
 					return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
 				}
 				return nil, err

@@ -167,10 +167,12 @@ func (c *Client) API() *api.ClientWithResponses { return c.api }
 //   - *ValidationError: the request is invalid; nothing was sent.
 //   - *APIError: Phrase refused the request (4xx), or kept answering 429/503 beyond the retry
 //     policy; no jobs were created.
-//   - *UnknownOutcomeError: the request may have reached Phrase but no usable answer came back;
-//     jobs may exist. It was not resent. Check the project's jobs before trying again.
+//   - *UnknownOutcomeError: the request may have reached Phrase but no usable answer came back
+//     (a 5xx, a broken connection, a redirect, a 2xx other than 201, an answer other than a
+//     201 whose body broke off); jobs may exist. It was not resent. Check the project's jobs
+//     before trying again.
 //   - *CreatedUnreadableError: Phrase answered 201, so the jobs exist, but the answer could not
-//     be read. Do not send the request again.
+//     be read (not JSON, or its body broke off). Do not send the request again.
 //   - the context's error, or a network error that happened before anything was sent.
 func (c *Client) CreateJobs(ctx context.Context, projectUID, downloadTaskID string, body api.JobCreateRequestDto, opts ...CreateOption) (*CreateJobsResult, error) {
 	_, encoded, err := c.prepareCreate(projectUID, downloadTaskID, body)

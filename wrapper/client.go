@@ -167,10 +167,12 @@ func (c *Client) API() *api.ClientWithResponses { return c.api }
 //   - *ValidationError: the request is invalid; nothing was sent.
 //   - *APIError: Phrase refused the request (4xx), or kept answering 429/503 beyond the retry
 //     policy; no jobs were created.
-//   - *UnknownOutcomeError: the request may have reached Phrase but no usable answer came back;
-//     jobs may exist. It was not resent. Check the project's jobs before trying again.
+//   - *UnknownOutcomeError: the request may have reached Phrase but no usable answer came back
+//     (a 5xx, a broken connection, a redirect, a 2xx other than 201, an answer other than a
+//     201 whose body broke off); jobs may exist. It was not resent. Check the project's jobs
+//     before trying again.
 //   - *CreatedUnreadableError: Phrase answered 201, so the jobs exist, but the answer could not
-//     be read. Do not send the request again.
+//     be read (not JSON, or its body broke off). Do not send the request again.
 //   - the context's error, or a network error that happened before anything was sent.
 func (c *Client) CreateJobs(ctx context.Context, projectUID, downloadTaskID string, body api.JobCreateRequestDto, opts ...CreateOption) (*CreateJobsResult, error) {
 	_, encoded, err := c.prepareCreate(projectUID, downloadTaskID, body)
@@ -182,6 +184,11 @@ func (c *Client) CreateJobs(ctx context.Context, projectUID, downloadTaskID stri
 	sent := c.now()
 	resp, err := c.api.CreateJobFromAsyncDownloadTaskWithBody(ctx, projectUID, params, "application/json", bytes.NewReader(encoded))
 	if err != nil {
+		if created := createdUnreadable(projectUID, err); created != nil {
+			created.Response = redactor{set: c.secrets, extra: bodySecrets(&body)}.response(created.Response)
+			c.noteCreateOutcome(ctx, projectUID, created)
+			return nil, created
+		}
 		err = c.describeUnknown(err, projectUID, params, &body, sent)
 		c.noteCreateOutcome(ctx, projectUID, err)
 		return nil, err
@@ -195,7 +202,15 @@ func (c *Client) CreateJobs(ctx context.Context, projectUID, downloadTaskID stri
 		}
 		return nil, apiErr
 	}
-	out := &CreateJobsResult{Response: redactor{set: c.secrets, extra: bodySecrets(&body)}.response(newResponse(resp, data))}
+	red := redactor{set: c.secrets, extra: bodySecrets(&body)}
+	if resp.StatusCode != http.StatusCreated {
+		// Only 201 is Phrase's answer to a create that succeeded; another 2xx (from a proxy,
+		// say) proves neither that the jobs exist nor that they do not.
+		err := c.describeUnknown(&UnknownOutcomeError{Err: &unexpectedStatusError{Response: red.response(newResponse(resp, data))}}, projectUID, params, &body, sent)
+		c.noteCreateOutcome(ctx, projectUID, err)
+		return nil, err
+	}
+	out := &CreateJobsResult{Response: red.response(newResponse(resp, data))}
 	if err := json.Unmarshal(data, &out.JobListDto); err != nil {
 		err := &CreatedUnreadableError{ProjectUID: projectUID, Response: out.Response, Err: err}
 		c.noteCreateOutcome(ctx, projectUID, err)

@@ -138,7 +138,7 @@
 // copy given to the http.Client cannot be rewound (so HTTP/2 cannot replay it after a reset or
 // GOAWAY), a second write within one attempt is detected (net/http/httptrace) and ends as an
 // *UnknownOutcomeError, and no redirect is followed on any call, also through WithHTTPClient
-// (*RedirectError; a 302/303 to the POST is an unknown outcome). After any other failure it
+// (*RedirectError; any redirect to the POST is an unknown outcome). After any other failure it
 // may have created jobs and it is not resent. TestFaultSuite and
 // cmd/connectortask's TestFaultSuiteThroughTheBinary check this over HTTP/1.1 and HTTP/2.
 //

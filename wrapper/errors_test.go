@@ -97,6 +97,8 @@ func TestRetryAfterParsing(t *testing.T) {
 		{"-5", 0, false},
 		{"soon", 0, false},
 		{"99999999999", 24 * time.Hour, true},
+		{"999999999999999999999", 24 * time.Hour, true}, // beyond int64: very long, not missing
+		{"-999999999999999999999", 0, false},
 	}
 	for _, tc := range cases {
 		got, ok := parseRetryAfter(tc.in, now)

@@ -27,6 +27,8 @@ const (
 	outcomeOK      = "ok"      // created (a create), logged in, read (a GET)
 	outcomeFailed  = "failed"  // an error that says nothing was done
 	outcomeUnknown = "unknown" // *UnknownOutcomeError: jobs may exist
+	// *CreatedUnreadableError: a 201 arrived, so the jobs exist, but its body broke off.
+	outcomeCreatedUnreadable = "created (unreadable)"
 )
 
 // outcomeOf classifies what a call returned.
@@ -37,6 +39,8 @@ func outcomeOf(err error) string {
 		return outcomeOK
 	case errors.As(err, &unknown):
 		return outcomeUnknown
+	case errors.As(err, new(*CreatedUnreadableError)):
+		return outcomeCreatedUnreadable
 	}
 	return outcomeFailed
 }
@@ -84,6 +88,16 @@ type fault struct {
 func act(k faultserver.Kind, code http2.ErrCode) func(_, _ *faultserver.Server, _ *faultserver.Request) faultserver.Action {
 	return func(_, _ *faultserver.Server, _ *faultserver.Request) faultserver.Action {
 		return faultserver.Action{Kind: k, Code: code}
+	}
+}
+
+// partial answers as the server would, but breaks the answer off after its headers and half
+// its body (with k, and code for HTTP/2 resets).
+func partial(k faultserver.Kind, code http2.ErrCode) func(_, _ *faultserver.Server, r *faultserver.Request) faultserver.Action {
+	return func(_, _ *faultserver.Server, r *faultserver.Request) faultserver.Action {
+		a := normalAnswer(r)
+		a.Kind, a.Code = k, code
+		return a
 	}
 }
 
@@ -156,11 +170,8 @@ func faults() []fault {
 						name = p + http.StatusText(code) + " from https to http"
 					}
 				}
-				f := fault{name: name, h2: h2, action: redirectTo(code, where), create: outcomeFailed, posts: 1, redirect: true}
-				if code == 302 || code == 303 {
-					f.create = outcomeUnknown // the post/redirect/get answers: may follow an action
-				}
-				add(f)
+				// Any redirect to the POST may follow an action: outcome unknown.
+				add(fault{name: name, h2: h2, action: redirectTo(code, where), create: outcomeUnknown, posts: 1, redirect: true})
 			}
 		}
 	}
@@ -179,6 +190,16 @@ func faults() []fault {
 			add(f)
 		}
 	}
+	// Once an answer's headers arrived, the request was processed: whatever breaks its body
+	// (even a REFUSED_STREAM reset or a GOAWAY with last-stream-id 0) proves nothing, and the
+	// POST is not resent. Its 201 says the jobs exist.
+	add(fault{name: "h1/201 with half its body, then reset", action: partial(faultserver.PartialThenReset, 0), create: outcomeCreatedUnreadable, posts: 1, retried: true})
+	for _, code := range []http2.ErrCode{http2.ErrCodeRefusedStream, http2.ErrCodeCancel} {
+		// A safe call is retried after the refusal, not after a CANCEL of its answer (a stream
+		// error that is no network error).
+		add(fault{name: "h2/201 with half its body, then RST_STREAM " + code.String(), h2: true, action: partial(faultserver.PartialThenReset, code), create: outcomeCreatedUnreadable, posts: 1, retried: code == http2.ErrCodeRefusedStream})
+	}
+	add(fault{name: "h2/201 with half its body, then GOAWAY 0", h2: true, action: partial(faultserver.PartialThenGoAway, 0), create: outcomeCreatedUnreadable, posts: 1, retried: true})
 	add(fault{name: "h2/GOAWAY below the stream", h2: true, action: act(faultserver.GoAwayBeforeBody, 0), create: outcomeOK, posts: 2, retried: true})
 	add(fault{name: "h2/GOAWAY at the stream, then close", h2: true, action: act(faultserver.GoAwayAfterBody, 0), create: outcomeUnknown, posts: 1, retried: true})
 	return fs

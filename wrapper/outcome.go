@@ -47,8 +47,8 @@ func OutcomeOf(err error) Outcome {
 		// acts (4xx, 429, 503) or for a failed login; other 5xx are UnknownOutcomeErrors.
 		return OutcomeFailed
 	case errors.As(err, new(*RedirectError)), invalidHeader(err):
-		// A redirect that may follow an action (302, 303) is an UnknownOutcomeError, matched
-		// above; the others come before any action. A refused header was never sent.
+		// A redirect to the create is an UnknownOutcomeError, matched above; a bare one is
+		// the answer to a call that creates nothing. A refused header was never sent.
 		return OutcomeFailed
 	case errors.As(err, &dnsErr), errors.As(err, &opErr) && opErr.Op == "dial":
 		// The transport turns every network error after which the POST may have been written

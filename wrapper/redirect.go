@@ -13,9 +13,11 @@ import (
 // nor the Authorization header, nor a login's password), nothing is resent. A redirect usually
 // means a wrong base URL: http:// for https://, a missing or extra /web, an old host name.
 //
-// For the job-creating POST, a 302 or 303 is returned inside an *UnknownOutcomeError: those are
-// the answers of the post/redirect/get pattern, sent after a POST was acted on. A 301, 307 or
-// 308 says the resource is elsewhere and comes before any action; it is returned as is.
+// For the job-creating POST, every redirect is returned inside an *UnknownOutcomeError (Err is
+// the *RedirectError): nothing proves that the server did not act before it answered. A 302 or
+// 303 is the post/redirect/get answer sent after acting, and a 301, 307 or 308 may come from a
+// front end that forwarded the POST first (RFC 9110 does not say a redirect means "not acted
+// on"). For every other call it is returned as is.
 type RedirectError struct {
 	Method, URL string // the call redirected; URL redacted
 	StatusCode  int
@@ -33,12 +35,6 @@ func (e *RedirectError) Error() string {
 		b.WriteString(": check the base URL (WithBaseURL, --base-url)")
 	}
 	return b.String()
-}
-
-// mayHaveActed reports whether the redirect may follow an action on a POST (303 See Other and
-// the 302 that browsers treat alike).
-func (e *RedirectError) mayHaveActed() bool {
-	return e.StatusCode == http.StatusFound || e.StatusCode == http.StatusSeeOther
 }
 
 // refuseRedirect is every client's CheckRedirect: it refuses before anything is sent to the

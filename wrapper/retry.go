@@ -38,8 +38,9 @@ import (
 //
 // Waits grow exponentially with full jitter (a random wait between 0 and
 // min(MaxDelay, BaseDelay·2ⁿ)); a Retry-After header (seconds or an HTTP date) sets the wait
-// instead, but never below BaseDelay (a Retry-After of 0 or a date in the past waits
-// BaseDelay, 1s by default). A Retry-After longer than MaxDelay, a wait that would end after
+// instead. A wait after an answer (429, 503, a 5xx to a read) is never below BaseDelay (1s by
+// default), whether Retry-After is missing, unreadable, 0 or a date in the past. A Retry-After
+// longer than MaxDelay (one too large to count included), a wait that would end after
 // MaxElapsed, or one that would end after the context's deadline, ends retrying and returns the
 // last answer as an *APIError (or the last network error). The call's context cuts any wait
 // short.
@@ -139,13 +140,22 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			var redirect *RedirectError
 			if errors.As(err, &redirect) {
-				if !kind.safe && redirect.mayHaveActed() {
+				if !kind.safe {
+					// Nothing proves the server did not act before it redirected (a front end
+					// may forward the POST and answer 301/307/308 afterwards).
 					return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
 				}
 				return nil, err
 			}
 			if invalidHeader(err) {
 				return nil, err // refused by net/http before anything was written
+			}
+			if !kind.safe && errors.As(err, new(*answerReadError)) {
+				// The answer's headers arrived, so the server processed the request: whatever
+				// broke the body afterwards (even a REFUSED_STREAM reset or a GOAWAY below the
+				// stream) proves nothing about the request. Never resent; CreateJobs turns a
+				// 201 into a *CreatedUnreadableError.
+				return nil, &UnknownOutcomeError{ProjectUID: projectOf(req.URL.Path), Err: err}
 			}
 			unprocessed := provablyUnprocessed(err)
 			if !kind.safe && !unprocessed && !provablyUnsent(err, written) {
@@ -189,9 +199,11 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		}
 		if !ok {
 			wait = backoff(p, tries)
-		} else if wait < p.BaseDelay {
-			// Retry-After: 0, or a date already past: keep a floor, so that a server (or a
-			// clock skew) cannot make the client resend in a tight loop.
+		}
+		if wait < p.BaseDelay {
+			// Retry-After: 0, a date already past, or none at all (full jitter can draw a
+			// wait near 0): keep a floor, so that a server (or a clock skew) cannot make the
+			// client resend in a tight loop.
 			wait = p.BaseDelay
 		}
 		if time.Since(start)+wait > p.MaxElapsed || pastDeadline(ctx, wait) {
@@ -391,7 +403,8 @@ func bufferBody(resp *http.Response) error {
 	}
 	_ = resp.Body.Close()
 	if err != nil {
-		return fmt.Errorf("reading the answer of %s %s (%s): %w", resp.Request.Method, resp.Request.URL.Path, resp.Status, err)
+		return &answerReadError{StatusCode: resp.StatusCode, Header: resp.Header, Partial: data,
+			Err: fmt.Errorf("reading the answer of %s %s (%s): %w", resp.Request.Method, resp.Request.URL.Path, resp.Status, err)}
 	}
 	resp.Body = bytesBody(data)
 	resp.ContentLength = int64(len(data))
@@ -425,7 +438,13 @@ func readBounded(r io.Reader, size, limit int64, keepOver bool) (data []byte, ov
 			break
 		}
 		if rerr != nil {
-			return nil, false, rerr
+			// What was read so far is returned with the error: for a 201 it is all of the
+			// answer the caller will ever see.
+			var partial []byte
+			for _, c := range chunks {
+				partial = append(partial, c...)
+			}
+			return partial, false, rerr
 		}
 		if total > limit {
 			over = true

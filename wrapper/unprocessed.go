@@ -3,6 +3,7 @@ package wrapper
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"sync"
 )
@@ -116,3 +117,16 @@ func invalidHeader(err error) bool {
 	}
 	return invalidHeaderRE().MatchString(leaf.Error())
 }
+
+// answerReadError says that an answer's status and headers arrived but its body could not be
+// read. The request was processed, whatever error then broke the body: it is never "provably
+// unprocessed" for a request that is not safe to resend.
+type answerReadError struct {
+	StatusCode int
+	Header     http.Header
+	Partial    []byte // what was read of the body before the error
+	Err        error
+}
+
+func (e *answerReadError) Error() string { return e.Err.Error() }
+func (e *answerReadError) Unwrap() error { return e.Err }

@@ -180,6 +180,10 @@ func (a *app) create(cmd *cobra.Command, f *createFlags) error {
 			return nil // created, found by reconciling, and printed
 		}
 	}
+	var unreadable *wrapper.CreatedUnreadableError
+	if errors.As(err, &unreadable) {
+		return a.createdUnreadable(unreadable, projectUID)
+	}
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -60,6 +61,12 @@ const (
 	// GoAwayAfterBody (HTTP/2) reads the whole request, sends GOAWAY with the request's stream
 	// as last-stream-id (it may have been processed) and closes the connection.
 	GoAwayAfterBody
+	// PartialThenReset reads the whole request, answers Status with Header and the first half
+	// of Body (announcing its whole length), then resets (as ResetBeforeBody, with Code).
+	PartialThenReset
+	// PartialThenGoAway (HTTP/2) reads the whole request, answers as PartialThenReset, then
+	// sends GOAWAY with last-stream-id 0 and closes the connection.
+	PartialThenGoAway
 )
 
 // Action is the server's decision for one request.
@@ -303,6 +310,12 @@ func (s *Server) serveHTTP1(c net.Conn) {
 		case ResetAfterBody:
 			reset(c)
 			return
+		case PartialThenReset, PartialThenGoAway:
+			status, header, out := answer(r, a)
+			resp := &http.Response{StatusCode: status, ProtoMajor: 1, ProtoMinor: 1, Header: header, ContentLength: int64(len(out)), Body: io.NopCloser(bytes.NewReader(out[:len(out)/2]))}
+			_ = resp.Write(c)
+			reset(c)
+			return
 		case CloseAfterBody:
 			return
 		case Hang:
@@ -386,6 +399,7 @@ func (s *Server) serveHTTP2(c net.Conn) {
 	var last uint32 // the highest stream this server took on
 	respond := func(st *h2stream, id uint32) error {
 		status, header, out := answer(st.req, st.action)
+		partial := st.action.Kind == PartialThenReset || st.action.Kind == PartialThenGoAway
 		hbuf.Reset()
 		_ = enc.WriteField(hpack.HeaderField{Name: ":status", Value: strconv.Itoa(status)})
 		for k, vs := range header {
@@ -396,6 +410,17 @@ func (s *Server) serveHTTP2(c net.Conn) {
 		_ = enc.WriteField(hpack.HeaderField{Name: "content-length", Value: strconv.Itoa(len(out))})
 		if err := fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: hbuf.Bytes(), EndHeaders: true, EndStream: len(out) == 0}); err != nil {
 			return err
+		}
+		if partial {
+			if err := fr.WriteData(id, false, out[:len(out)/2]); err != nil {
+				return err
+			}
+			if st.action.Kind == PartialThenGoAway {
+				_ = fr.WriteGoAway(0, http2.ErrCodeNo, nil)
+				time.Sleep(50 * time.Millisecond) // let the client read the GOAWAY before the close
+				return errors.New("goaway sent")
+			}
+			return fr.WriteRSTStream(id, st.action.Code)
 		}
 		if len(out) > 0 {
 			return fr.WriteData(id, true, out)

@@ -113,6 +113,9 @@ func (c *Client) listPage(ctx context.Context, projectUID string, p *api.ListPar
 		return nil, clock, apiErr
 	}
 	var out api.PageDtoJobPartReferenceV2
+	if err := checkPage(data); err != nil {
+		return nil, clock, fmt.Errorf("list jobs of project %s, page %d: %w (a proxy's page, or an API that changed); nothing is concluded from it", projectUID, *p.PageNumber, err)
+	}
 	if err := json.Unmarshal(data, &out); err != nil {
 		return nil, clock, fmt.Errorf("list jobs of project %s, page %d: reading the answer: %w", projectUID, *p.PageNumber, err)
 	}

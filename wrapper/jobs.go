@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/seed-a960d6a4/connectortask/api"
@@ -53,8 +52,8 @@ type pageClock struct {
 // loop asked to stop.
 // onPage, when set, learns the clock readings of each page before its jobs are yielded.
 func (c *Client) listJobs(ctx context.Context, projectUID string, params *api.ListPartsV2Params, onPage func(pageClock), yield func(api.JobPartReferenceV2, error) bool) (pages int, stopped bool) {
-	if strings.TrimSpace(projectUID) == "" {
-		yield(api.JobPartReferenceV2{}, &ValidationError{Problems: []Problem{{Path: "projectUid", Message: "the project uid is empty", Fix: "pass the uid of the project whose jobs to list"}}})
+	if p := pathIDProblem("projectUid", projectUID, "pass the uid of the project whose jobs to list"); p != nil {
+		yield(api.JobPartReferenceV2{}, &ValidationError{Problems: []Problem{*p}})
 		return 0, true
 	}
 	var p api.ListPartsV2Params

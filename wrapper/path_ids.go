@@ -15,7 +15,7 @@ func pathIDProblem(field, value, fix string) *Problem {
 	case strings.TrimSpace(value) == "":
 		msg = "the " + field + " is empty"
 	case value == "." || value == "..":
-		msg = "the " + field + " is " + value + ", a path segment that would send the request to another address"
+		msg = "the " + field + " is \"" + value + "\", a path segment that would send the request to another address"
 	case strings.Contains(value, "/"):
 		msg = "the " + field + " contains a \"/\""
 	case strings.IndexFunc(value, unicode.IsControl) >= 0:

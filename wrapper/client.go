@@ -223,8 +223,8 @@ func (c *Client) CreateJobs(ctx context.Context, projectUID, downloadTaskID stri
 // the body once and validates those bytes: what CreateJobs sends (the same bytes, so nothing
 // is encoded twice on the hot path) and PreviewCreateJobs shows.
 func (c *Client) prepareCreate(projectUID, downloadTaskID string, body api.JobCreateRequestDto) (api.JobCreateRequestDto, []byte, error) {
-	if strings.TrimSpace(projectUID) == "" {
-		return body, nil, &ValidationError{Problems: []Problem{{Path: "projectUid", Message: "the project uid is empty", Fix: "pass the uid of the project to create the jobs in"}}}
+	if p := pathIDProblem("projectUid", projectUID, "pass the uid of the project to create the jobs in"); p != nil {
+		return body, nil, &ValidationError{Problems: []Problem{*p}}
 	}
 	// The source rule holds even WithoutValidation; its problem is reported with the others.
 	var ps []Problem
@@ -320,6 +320,9 @@ func (c *Client) doLogin(ctx context.Context, userName, password string) (*api.L
 func (c *Client) AsyncRequest(ctx context.Context, id string) (*api.AsyncRequestDto, error) {
 	if strings.TrimSpace(id) == "" {
 		return nil, errors.New("async request: empty id")
+	}
+	if p := pathIDProblem("asyncRequestId", id, "pass the id of CreateJobs' asyncRequest"); p != nil {
+		return nil, &ValidationError{Problems: []Problem{*p}}
 	}
 	resp, err := c.api.GetAsyncRequest(ctx, id)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/seed-a960d6a4/connectortask/api"
@@ -53,8 +52,8 @@ type pageClock struct {
 // loop asked to stop.
 // onPage, when set, learns the clock readings of each page before its jobs are yielded.
 func (c *Client) listJobs(ctx context.Context, projectUID string, params *api.ListPartsV2Params, onPage func(pageClock), yield func(api.JobPartReferenceV2, error) bool) (pages int, stopped bool) {
-	if strings.TrimSpace(projectUID) == "" {
-		yield(api.JobPartReferenceV2{}, &ValidationError{Problems: []Problem{{Path: "projectUid", Message: "the project uid is empty", Fix: "pass the uid of the project whose jobs to list"}}})
+	if p := pathIDProblem("projectUid", projectUID, "pass the uid of the project whose jobs to list"); p != nil {
+		yield(api.JobPartReferenceV2{}, &ValidationError{Problems: []Problem{*p}})
 		return 0, true
 	}
 	var p api.ListPartsV2Params
@@ -113,6 +112,9 @@ func (c *Client) listPage(ctx context.Context, projectUID string, p *api.ListPar
 		return nil, clock, apiErr
 	}
 	var out api.PageDtoJobPartReferenceV2
+	if err := checkPage(data); err != nil {
+		return nil, clock, fmt.Errorf("list jobs of project %s, page %d: %w (a proxy's page, or an API that changed); nothing is concluded from it", projectUID, *p.PageNumber, err)
+	}
 	if err := json.Unmarshal(data, &out); err != nil {
 		return nil, clock, fmt.Errorf("list jobs of project %s, page %d: reading the answer: %w", projectUID, *p.PageNumber, err)
 	}

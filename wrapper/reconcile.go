@@ -43,6 +43,11 @@ const (
 	// the request; proxies commonly wait about 60 s, and this client's attempts give up after
 	// WithAttemptTimeout (60 s by default), so two minutes leaves that work room to finish.
 	DefaultReconcileGrace = 2 * time.Minute
+	// NotCreatedMargin is how far beyond the window, on both sides, Reconcile looks for jobs
+	// before it answers NotCreated, and from both the client's clock and the one the Date header
+	// shows: a Date header written by a proxy with its own clock, or lying, moves the window
+	// away from the call's jobs, and must not turn them into "not created" and a resend.
+	NotCreatedMargin = 10 * time.Minute
 )
 
 // ReconcileOptions tune Client.Reconcile. The zero value uses the defaults.
@@ -104,17 +109,24 @@ const maxCandidateFiles = 8
 //   - Created, with the jobs, only when there is exactly one candidate file and none of Others
 //     could equally have created it (same project and target languages, a window that covers
 //     it, a remote file name that does not rule it out).
-//   - NotCreated only when there is no candidate and the grace period has passed by the
-//     client's clock (GaveUpAt + Grace). When it has not, Reconcile waits until it has (bounded
-//     by ctx; NoWait answers Ambiguous instead) and lists once more, because Phrase may still be
-//     processing the request.
+//   - NotCreated only when there is no candidate even in a wide window, and the grace period
+//     has passed by the client's clock (GaveUpAt + Grace). The wide window fails closed: it
+//     spans the window above and the one the client's clock alone gives (as if there were no
+//     Date header, so a Date header that is off, a proxy's clock or a lie, cannot move it away
+//     from the call's jobs), each widened by NotCreatedMargin (10 minutes) on both sides. When
+//     the grace period has not passed, Reconcile waits until it has (bounded by ctx; NoWait
+//     answers Ambiguous instead) and lists once more, because Phrase may still be processing
+//     the request.
 //   - Ambiguous, with the candidates, in every other case: several candidate files, one that
-//     another call of unknown outcome could own, or more files to look at than it bounds.
+//     another call of unknown outcome could own, candidates only in the wide window (created
+//     near the window: the call's own if the clocks disagree, or another's), or more files to
+//     look at than it bounds.
 //
 // Listing is bounded: filters first (the filename when known, else one target language), then
 // one filtered listing per file found (at most 8; more make the answer Ambiguous). A call with
 // a remote file name costs one list call; one without costs one, plus one per file created in
-// the window with its first language and claimed by no one (plus one per further page of 50).
+// the window with its first language and claimed by no one, and, when there is none, one per
+// such file of the wide window (plus one per further page of 50).
 //
 // Limits, plainly. Phrase ties no job to the request that created it, so this is matching, not
 // proof, and it rests on assumptions:
@@ -129,8 +141,12 @@ const maxCandidateFiles = 8
 //     and Others.
 //   - Phrase creates the jobs of one call together (every language asked for, or none), within
 //     Grace of the call giving up, and stamps dateCreated with the clock its Date header
-//     shows (within the allowance). If it created them later, NotCreated is wrong and a resend
-//     duplicates them.
+//     shows (within the allowance) for Created, and, for NotCreated, with a clock within
+//     NotCreatedMargin of either the client's or the Date header's. If it created them later,
+//     or its clock is further off both, NotCreated is wrong and a resend duplicates them.
+//   - NotCreated needs no jobs of the same languages (and file name) near the call, claimed by
+//     no one: in a project where others create such jobs all the time, the answer is
+//     Ambiguous unless their jobs are in Claimed.
 //   - Jobs are not deleted meanwhile: a call whose jobs were deleted looks NotCreated.
 func (c *Client) Reconcile(ctx context.Context, u *UnknownOutcomeError, opts ReconcileOptions) (*Reconciliation, error) {
 	if u == nil {
@@ -147,7 +163,7 @@ func (c *Client) Reconcile(ctx context.Context, u *UnknownOutcomeError, opts Rec
 	settled := settledAt(u, opts)
 	total := 0
 	for {
-		r, w, err := c.reconcileOnce(ctx, u, opts)
+		r, wide, err := c.reconcileOnce(ctx, u, opts)
 		total += r.ListCalls
 		r.ListCalls = total
 		if err != nil {
@@ -156,11 +172,15 @@ func (c *Client) Reconcile(ctx context.Context, u *UnknownOutcomeError, opts Rec
 		if r.Result != "" {
 			return r, nil
 		}
-		// No candidate.
+		// No candidate in the window.
 		now := c.now()
+		if !now.Before(settled) && r.Reason != "" {
+			r.Result = ReconcileAmbiguous // candidates near the window only
+			return r, nil
+		}
 		if !now.Before(settled) {
 			r.Result, r.Reason = ReconcileNotCreated, fmt.Sprintf("no job of project %s with target languages %s was created between %s and %s, and the grace period is over",
-				u.ProjectUID, strings.Join(u.TargetLangs, ","), api.NewDateTime(w.from), api.NewDateTime(w.to))
+				u.ProjectUID, strings.Join(u.TargetLangs, ","), api.NewDateTime(wide.from), api.NewDateTime(wide.to))
 			return r, nil
 		}
 		if opts.NoWait {
@@ -227,6 +247,22 @@ func newWindow(u *UnknownOutcomeError, opts ReconcileOptions, off clockOffset) w
 	}
 }
 
+// wideWindow is where jobs rule out NotCreated: w widened by NotCreatedMargin on both sides,
+// and covering as well the window the client's own clock gives (no offset), whatever the Date
+// header said.
+func wideWindow(u *UnknownOutcomeError, opts ReconcileOptions, w window) window {
+	own := newWindow(u, opts, clockOffset{})
+	wide := window{from: w.from, to: w.to}
+	if own.from.Before(wide.from) {
+		wide.from = own.from
+	}
+	if own.to.After(wide.to) {
+		wide.to = own.to
+	}
+	wide.from, wide.to = wide.from.Add(-NotCreatedMargin), wide.to.Add(NotCreatedMargin)
+	return wide
+}
+
 func (w window) covers(j api.JobPartReferenceV2) bool {
 	if j.DateCreated == nil || j.DateCreated.IsZero() {
 		return true // cannot be ruled out
@@ -264,17 +300,21 @@ func fileKey(j api.JobPartReferenceV2) string {
 	return s
 }
 
-// reconcileOnce lists and decides; a result without Result means "no candidate".
+// reconcileOnce lists and decides, and returns the wide window. A result without Result means
+// no candidate in the window: with a Reason (and candidates), there are some in the wide window
+// only; without, none at all.
 func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, opts ReconcileOptions) (*Reconciliation, window, error) {
 	r := &Reconciliation{}
-	// The window is fixed by the first page's answer, which measures Phrase's clock, before
+	// The windows are fixed by the first page's answer, which measures Phrase's clock, before
 	// any job of it is looked at.
 	var off clockOffset
 	w := newWindow(u, opts, off)
+	wide := wideWindow(u, opts, w)
 	onPage := func(pc pageClock) {
 		if !off.measured {
 			if off = measureOffset(pc); off.measured {
 				w = newWindow(u, opts, off)
+				wide = wideWindow(u, opts, w)
 			}
 		}
 	}
@@ -290,7 +330,7 @@ func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, opts
 		if knownName && (j.Filename == nil || *j.Filename != u.RemoteFileName) {
 			return false
 		}
-		return w.covers(j)
+		return wide.covers(j)
 	}
 
 	// Pass 1: the files with a job that could be the call's, through the narrowest filter the
@@ -301,10 +341,13 @@ func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, opts
 	} else {
 		p.TargetLang = &u.TargetLangs[0]
 	}
+	// A file is in the (narrow) window when one of its jobs seen here is; files only in the
+	// wide one are kept apart, and looked at only when the window holds none.
 	files := map[string][]api.JobPartReferenceV2{}
 	all := map[string][]api.JobPartReferenceV2{} // by file, every language (knownName only)
-	var order []string
-	tooMany := false
+	var order, wideOrder []string
+	inWindow := map[string]bool{}
+	tooMany, tooManyWide := false, false
 	n, err := c.collect(ctx, u.ProjectUID, p, onPage, func(j api.JobPartReferenceV2) bool {
 		if knownName {
 			all[fileKey(j)] = append(all[fileKey(j)], j)
@@ -313,75 +356,114 @@ func (c *Client) reconcileOnce(ctx context.Context, u *UnknownOutcomeError, opts
 			return true
 		}
 		k := fileKey(j)
-		if _, ok := files[k]; !ok {
+		files[k] = append(files[k], j)
+		if w.covers(j) && !inWindow[k] {
 			if len(order) == maxCandidateFiles {
 				tooMany = true
 				return false
 			}
+			inWindow[k] = true
 			order = append(order, k)
 		}
-		files[k] = append(files[k], j)
 		return true
 	})
 	r.ListCalls += n
 	if err != nil {
-		return r, w, fmt.Errorf("reconcile: %w", err)
+		return r, wide, fmt.Errorf("reconcile: %w", err)
 	}
 	if tooMany {
 		for _, k := range order {
 			r.Candidates = append(r.Candidates, files[k]...)
 		}
 		r.Result, r.Reason = ReconcileAmbiguous, fmt.Sprintf("more than %d files have jobs that this call could have created", maxCandidateFiles)
-		return r, w, nil
+		return r, wide, nil
+	}
+	for k := range files {
+		if !inWindow[k] {
+			wideOrder = append(wideOrder, k)
+		}
+	}
+	sort.Strings(wideOrder)
+	if len(wideOrder) > maxCandidateFiles {
+		wideOrder, tooManyWide = wideOrder[:maxCandidateFiles], true
 	}
 
 	// Pass 2: every job of each such file (pass 1 saw one language of it, unless it filtered by
 	// file name). A file is a candidate when its jobs have exactly the requested languages:
 	// one call creates every language it asks for, and no other.
-	var exact [][]api.JobPartReferenceV2
-	for _, key := range order {
-		group := files[key]
-		if knownName {
-			group = all[key]
-		} else if name := group[0].Filename; name != nil && *name != "" {
-			group = nil
-			n, err := c.collect(ctx, u.ProjectUID, &api.ListPartsV2Params{Filename: name}, nil, func(j api.JobPartReferenceV2) bool {
-				if fileKey(j) == key {
-					group = append(group, j)
+	exactOf := func(keys []string) ([][]api.JobPartReferenceV2, error) {
+		var exact [][]api.JobPartReferenceV2
+		for _, key := range keys {
+			group := files[key]
+			if knownName {
+				group = all[key]
+			} else if name := group[0].Filename; name != nil && *name != "" {
+				group = nil
+				n, err := c.collect(ctx, u.ProjectUID, &api.ListPartsV2Params{Filename: name}, nil, func(j api.JobPartReferenceV2) bool {
+					if fileKey(j) == key {
+						group = append(group, j)
+					}
+					return true
+				})
+				r.ListCalls += n
+				if err != nil {
+					return nil, fmt.Errorf("reconcile: %w", err)
 				}
-				return true
-			})
-			r.ListCalls += n
-			if err != nil {
-				return r, w, fmt.Errorf("reconcile: %w", err)
 			}
+			if claimedAny(group, opts.Claimed) || !slices.Equal(langsOf(group), want) {
+				continue // another call's file
+			}
+			exact = append(exact, group)
 		}
-		if claimedAny(group, opts.Claimed) || !slices.Equal(langsOf(group), want) {
-			continue // another call's file
-		}
-		exact = append(exact, group)
+		return exact, nil
+	}
+	exact, err := exactOf(order)
+	if err != nil {
+		return r, wide, err
 	}
 	switch {
 	case len(exact) == 0:
-		return r, w, nil
+		// NotCreated fails closed: a candidate just outside the window may be the call's, seen
+		// through a Date header that is off. Such candidates come back with a Reason but no
+		// Result: the call's own jobs may yet appear in the window until the grace period ends.
+		if tooManyWide {
+			for _, k := range wideOrder {
+				r.Candidates = append(r.Candidates, files[k]...)
+			}
+			r.Reason = fmt.Sprintf("more than %d files have jobs in %s created near the window (between %s and %s)", maxCandidateFiles, strings.Join(want, ","), api.NewDateTime(wide.from), api.NewDateTime(wide.to))
+			return r, wide, nil
+		}
+		near, err := exactOf(wideOrder)
+		if err != nil {
+			return r, wide, err
+		}
+		if len(near) == 0 {
+			return r, wide, nil
+		}
+		for _, g := range near {
+			r.Candidates = append(r.Candidates, g...)
+		}
+		r.Reason = fmt.Sprintf("no file has jobs in exactly %s created in the window (%s to %s), but %d file(s) created near it (between %s and %s) may be the call's if the clocks disagree",
+			strings.Join(want, ","), api.NewDateTime(w.from), api.NewDateTime(w.to), len(near), api.NewDateTime(wide.from), api.NewDateTime(wide.to))
+		return r, wide, nil
 	case len(exact) > 1:
 		for _, g := range exact {
 			r.Candidates = append(r.Candidates, g...)
 		}
 		r.Result, r.Reason = ReconcileAmbiguous, fmt.Sprintf("%d files have jobs in exactly %s created in the window", len(exact), strings.Join(want, ","))
-		return r, w, nil
+		return r, wide, nil
 	}
 	group := exact[0]
 	for _, o := range opts.Others {
 		if o != nil && o != u && couldOwn(o, u.ProjectUID, group, opts, off) {
 			r.Candidates, r.Result, r.Reason = group, ReconcileAmbiguous,
 				"another call of unknown outcome (download task "+o.DownloadTaskID+") could equally have created the jobs of "+describeFile(group[0])
-			return r, w, nil
+			return r, wide, nil
 		}
 	}
 	r.Jobs, r.Result = group, ReconcileCreated
 	r.Reason = fmt.Sprintf("one file (%s) has jobs in exactly %s created in the window, claimed by no other call", describeFile(group[0]), strings.Join(want, ","))
-	return r, w, nil
+	return r, wide, nil
 }
 
 func claimedAny(group []api.JobPartReferenceV2, claimed map[string]bool) bool {

@@ -184,17 +184,19 @@ func TestReconcileAmbiguous(t *testing.T) {
 		}
 	})
 	t.Run("outside the window", func(t *testing.T) {
+		// Beyond the window and NotCreatedMargin (with no Date header to trust, the window
+		// starts a minute before sending).
 		srv, c, clk := reconcileSetup(t)
 		if _, err := c.CreateJobs(context.Background(), srv.ProjectUID, "DL1", body("de")); err != nil {
 			t.Fatal(err)
 		}
-		clk.Advance(10 * time.Minute)
+		clk.Advance(wrapper.NotCreatedMargin + wrapper.DefaultClockSkew + time.Minute)
 		srv.LoseRequests(1)
 		u := createUnknown(t, c, srv.ProjectUID, body("de"), "DL1")
 		clk.Advance(time.Hour)
 		got, err := c.Reconcile(context.Background(), u, wrapper.ReconcileOptions{})
 		if err != nil || got.Result != wrapper.ReconcileNotCreated {
-			t.Fatalf("a job created 10 minutes before sending counted: %+v, %v", got, err)
+			t.Fatalf("a job created 12 minutes before sending counted: %+v, %v", got, err)
 		}
 	})
 }
@@ -235,7 +237,8 @@ func TestReconcileRefusesAnIncompleteError(t *testing.T) {
 
 // Phrase's clock five minutes ahead of the client's: the offset is measured from the Date
 // header, so the lost answer's jobs are still found, and jobs of the same languages created
-// ten seconds before the call was sent are not taken for its own.
+// ten seconds before the call was sent are not taken for its own (nor do they prove it
+// created nothing: that takes their being claimed).
 func TestReconcileMeasuresPhrasesClock(t *testing.T) {
 	clk := &sharedClock{t: time.Now().UTC().Truncate(time.Second)}
 	phraseNow := func() time.Time { return clk.Now().Add(5 * time.Minute) }
@@ -253,8 +256,15 @@ func TestReconcileMeasuresPhrasesClock(t *testing.T) {
 	srv.LoseRequests(1)
 	before := createUnknown(t, c, srv.ProjectUID, body("de", "fr"), "DL2")
 	clk.Advance(time.Hour)
-	if got, err := c.Reconcile(context.Background(), before, wrapper.ReconcileOptions{}); err != nil || got.Result != wrapper.ReconcileNotCreated {
-		t.Errorf("jobs created 10 s before sending were taken for the call's: %+v, %v", got, err)
+	if got, err := c.Reconcile(context.Background(), before, wrapper.ReconcileOptions{}); err != nil || got.Result != wrapper.ReconcileAmbiguous || !slices.Equal(jobUIDs(got.Candidates), createdUIDs(srv, "")) {
+		t.Errorf("jobs created 10 s before sending: %+v, %v; want Ambiguous with them as candidates", got, err)
+	}
+	claimed := map[string]bool{}
+	for _, uid := range createdUIDs(srv, "") {
+		claimed[uid] = true
+	}
+	if got, err := c.Reconcile(context.Background(), before, wrapper.ReconcileOptions{Claimed: claimed}); err != nil || got.Result != wrapper.ReconcileNotCreated {
+		t.Errorf("jobs created 10 s before sending, claimed: %+v, %v", got, err)
 	}
 	// Without the measurement (a minute's allowance), the same jobs would have been taken:
 	// the limit the Date header removes.

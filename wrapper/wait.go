@@ -63,6 +63,9 @@ func (c *Client) WaitAsyncRequest(ctx context.Context, id string, opts ...WaitOp
 	if strings.TrimSpace(id) == "" {
 		return nil, errors.New("wait for async request: empty id: pass the id of CreateJobs' asyncRequest")
 	}
+	if p := pathIDProblem("asyncRequestId", id, "pass the id of CreateJobs' asyncRequest"); p != nil {
+		return nil, &ValidationError{Problems: []Problem{*p}}
+	}
 	if w.first <= 0 {
 		w.first = 2 * time.Second
 	}

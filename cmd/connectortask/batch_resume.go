@@ -196,15 +196,11 @@ type resumeRecord struct {
 
 // loadResume reads the results of an earlier run.
 func (a *app) loadResume(name, input string) (*resumeState, error) {
-	fh, err := os.Open(name)
+	fh, fi, err := openResume(name)
 	if err != nil {
-		return nil, usagef("--resume: %v", err)
+		return nil, err
 	}
 	defer fh.Close()
-	fi, err := fh.Stat()
-	if err != nil || fi.IsDir() {
-		return nil, usagef("--resume %s: not a readable file", name)
-	}
 	if in, err := os.Stat(input); err == nil && os.SameFile(in, fi) {
 		return nil, usagef("--resume %s is the --batch input itself; give the results (stdout) of the earlier run", name)
 	}

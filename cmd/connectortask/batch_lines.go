@@ -10,6 +10,7 @@ import (
 
 	"github.com/seed-a960d6a4/connectortask/api"
 	"github.com/seed-a960d6a4/connectortask/internal/userinput"
+	"github.com/seed-a960d6a4/connectortask/internal/jsondup"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 )
 
@@ -58,6 +59,11 @@ func (r *batchRun) parseLine(line int, raw []byte, tooLong bool) lineTask {
 		}
 		problem("", msg, `give one object per line, e.g. {"projectUid": "...", "downloadTaskId": "..."}`)
 		return t
+	}
+	// A key given twice: decoding keeps one of them silently (issue 14).
+	dups, _ := jsondup.Find(raw) // it decoded: no syntax error here
+	for _, d := range dups {
+		problem(d.Path, d.Message(raw), d.Fix())
 	}
 	str := func(key string) (val string, present, null bool) {
 		v, ok := fields[key]

@@ -706,3 +706,21 @@ func TestProgressLineAndCountLines(t *testing.T) {
 		t.Errorf("countLines of a missing file = %d, want -1", n)
 	}
 }
+
+// A batch line that gives a key twice is refused as invalid (decoding would keep one of the two
+// silently, issue 14); the other lines go on, and the refused one is never sent.
+func TestBatchLineWithARepeatedKeyIsInvalid(t *testing.T) {
+	srv := fake(t)
+	file := tasksFile(t, `{"downloadTaskId": "a"}`, `{"downloadTaskId": "b", "downloadTaskId": "c"}`)
+	r := batch(newCLI(t, tokenEnv(srv)), srv, file)
+	res := results(t, r)
+	if l := res[1]; !l.OK {
+		t.Errorf("line 1: %+v", l)
+	}
+	if l := res[2]; l.OK || l.Error == nil || !strings.Contains(l.Error.Message, "downloadTaskId") {
+		t.Errorf("line 2 must be invalid, naming the repeated key: %+v", l)
+	}
+	if got := postedTasks(t, srv); len(got) != 1 || got[0] != "a" {
+		t.Errorf("POSTed %v, want only line 1's task", got)
+	}
+}

@@ -155,7 +155,7 @@ type batchFlags struct {
 func (a *app) addBatchFlags(cmd *cobra.Command, b *batchFlags) {
 	fl := cmd.Flags()
 	fl.StringVar(&b.file, "batch", "", "create the jobs of every line of a JSON Lines `FILE` (- for stdin); see Batch mode above")
-	fl.IntVar(&b.concurrency, "concurrency", defaultBatchConcurrency, "with --batch: at most N requests in flight")
+	intFlag(fl, &b.concurrency, "concurrency", defaultBatchConcurrency, "with --batch: at most N requests in flight")
 	fl.StringVar(&b.rate, "rate", defaultBatchRate, "with --batch: at most N job-creating requests per minute, evenly spaced (N/min or N/s)")
 	fl.StringVar(&b.resume, "resume", "", "with --batch: skip the lines an earlier run's `RESULTS` shows as created, or as of unknown outcome")
 	fl.BoolVar(&b.retryUnknown, "retry-unknown", false, "with --resume: send the lines of unknown outcome again (check the project in Phrase first)")

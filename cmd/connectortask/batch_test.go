@@ -724,3 +724,17 @@ func TestBatchLineWithARepeatedKeyIsInvalid(t *testing.T) {
 		t.Errorf("POSTed %v, want only line 1's task", got)
 	}
 }
+
+// A --concurrency that is not a number is a problem in the list (exit 2, nothing sent), not a
+// flag-parsing failure that stops before the other problems are seen.
+func TestBatchConcurrencyThatIsNoNumberIsAProblem(t *testing.T) {
+	srv := fake(t)
+	r := batch(newCLI(t, tokenEnv(srv)), srv, tasksFile(t, numbered(2)...), "--concurrency", "eight")
+	wantCode(t, r, exitUsage)
+	if !strings.Contains(r.stderr, `--concurrency: "eight" is not a whole number`) {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("sent %d requests", n)
+	}
+}

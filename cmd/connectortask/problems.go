@@ -169,3 +169,37 @@ func withoutPath(ps []wrapper.Problem, path string) []wrapper.Problem {
 	}
 	return out
 }
+
+// intValue is a lenient integer flag (--concurrency 8; --concurrency eight is a problem).
+type intValue struct {
+	n   *int
+	raw string
+	err error
+}
+
+// intFlag registers a lenient integer flag with its default.
+func intFlag(fs *pflag.FlagSet, n *int, name string, def int, usage string) {
+	*n = def
+	fs.Var(&intValue{n: n}, name, usage)
+}
+
+func (v *intValue) Set(s string) error {
+	v.raw = s
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		v.err = err
+		return nil
+	}
+	*v.n, v.err = n, nil
+	return nil
+}
+
+func (v *intValue) String() string { return strconv.Itoa(*v.n) }
+func (v *intValue) Type() string   { return "int" }
+
+func (v *intValue) parseProblem(name string) (wrapper.Problem, bool) {
+	if v.err == nil {
+		return wrapper.Problem{}, false
+	}
+	return wrapper.Problem{Path: "--" + name, Message: fmt.Sprintf("%q is not a whole number", v.raw), Fix: fmt.Sprintf("give --%s a number such as 8", name)}, true
+}

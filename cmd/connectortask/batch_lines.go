@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/seed-a960d6a4/connectortask/api"
-	"github.com/seed-a960d6a4/connectortask/internal/userinput"
 	"github.com/seed-a960d6a4/connectortask/internal/jsondup"
+	"github.com/seed-a960d6a4/connectortask/internal/userinput"
 	"github.com/seed-a960d6a4/connectortask/wrapper"
 )
 

@@ -124,6 +124,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 func (a *app) execute(ctx context.Context, args []string) int {
 	defer a.flush()
+	if len(args) == 1 && args[0] == "version" {
+		// The common call, answered before cobra builds its tree of every command and flag:
+		// a script that checks the version pays only for start-up (issue 13). It prints what
+		// the version command prints (TestVersionFastPathPrintsWhatTheCommandPrints).
+		if err := writeJSON(a.stdout, buildVersion()); err != nil {
+			fmt.Fprintf(a.stderr, "connectortask: %v\n", err)
+			return exitAPI
+		}
+		return exitOK
+	}
 	a.learnEnvSecrets()
 	root := a.newRootCmd()
 	root.SetArgs(args)

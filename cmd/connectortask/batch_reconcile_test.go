@@ -522,25 +522,7 @@ func TestBatchResumeReconcileFromAnyPrefix(t *testing.T) {
 				mayExist[k] = true
 			}
 		}
-		for _, rec := range strings.Split(prefix, "\n") {
-			var s sendRecord
-			if json.Unmarshal([]byte(rec), &s) == nil && s.Sending {
-				mayExist[s.Line] = true
-			}
-		}
-		p := writeFile(t, "prefix.jsonl", prefix)
-		r := newCLI(t, tokenEnv(srv)).run("create", "--batch", file, "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--resume", p, "--dry-run")
-		if r.code == exitUsage {
-			if strings.Contains(prefix, `"sending"`) || (!strings.Contains(r.stderr, r1) && !strings.Contains(r.stderr, "holds no result")) {
-				t.Fatalf("cut at %d/%d refused:\n%s\nprefix:\n%s", cut, len(out), r, prefix)
-			}
-			continue
-		}
-		for line, l := range results(t, r) {
-			if l.Request != nil && mayExist[line] {
-				t.Fatalf("cut at %d/%d: line %d may exist, but the resume would send it\nprefix:\n%s", cut, len(out), line, prefix)
-			}
-		}
+		checkResumeFromPrefix(t, srv, file, r1, prefix, mayExist, fmt.Sprintf("%d/%d", cut, len(out)))
 	}
 }
 

@@ -180,26 +180,35 @@ func TestBatchResumeFromAnyPrefix(t *testing.T) {
 		for k := range createdBy1 {
 			mayExist[k] = true
 		}
-		for _, rec := range strings.Split(prefix, "\n") {
-			var s sendRecord
-			if json.Unmarshal([]byte(rec), &s) == nil && s.Sending {
-				mayExist[s.Line] = true
-			}
+		checkResumeFromPrefix(t, srv, file, r1, prefix, mayExist, fmt.Sprintf("%d/%d", cut, len(out)))
+	}
+}
+
+// checkResumeFromPrefix resumes (as a dry run) from prefix, the stdout of a run cut short by a
+// kill: it must be refused only when the cut fell before the carried results were complete
+// (naming r1, the earlier results, or saying the file holds no result), and otherwise send no
+// line that may already exist: those of mayExist, and every line with a send record in prefix.
+func checkResumeFromPrefix(t *testing.T, srv *phrasetest.Server, file, r1, prefix string, mayExist map[int]bool, at string) {
+	t.Helper()
+	for _, rec := range strings.Split(prefix, "\n") {
+		var s sendRecord
+		if json.Unmarshal([]byte(rec), &s) == nil && s.Sending {
+			mayExist[s.Line] = true
 		}
-		p := writeFile(t, "prefix.jsonl", prefix)
-		r := newCLI(t, tokenEnv(srv)).run("create", "--batch", file, "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--resume", p, "--dry-run")
-		if r.code == exitUsage {
-			// Only a cut before the carried results are complete is refused, naming run 1's
-			// results, from which a resume is safe (run 2 had sent nothing yet).
-			if strings.Contains(prefix, `"sending"`) || (!strings.Contains(r.stderr, r1) && !strings.Contains(r.stderr, "holds no result")) {
-				t.Fatalf("cut at %d/%d refused:\n%s\nprefix:\n%s", cut, len(out), r, prefix)
-			}
-			continue
+	}
+	p := writeFile(t, "prefix.jsonl", prefix)
+	r := newCLI(t, tokenEnv(srv)).run("create", "--batch", file, "--project-uid", srv.ProjectUID, "--target-lang", "de,fr", "--resume", p, "--dry-run")
+	if r.code == exitUsage {
+		// Only a cut before the carried results are complete is refused, naming run 1's
+		// results, from which a resume is safe (run 2 had sent nothing yet).
+		if strings.Contains(prefix, `"sending"`) || (!strings.Contains(r.stderr, r1) && !strings.Contains(r.stderr, "holds no result")) {
+			t.Fatalf("cut at %s refused:\n%s\nprefix:\n%s", at, r, prefix)
 		}
-		for line, l := range results(t, r) {
-			if l.Request != nil && mayExist[line] {
-				t.Fatalf("cut at %d/%d: line %d may exist, but the resume would send it\nprefix:\n%s", cut, len(out), line, prefix)
-			}
+		return
+	}
+	for line, l := range results(t, r) {
+		if l.Request != nil && mayExist[line] {
+			t.Fatalf("cut at %s: line %d may exist, but the resume would send it\nprefix:\n%s", at, line, prefix)
 		}
 	}
 }
